@@ -1,0 +1,23 @@
+package io.cxexporter.connector;
+
+import java.util.List;
+
+/**
+ * One configured source: knows one vendor's API and maps it to the normalized model. The sync
+ * engine, not the connector, schedules reads, times them and reports their metrics.
+ */
+public interface Connector extends AutoCloseable {
+
+  /** The configured name; becomes the {@code source} label. */
+  String name();
+
+  /** A cheap probe that the API answers with these credentials (e.g. "who am I"). */
+  CheckResult check();
+
+  /** The streams this connector reads, in a fixed order. */
+  List<Stream> streams();
+
+  /** Releases HTTP clients and threads; does not throw. */
+  @Override
+  void close();
+}

@@ -1,0 +1,24 @@
+package io.cxexporter.connector;
+
+import io.cxexporter.model.Record;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One page read from a stream: its normalized records and the cursor to continue from.
+ *
+ * @param records the records of this page, oldest change first; the same id may appear twice (the
+ *     later one wins)
+ * @param next the cursor after this page; committed together with the records
+ * @param caughtUp true when the stream has nothing newer right now (wait {@code poll_interval})
+ * @param progress how far a backfill has come, 0..1, or null when the stream cannot tell
+ */
+public record Page(List<Record> records, Cursor next, boolean caughtUp, Double progress) {
+  public Page {
+    records = List.copyOf(records);
+    Objects.requireNonNull(next, "next");
+    if (progress != null && !(progress >= 0 && progress <= 1)) {
+      throw new IllegalArgumentException("progress must be in 0..1: " + progress);
+    }
+  }
+}
