@@ -1,5 +1,184 @@
 package io.cxexporter.app;
 
-public final class Main {
-  public static void main(String[] args) {}
+import io.cxexporter.config.ConfigException;
+import io.cxexporter.config.ConfigLoader;
+import io.cxexporter.config.ExporterConfig;
+import io.cxexporter.config.ServerConfig;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line. Without {@code --config.file} it runs the built-in demo.
+ *
+ * <pre>
+ * java -jar cx-exporter.jar                                   # demo on :9877
+ * java -jar cx-exporter.jar --config.file=cx.yml --config.check
+ * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
+ * </pre>
+ */
+@Command(
+    name = "cx-exporter",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Customer-service KPIs from helpdesk and CRM APIs, for Prometheus.")
+public final class Main implements Callable<Integer> {
+  private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--config.file",
+      paramLabel = "FILE",
+      description = "YAML config file. Without it the built-in demo config runs.")
+  Path configFile;
+
+  @Option(
+      names = "--config.check",
+      description = "Validate the config, print every problem, exit 0 (valid) or 1 (invalid).")
+  boolean check;
+
+  @Option(
+      names = "--web.listen-address",
+      paramLabel = "HOST:PORT",
+      description = "Address to listen on; overrides server.listen_address (default :9877).")
+  String listenAddress;
+
+  @Option(
+      names = "--log.level",
+      paramLabel = "LEVEL",
+      defaultValue = "info",
+      description = "debug, info, warn or error (default ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    String level = logLevel.toLowerCase(Locale.ROOT);
+    if (!LEVELS.contains(level)) {
+      err.println(
+          "--log.level: expected one of "
+              + String.join(", ", LEVELS)
+              + ", got \""
+              + logLevel
+              + "\"");
+      return 2;
+    }
+    configureLogging(level);
+    ConfigLoader loader = ConfigLoader.standard();
+    ExporterConfig config;
+    try {
+      config = configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile);
+      if (listenAddress != null) {
+        config = withListenAddress(config, listenAddress);
+      }
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
+    if (check) {
+      out.println(
+          config.origin()
+              + ": valid, "
+              + config.connectors().size()
+              + " connector(s): "
+              + String.join(
+                  ", ",
+                  config.connectors().stream()
+                      .map(c -> c.name() + " (" + c.type() + ")")
+                      .toList()));
+      out.flush();
+      return 0;
+    }
+    App app;
+    try {
+      app =
+          App.start(
+              config, loader, configFile, PrometheusRegistry.defaultRegistry, Clock.systemUTC());
+    } catch (RuntimeException e) {
+      err.println("cannot start: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "cx-shutdown"));
+    Signals.onHangup(app::reload);
+    stopped.await();
+    return 0;
+  }
+
+  private static ExporterConfig withListenAddress(ExporterConfig c, String address)
+      throws ConfigException {
+    ConfigException[] bad = new ConfigException[1];
+    String[] hp =
+        ConfigLoader.splitListenAddress(
+            address, msg -> bad[0] = new ConfigException("--web.listen-address", List.of(msg)));
+    if (bad[0] != null) {
+      throw bad[0];
+    }
+    ServerConfig s = c.server();
+    return new ExporterConfig(
+        c.origin(),
+        new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()),
+        c.statePath(),
+        c.kpi(),
+        c.connectors());
+  }
+
+  /** slf4j-simple reads its settings once, at the first logger: set them before any. */
+  static void configureLogging(String level) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
+    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+  }
+
+  /** Prints the version from the build. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = App.class.getResourceAsStream("build.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException e) {
+        // unknown
+      }
+      return new String[] {
+        "cx-exporter "
+            + p.getProperty("version", "dev")
+            + " ("
+            + p.getProperty("revision", "unknown")
+            + ")"
+      };
+    }
+  }
 }

@@ -1,0 +1,208 @@
+package io.cxexporter.app;
+
+import io.cxexporter.config.ConfigException;
+import io.cxexporter.config.ConfigLoader;
+import io.cxexporter.config.ExporterConfig;
+import io.cxexporter.connector.CheckResult;
+import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.metrics.SnapshotCollector;
+import io.cxexporter.store.Store;
+import io.cxexporter.sync.StreamStatus;
+import io.cxexporter.web.StatusSource;
+import io.cxexporter.web.WebServer;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running exporter: wires config, store, pipeline and web server, and reloads. The only class
+ * that wires.
+ *
+ * <pre>{@code
+ * try (App app = App.start(config, ConfigLoader.standard(), Path.of("cx.yml"), registry, clock)) {
+ *   app.port();
+ * }
+ * }</pre>
+ */
+public final class App implements StatusSource, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private final ConfigLoader loader;
+  private final Path configFile;
+  private final PrometheusRegistry registry;
+  private final Clock clock;
+  private final SelfMetrics self;
+  private final SnapshotCollector collector;
+  private final String version;
+  private volatile Store store;
+  private volatile Pipeline pipeline;
+  private volatile List<String> lastReloadProblems;
+  private WebServer web;
+
+  private App(ConfigLoader loader, Path configFile, PrometheusRegistry registry, Clock clock) {
+    this.loader = loader;
+    this.configFile = configFile;
+    this.registry = registry;
+    this.clock = clock;
+    Properties build = buildProperties();
+    this.version = build.getProperty("version", "dev");
+    this.self = SelfMetrics.register(registry, version, build.getProperty("revision", "unknown"));
+    this.collector = SnapshotCollector.register(registry);
+  }
+
+  /**
+   * Starts the web server, then the pipeline of {@code config}.
+   *
+   * @param configFile the file reloads read again, or null for the built-in demo
+   */
+  public static App start(
+      ExporterConfig config,
+      ConfigLoader loader,
+      Path configFile,
+      PrometheusRegistry registry,
+      Clock clock) {
+    App app = new App(loader, configFile, registry, clock);
+    JvmMetrics.builder().register(registry);
+    app.web = WebServer.start(config.server(), registry, app, clock);
+    try {
+      app.store = Store.open(config.statePath(), clock);
+      app.pipeline = Pipeline.start(config, app.store, registry, app.collector, app.self, clock);
+    } catch (RuntimeException e) {
+      app.close();
+      throw e;
+    }
+    app.self.reloadSuccessful.set(1);
+    app.self.reloadTimestamp.set(clock.millis() / 1000.0);
+    LOG.info(
+        "cx-exporter {} started: {} connector(s) from {}, state in {}",
+        app.version,
+        config.connectors().size(),
+        config.origin(),
+        config.statePath());
+    return app;
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    return web.port();
+  }
+
+  @Override
+  public synchronized List<String> reload() {
+    ExporterConfig next;
+    try {
+      next = configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile);
+    } catch (ConfigException e) {
+      self.reloadSuccessful.set(0);
+      lastReloadProblems = e.problems();
+      LOG.error("reload failed, keeping the running config: {}", e.getMessage());
+      return e.problems();
+    }
+    Pipeline old = pipeline;
+    if (!Objects.equals(next.server(), old.config.server())) {
+      LOG.warn("server settings changed: they take effect only after a restart");
+    }
+    old.close();
+    for (String name : old.config.connectors().stream().map(c -> c.name()).toList()) {
+      if (next.connectors().stream().noneMatch(c -> c.name().equals(name))) {
+        LOG.info("connector {} removed; its stored records stay in the state file", name);
+      }
+    }
+    if (!next.statePath().equals(old.config.statePath())) {
+      store.close();
+      store = Store.open(next.statePath(), clock);
+    }
+    pipeline = Pipeline.start(next, store, registry, collector, self, clock);
+    self.reloadSuccessful.set(1);
+    self.reloadTimestamp.set(clock.millis() / 1000.0);
+    lastReloadProblems = null;
+    LOG.info("config reloaded from {}: {} connector(s)", next.origin(), next.connectors().size());
+    return null;
+  }
+
+  @Override
+  public KpiSnapshot snapshot() {
+    Pipeline p = pipeline;
+    return p == null ? KpiSnapshot.EMPTY : p.publisher.latest();
+  }
+
+  @Override
+  public List<StreamStatus> streams() {
+    Pipeline p = pipeline;
+    return p == null ? List.of() : p.sync.status();
+  }
+
+  @Override
+  public Map<String, String> connectors() {
+    Pipeline p = pipeline;
+    return p == null ? Map.of() : p.sync.types();
+  }
+
+  @Override
+  public CheckResult check(String source) {
+    Pipeline p = pipeline;
+    return p == null ? null : p.sync.check(source);
+  }
+
+  @Override
+  public boolean ready() {
+    Pipeline p = pipeline;
+    return p != null && p.sync.ready();
+  }
+
+  @Override
+  public String configOrigin() {
+    Pipeline p = pipeline;
+    return p == null ? "" : p.config.origin();
+  }
+
+  @Override
+  public String version() {
+    return "cx-exporter " + version;
+  }
+
+  @Override
+  public List<String> lastReloadProblems() {
+    return lastReloadProblems;
+  }
+
+  /** The running pipeline's KPI publisher (tests force a refresh through it). */
+  Pipeline pipeline() {
+    return pipeline;
+  }
+
+  private static Properties buildProperties() {
+    Properties p = new Properties();
+    try (InputStream in = App.class.getResourceAsStream("build.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // version stays "dev"
+    }
+    return p;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+    if (web != null) {
+      web.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.cxexporter.app;
+
+import io.cxexporter.config.ConnectorSpec;
+import io.cxexporter.config.ExporterConfig;
+import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.metrics.KpiPublisher;
+import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.metrics.SnapshotCollector;
+import io.cxexporter.metrics.TransitionMetrics;
+import io.cxexporter.store.Change;
+import io.cxexporter.store.Store;
+import io.cxexporter.sync.SyncEngine;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything one config runs: the KPI engine (rebuilt from the store, counting nothing), the
+ * transition metrics, the KPI publisher and the sync engine with its connectors. A reload closes
+ * one pipeline and starts the next on the same store.
+ */
+final class Pipeline implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final int LOAD_BATCH = 10_000;
+
+  final ExporterConfig config;
+  final KpiEngine kpi;
+  final KpiPublisher publisher;
+  final SyncEngine sync;
+  private final TransitionMetrics transitions;
+
+  private Pipeline(
+      ExporterConfig config,
+      KpiEngine kpi,
+      KpiPublisher publisher,
+      SyncEngine sync,
+      TransitionMetrics transitions) {
+    this.config = config;
+    this.kpi = kpi;
+    this.publisher = publisher;
+    this.sync = sync;
+    this.transitions = transitions;
+  }
+
+  static Pipeline start(
+      ExporterConfig config,
+      Store store,
+      PrometheusRegistry registry,
+      SnapshotCollector collector,
+      SelfMetrics self,
+      Clock clock) {
+    KpiEngine kpi = new KpiEngine(config.kpi(), clock);
+    long t0 = System.nanoTime();
+    long loaded = 0;
+    for (ConnectorSpec spec : config.connectors()) {
+      loaded += load(store, kpi, spec.name());
+    }
+    if (loaded > 0) {
+      LOG.info("loaded {} stored records in {} ms", loaded, (System.nanoTime() - t0) / 1_000_000);
+    }
+    TransitionMetrics transitions = TransitionMetrics.register(registry, config.kpi().dimensions());
+    KpiPublisher publisher =
+        new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
+    publisher.refresh();
+    SyncEngine sync =
+        new SyncEngine(store, kpi, transitions::record, publisher::markDirty, self, clock);
+    for (ConnectorSpec spec : config.connectors()) {
+      sync.add(spec.create(new ConnectorContext(clock)), spec.type(), spec.pollInterval());
+    }
+    sync.start();
+    publisher.start();
+    return new Pipeline(config, kpi, publisher, sync, transitions);
+  }
+
+  /** Feeds every stored record of a source to the KPI engine as history (no counters). */
+  private static long load(Store store, KpiEngine kpi, String source) {
+    List<Change> batch = new ArrayList<>(LOAD_BATCH);
+    long[] n = {0};
+    store.forEach(
+        source,
+        (stream, record) -> {
+          batch.add(new Change(stream, null, record));
+          n[0]++;
+          if (batch.size() == LOAD_BATCH) {
+            kpi.apply(source, batch, false);
+            batch.clear();
+          }
+        });
+    kpi.apply(source, batch, false);
+    return n[0];
+  }
+
+  @Override
+  public void close() {
+    sync.close();
+    publisher.close();
+    transitions.unregister();
+  }
+}

@@ -1,0 +1,406 @@
+package io.cxexporter.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxexporter.connector.Connector;
+import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.connector.ConnectorFactory;
+import io.cxexporter.connector.Problems;
+import io.cxexporter.connector.Secret;
+import io.cxexporter.connector.Settings;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Reads the YAML config into a validated {@link ExporterConfig}: strict (unknown keys fail), {@code
+ * ${ENV}} substitution, {@code *_file} secrets, every problem reported with its path.
+ *
+ * <pre>{@code
+ * ExporterConfig cfg = ConfigLoader.standard().load(Path.of("cx.yml"));   // or throws
+ * ConfigException e; e.problems() → ["connectors[0].pol_interval: unknown key", ...]
+ * }</pre>
+ */
+public final class ConfigLoader {
+  /** The classpath resource of the built-in demo config (the same text as examples/demo.yml). */
+  public static final String DEMO_RESOURCE = "/io/cxexporter/config/demo.yml";
+
+  private static final List<String> DIMENSIONS =
+      List.of("group", "priority", "channel", "assignee");
+  private static final Set<String> CONNECTOR_COMMON = Set.of("name", "type", "poll_interval");
+
+  private final Function<String, String> env;
+  private final Map<String, ConnectorFactory> factories;
+
+  public ConfigLoader(Function<String, String> env, Map<String, ConnectorFactory> factories) {
+    this.env = env;
+    this.factories = Map.copyOf(factories);
+  }
+
+  /** A loader with the process environment and every connector on the class path. */
+  public static ConfigLoader standard() {
+    return new ConfigLoader(System::getenv, discoverFactories());
+  }
+
+  /** Every {@link ConnectorFactory} found by {@link ServiceLoader}, by type. */
+  public static Map<String, ConnectorFactory> discoverFactories() {
+    Map<String, ConnectorFactory> out = new TreeMap<>();
+    for (ConnectorFactory f : ServiceLoader.load(ConnectorFactory.class)) {
+      out.put(f.type(), f);
+    }
+    return out;
+  }
+
+  /**
+   * Loads and validates a config file.
+   *
+   * @throws ConfigException listing every problem, each with its path
+   */
+  public ExporterConfig load(Path file) throws ConfigException {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(
+          file.toString(), List.of("cannot read file (" + e.getClass().getSimpleName() + ")"));
+    }
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, file.toString(), base == null ? Path.of(".") : base);
+  }
+
+  /** The built-in demo config, used when no {@code --config.file} is given. */
+  public ExporterConfig loadBuiltInDemo() throws ConfigException {
+    return parse(builtInDemoText(), "built-in demo", Path.of("."));
+  }
+
+  /** The text of the built-in demo config. */
+  public static String builtInDemoText() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEMO_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + DEMO_RESOURCE);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DEMO_RESOURCE, e);
+    }
+  }
+
+  /**
+   * Parses and validates YAML text.
+   *
+   * @param origin names the text in messages (its file name)
+   * @param baseDir where relative {@code *_file} paths and {@code state.path} are resolved
+   * @throws ConfigException listing every problem
+   */
+  public ExporterConfig parse(String yaml, String origin, Path baseDir) throws ConfigException {
+    Map<String, Object> tree = parseYaml(yaml, origin);
+    Problems problems = new Problems();
+    Settings root = Settings.root(tree, problems, env, baseDir);
+
+    ServerConfig server = server(root.object("server"), baseDir);
+    // like Prometheus' storage path, state.path is relative to the working directory
+    Path state = Path.of(root.object("state").string("path", "./cx-data")).normalize();
+    KpiConfig kpi = kpi(root.object("kpi"));
+    List<ConnectorSpec> connectors = connectors(root);
+    root.finish();
+    if (!problems.isEmpty()) {
+      throw new ConfigException(origin, problems.messages());
+    }
+    return new ExporterConfig(origin, server, state, kpi, connectors);
+  }
+
+  private static Map<String, Object> parseYaml(String yaml, String origin) throws ConfigException {
+    ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+    mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    try {
+      Map<String, Object> tree = mapper.readValue(yaml, new TypeReference<>() {});
+      return tree == null ? Map.of() : tree;
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : "line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr()
+                  + ": ";
+      throw new ConfigException(
+          origin, List.of(where + "not valid YAML: " + e.getOriginalMessage()));
+    }
+  }
+
+  private static ServerConfig server(Settings s, Path baseDir) {
+    String listen = s.string("listen_address", ":9877");
+    String[] hostPort = splitListenAddress(listen, m -> s.problem("listen_address", m));
+    ServerConfig.BasicAuth basic =
+        s.optionalObject("basic_auth")
+            .map(
+                b -> new ServerConfig.BasicAuth(b.string("username"), b.requiredSecret("password")))
+            .orElse(null);
+    Secret bearer = s.secret("bearer_token").orElse(null);
+    ServerConfig.Tls tls =
+        s.optionalObject("tls")
+            .map(
+                t ->
+                    new ServerConfig.Tls(
+                        file(t, "cert_file", baseDir), file(t, "key_file", baseDir)))
+            .orElse(null);
+    return new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), basic, bearer, tls);
+  }
+
+  private static Path file(Settings s, String key, Path baseDir) {
+    String p = s.string(key);
+    if (p == null) {
+      return null;
+    }
+    Path f = baseDir.resolve(p);
+    if (!Files.isReadable(f)) {
+      s.problem(key, "cannot read file " + p);
+    }
+    return f;
+  }
+
+  /**
+   * Splits {@code host:port} ({@code :9877}, {@code 127.0.0.1:0}, {@code [::1]:9877}); a bad
+   * address is reported to {@code problem} and gives {@code ["", "9877"]}.
+   */
+  public static String[] splitListenAddress(
+      String listen, java.util.function.Consumer<String> problem) {
+    int colon = listen.lastIndexOf(':');
+    if (colon >= 0) {
+      String host = listen.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        int port = Integer.parseInt(listen.substring(colon + 1));
+        if (port >= 0 && port <= 65535) {
+          return new String[] {host, Integer.toString(port)};
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    problem.accept("expected host:port like :9877 or 127.0.0.1:9877, got \"" + listen + "\"");
+    return new String[] {"", "9877"};
+  }
+
+  private static KpiConfig kpi(Settings s) {
+    Map<String, Duration> windows = new LinkedHashMap<>();
+    List<String> windowNames =
+        s.has("windows") ? s.strings("windows") : List.of("1h", "24h", "7d", "30d");
+    for (int i = 0; i < windowNames.size(); i++) {
+      String w = windowNames.get(i).trim();
+      String key = "windows[" + i + "]";
+      try {
+        Duration d = Settings.parseDuration(w);
+        if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(400)) > 0) {
+          s.problem(key, "must be between 1m and 400d, got \"" + w + "\"");
+        } else if (windows.containsKey(w)) {
+          s.problem(key, "duplicate window \"" + w + "\"");
+        } else {
+          windows.put(w, d);
+        }
+      } catch (IllegalArgumentException e) {
+        s.problem(key, e.getMessage());
+      }
+    }
+    if (windowNames.isEmpty()) {
+      s.problem("windows", "must list at least one window");
+    }
+    List<String> dims =
+        s.has("dimensions") ? s.strings("dimensions") : List.of("group", "priority", "channel");
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < dims.size(); i++) {
+      if (!DIMENSIONS.contains(dims.get(i))) {
+        s.problem(
+            "dimensions[" + i + "]",
+            "unknown dimension \""
+                + dims.get(i)
+                + "\" (one of "
+                + String.join(", ", DIMENSIONS)
+                + ")");
+      } else if (!seen.add(dims.get(i))) {
+        s.problem("dimensions[" + i + "]", "duplicate dimension \"" + dims.get(i) + "\"");
+      }
+    }
+    int maxLabels = s.intValue("max_label_values", 50, 1, 10_000);
+    BusinessHoursConfig bh =
+        s.optionalObject("business_hours").map(BusinessHoursParser::parse).orElse(null);
+    List<SlaPolicy> sla = sla(s, bh);
+    Duration horizon = s.duration("sla_risk_horizon", Duration.ofHours(1));
+    List<KpiTarget> targets = targets(s, windows);
+    Duration refresh = s.duration("refresh_interval", Duration.ofSeconds(15));
+    if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      s.problem("refresh_interval", "must be at least 1s");
+    }
+    return new KpiConfig(
+        windows,
+        dims.stream().filter(DIMENSIONS::contains).distinct().toList(),
+        maxLabels,
+        bh,
+        sla,
+        horizon,
+        targets,
+        refresh);
+  }
+
+  private static List<SlaPolicy> sla(Settings s, BusinessHoursConfig bh) {
+    List<SlaPolicy> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Settings p : s.objects("sla")) {
+      String prio = p.string("priority");
+      Optional<io.cxexporter.model.Priority> priority = io.cxexporter.model.Priority.parse(prio);
+      if (prio != null && priority.isEmpty()) {
+        p.problem("priority", "unknown priority \"" + prio + "\" (low, normal, high or urgent)");
+      } else if (prio != null && !seen.add(priority.get().label())) {
+        p.problem("priority", "duplicate SLA for priority " + priority.get().label());
+      }
+      Duration fr = p.has("first_response") ? p.duration("first_response", null) : null;
+      Duration res = p.has("resolution") ? p.duration("resolution", null) : null;
+      if (!p.has("first_response") && !p.has("resolution")) {
+        p.problem(null, "needs first_response, resolution or both");
+      }
+      for (Duration d : new Duration[] {fr, res}) {
+        if (d != null && d.isZero()) {
+          p.problem(d == fr ? "first_response" : "resolution", "must be greater than 0");
+        }
+      }
+      String hours = p.string("hours", "calendar");
+      if (!hours.equals("calendar") && !hours.equals("business")) {
+        p.problem("hours", "expected calendar or business, got \"" + hours + "\"");
+      } else if (hours.equals("business") && bh == null) {
+        p.problem("hours", "business needs kpi.business_hours");
+      }
+      priority.ifPresent(pr -> out.add(new SlaPolicy(pr, fr, res, hours.equals("business"))));
+    }
+    return out;
+  }
+
+  private static List<KpiTarget> targets(Settings s, Map<String, Duration> windows) {
+    List<KpiTarget> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Settings t : s.objects("targets")) {
+      String kpi = t.string("kpi");
+      String stat = t.string("stat", "");
+      String window = t.string("window", "");
+      Optional<Double> min = t.optionalDouble("min");
+      Optional<Double> max = t.optionalDouble("max");
+      if (kpi == null) {
+        continue;
+      }
+      boolean ok = true;
+      if (!KpiCatalog.isKnown(kpi)) {
+        t.problem("kpi", "unknown KPI \"" + kpi + "\"");
+        ok = false;
+      } else {
+        boolean duration = KpiCatalog.DURATION_KPIS.contains(kpi);
+        if (duration && !KpiCatalog.STATS.contains(stat)) {
+          t.problem("stat", "must be one of mean, p50, p90 for " + kpi);
+          ok = false;
+        } else if (!duration && !stat.isEmpty()) {
+          t.problem("stat", kpi + " has no stat");
+          ok = false;
+        }
+        if (KpiCatalog.isWindowed(kpi) && !windows.containsKey(window)) {
+          t.problem(
+              "window",
+              "must be one of the configured kpi.windows ("
+                  + String.join(", ", windows.keySet())
+                  + "), got \""
+                  + window
+                  + "\"");
+          ok = false;
+        } else if (!KpiCatalog.isWindowed(kpi) && !window.isEmpty()) {
+          t.problem("window", kpi + " is not windowed");
+          ok = false;
+        }
+      }
+      if (min.isPresent() == max.isPresent()) {
+        t.problem(null, "needs exactly one of min or max");
+        ok = false;
+      }
+      if (ok && !seen.add(kpi + "/" + stat + "/" + window)) {
+        t.problem(null, "duplicate target for " + kpi + " " + stat + " " + window);
+        ok = false;
+      }
+      if (ok) {
+        out.add(new KpiTarget(kpi, stat, window, min.orElseGet(max::get), min.isPresent()));
+      }
+    }
+    return out;
+  }
+
+  private List<ConnectorSpec> connectors(Settings root) {
+    List<ConnectorSpec> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    List<Settings> list = root.objects("connectors");
+    if (list.isEmpty()
+        && !root.problems().messages().stream().anyMatch(m -> m.startsWith("connectors"))) {
+      root.problem("connectors", "must list at least one connector");
+    }
+    for (Settings c : list) {
+      String name = c.string("name");
+      String type = c.string("type");
+      Duration poll = c.duration("poll_interval", Duration.ofSeconds(60));
+      if (name != null && !name.matches("[a-zA-Z0-9_.-]{1,64}")) {
+        c.problem("name", "must be 1-64 letters, digits, '_', '.' or '-', got \"" + name + "\"");
+      } else if (name != null && !names.add(name)) {
+        c.problem("name", "duplicate connector name \"" + name + "\"");
+      }
+      if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
+        c.problem("poll_interval", "must be at least 1s");
+      }
+      ConnectorFactory factory = type == null ? null : factories.get(type);
+      if (type != null && factory == null) {
+        c.problem(
+            "type",
+            "unknown connector type \""
+                + type
+                + "\" (known: "
+                + String.join(", ", factories.keySet())
+                + ")");
+      }
+      if (factory == null) {
+        c.markAllRead(); // the type is unknown: its keys cannot be judged
+        continue;
+      }
+      int before = root.problems().messages().size();
+      factory.create(c, new ConnectorContext(Clock.systemUTC())).close();
+      c.finish();
+      if (root.problems().messages().size() == before && name != null) {
+        out.add(new ConnectorSpec(name, type, poll, ctx -> createChecked(factory, c, ctx)));
+      }
+    }
+    return out;
+  }
+
+  /** Builds the running instance from the same (already validated) block. */
+  private static Connector createChecked(
+      ConnectorFactory factory, Settings validated, ConnectorContext ctx) {
+    Problems p = new Problems();
+    Connector conn = factory.create(validated.copyFor(p), ctx);
+    if (!p.isEmpty()) {
+      conn.close();
+      throw new IllegalStateException(String.join("; ", p.messages()));
+    }
+    return conn;
+  }
+}

@@ -1,0 +1,41 @@
+package io.cxexporter.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How KPIs are computed and labelled.
+ *
+ * @param windows the windows of the {@code cx_kpi_*} gauges, label value → length, in order
+ * @param dimensions the ticket labels, e.g. {@code group, priority, channel}
+ * @param maxLabelValues per dimension and source, more values collapse into {@code other}
+ * @param businessHours the schedule for {@code hours="business"}, or null when not configured
+ * @param sla configured SLA targets by priority
+ * @param slaRiskHorizon an open ticket whose target falls due within this is "at risk"
+ * @param targets goals exported as {@code cx_kpi_target}
+ * @param refreshInterval how often KPIs are recomputed even when nothing changed (time moves)
+ */
+public record KpiConfig(
+    Map<String, Duration> windows,
+    List<String> dimensions,
+    int maxLabelValues,
+    BusinessHoursConfig businessHours,
+    List<SlaPolicy> sla,
+    Duration slaRiskHorizon,
+    List<KpiTarget> targets,
+    Duration refreshInterval) {
+
+  public KpiConfig {
+    windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));
+    dimensions = List.copyOf(dimensions);
+    sla = List.copyOf(sla);
+    targets = List.copyOf(targets);
+  }
+
+  /** The longest window: how much history the KPI engine must keep indexed. */
+  public Duration longestWindow() {
+    return windows.values().stream().max(Duration::compareTo).orElse(Duration.ofDays(30));
+  }
+}

@@ -1,0 +1,34 @@
+package io.cxexporter.kpi;
+
+import java.util.List;
+
+/**
+ * A change seen while the process runs (never during a backfill), which counters and histograms
+ * count once.
+ *
+ * @param dimensions the ticket's capped dimension values, in {@code kpi.dimensions} order
+ * @param calendarSeconds for first reply and solve: the duration in calendar time, else NaN
+ * @param businessSeconds the same in business hours, NaN when unknown
+ * @param detail the SLA target for breaches, the survey kind for surveys, else null
+ * @param score the survey score label for surveys, else null
+ */
+public record Transition(
+    Type type,
+    String source,
+    List<String> dimensions,
+    double calendarSeconds,
+    double businessSeconds,
+    String detail,
+    String score) {
+
+  /** What happened. */
+  public enum Type {
+    CREATED,
+    FIRST_REPLY,
+    SOLVED,
+    REOPENED,
+    ESCALATED,
+    SLA_BREACH,
+    SURVEY
+  }
+}

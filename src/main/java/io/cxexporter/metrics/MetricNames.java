@@ -1,0 +1,73 @@
+package io.cxexporter.metrics;
+
+import io.cxexporter.config.KpiCatalog;
+import java.util.Map;
+
+/**
+ * Every metric name, HELP text and bucket layout in one place. Names follow the metric contract in
+ * DESIGN.md: prefix {@code cx_}, base units, {@code _total} on counters.
+ */
+public final class MetricNames {
+  private MetricNames() {}
+
+  public static final String PREFIX = "cx_";
+
+  public static final String TICKETS_CREATED = "cx_tickets_created_total";
+  public static final String TICKETS_SOLVED = "cx_tickets_solved_total";
+  public static final String TICKETS_REOPENED = "cx_tickets_reopened_total";
+  public static final String TICKETS_ESCALATED = "cx_tickets_escalated_total";
+  public static final String FIRST_RESPONSE = "cx_ticket_first_response_seconds";
+  public static final String RESOLUTION = "cx_ticket_resolution_seconds";
+  public static final String SLA_BREACHES = "cx_sla_breaches_total";
+  public static final String SURVEY_RESPONSES = "cx_survey_responses_total";
+
+  public static final String CONNECTOR_UP = "cx_connector_up";
+  public static final String CONNECTOR_LAST_SUCCESS = "cx_connector_last_success_timestamp_seconds";
+  public static final String CONNECTOR_SYNC_DURATION = "cx_connector_sync_duration_seconds";
+  public static final String CONNECTOR_BACKFILL = "cx_connector_backfill_progress_ratio";
+  public static final String CONNECTOR_ERRORS = "cx_connector_errors_total";
+  public static final String BUILD_INFO = "cx_build_info";
+  public static final String RELOAD_OK = "cx_config_last_reload_successful";
+  public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";
+  public static final String SNAPSHOT_DURATION = "cx_snapshot_refresh_duration_seconds";
+  public static final String SNAPSHOT_TIME = "cx_snapshot_timestamp_seconds";
+
+  /**
+   * Classic buckets for service times, 1 minute to 30 days (never the client default of 5 ms to 10
+   * s, which would put every ticket into +Inf).
+   */
+  public static final double[] SERVICE_TIME_BUCKETS = {
+    60, 300, 900, 1800, 3600, 7200, 14400, 28800, 43200, 86400, 172800, 345600, 604800, 1209600,
+    2592000
+  };
+
+  private static final String CACHED =
+      " Cached: computed from the stored records after each sync, not at scrape time.";
+
+  /** HELP texts of the snapshot gauges, by name without the prefix. */
+  static final Map<String, String> GAUGE_HELP =
+      Map.of(
+          "tickets_open",
+          "Open tickets (backlog) by status and dimensions." + CACHED,
+          "ticket_open_oldest_age_seconds",
+          "Age of the oldest unsolved ticket." + CACHED,
+          "sla_at_risk_tickets",
+          "Open tickets whose SLA target falls due within kpi.sla_risk_horizon." + CACHED,
+          "kpi_target",
+          "KPI goals from kpi.targets (min or max), to colour dashboards and compare in alerts.");
+
+  /** The HELP text of a {@code cx_kpi_<name>} gauge. */
+  static String kpiHelp(String kpi) {
+    String meaning =
+        switch (kpi) {
+          case "first_response_seconds" -> "created to first agent reply, by first reply time";
+          case "resolution_seconds" -> "created to solved, by solve time";
+          default -> KpiCatalog.WINDOWED_KPIS.getOrDefault(kpi, kpi);
+        };
+    return "Windowed KPI ("
+        + meaning
+        + "), exact over the stored records; whole source without dimension labels, else one"
+        + " dimension per series; not additive."
+        + CACHED;
+  }
+}

@@ -1,0 +1,98 @@
+package io.cxexporter.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+
+/**
+ * The exporter's health: connector up, freshness, sync duration, backfill progress, errors, config
+ * reloads, snapshot refreshes and build info. Registered once per process; a reload keeps them.
+ */
+public final class SelfMetrics {
+  public final Gauge connectorUp;
+  public final Gauge lastSuccess;
+  public final Gauge syncDuration;
+  public final Gauge backfillProgress;
+  public final Counter errors;
+  public final Gauge reloadSuccessful;
+  public final Gauge reloadTimestamp;
+  public final Gauge snapshotDuration;
+  public final Gauge snapshotTimestamp;
+
+  private SelfMetrics(PrometheusRegistry r, String version, String revision) {
+    connectorUp =
+        Gauge.builder()
+            .name(MetricNames.CONNECTOR_UP)
+            .help("1 when the last read of every stream of the connector succeeded, else 0.")
+            .labelNames("source")
+            .register(r);
+    lastSuccess =
+        Gauge.builder()
+            .name(MetricNames.CONNECTOR_LAST_SUCCESS)
+            .help(
+                "When every stream of the connector last read a page successfully (the oldest"
+                    + " of its streams), Unix time.")
+            .unit(Unit.SECONDS)
+            .labelNames("source")
+            .register(r);
+    syncDuration =
+        Gauge.builder()
+            .name(MetricNames.CONNECTOR_SYNC_DURATION)
+            .help("Duration of the stream's last sync pass (read until caught up).")
+            .unit(Unit.SECONDS)
+            .labelNames("source", "stream")
+            .register(r);
+    backfillProgress =
+        Gauge.builder()
+            .name(MetricNames.CONNECTOR_BACKFILL)
+            .help("How far the stream's first sync (backfill) has come, 0..1; 1 once caught up.")
+            .unit(Unit.RATIO)
+            .labelNames("source", "stream")
+            .register(r);
+    errors =
+        Counter.builder()
+            .name(MetricNames.CONNECTOR_ERRORS)
+            .help(
+                "Failed page reads by kind (auth, rate_limited, transient, bad_response,"
+                    + " permanent, store); the page is retried, the cursor does not advance.")
+            .labelNames("source", "stream", "kind")
+            .register(r);
+    reloadSuccessful =
+        Gauge.builder()
+            .name(MetricNames.RELOAD_OK)
+            .help("1 when the last config (re)load succeeded; 0 keeps the previous config running.")
+            .register(r);
+    reloadTimestamp =
+        Gauge.builder()
+            .name(MetricNames.RELOAD_TIME)
+            .help("When the config was last loaded successfully, Unix time.")
+            .unit(Unit.SECONDS)
+            .register(r);
+    snapshotDuration =
+        Gauge.builder()
+            .name(MetricNames.SNAPSHOT_DURATION)
+            .help("How long the last KPI snapshot took to compute.")
+            .unit(Unit.SECONDS)
+            .register(r);
+    snapshotTimestamp =
+        Gauge.builder()
+            .name(MetricNames.SNAPSHOT_TIME)
+            .help("When the KPI snapshot served now was computed, Unix time.")
+            .unit(Unit.SECONDS)
+            .register(r);
+    Info build =
+        Info.builder()
+            .name(MetricNames.BUILD_INFO)
+            .help("Build of cx-exporter; value 1.")
+            .labelNames("version", "revision", "javaversion")
+            .register(r);
+    build.addLabelValues(version, revision, System.getProperty("java.version"));
+  }
+
+  /** Registers the self-metrics. */
+  public static SelfMetrics register(PrometheusRegistry r, String version, String revision) {
+    return new SelfMetrics(r, version, revision);
+  }
+}

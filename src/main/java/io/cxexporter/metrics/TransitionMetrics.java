@@ -1,0 +1,141 @@
+package io.cxexporter.metrics;
+
+import io.cxexporter.kpi.Transition;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The counters and histograms fed by live {@link Transition}s: created, solved, reopened,
+ * escalated, SLA breaches, survey responses, first-response and resolution times. They count what
+ * happened while the process ran, never history read in a backfill.
+ */
+public final class TransitionMetrics {
+  private final PrometheusRegistry registry;
+  private final Counter created;
+  private final Counter solved;
+  private final Counter reopened;
+  private final Counter escalated;
+  private final Counter breaches;
+  private final Counter surveys;
+  private final Histogram firstResponse;
+  private final Histogram resolution;
+
+  private TransitionMetrics(PrometheusRegistry registry, List<String> dimensions) {
+    this.registry = registry;
+    String[] ticket = names(dimensions);
+    String[] timed = names(dimensions, "hours");
+    String[] sla = names(dimensions, "target");
+    created = counter(MetricNames.TICKETS_CREATED, "Tickets created (first seen live).", ticket);
+    solved =
+        counter(
+            MetricNames.TICKETS_SOLVED, "Ticket solves, a re-solve after a reopen too.", ticket);
+    reopened = counter(MetricNames.TICKETS_REOPENED, "Tickets reopened after a solve.", ticket);
+    escalated = counter(MetricNames.TICKETS_ESCALATED, "Tickets that became escalated.", ticket);
+    breaches =
+        counter(
+            MetricNames.SLA_BREACHES,
+            "SLA targets breached (vendor SLA data where present, else kpi.sla).",
+            sla);
+    surveys =
+        counter(
+            MetricNames.SURVEY_RESPONSES,
+            "Survey responses (CSAT, NPS, CES) by score.",
+            new String[] {"source", "kind", "score"});
+    firstResponse =
+        histogram(
+            MetricNames.FIRST_RESPONSE,
+            "Created to first agent reply, observed once per ticket; hours=calendar|business.",
+            timed);
+    resolution =
+        histogram(
+            MetricNames.RESOLUTION,
+            "Created to solved, observed on each solve; hours=calendar|business.",
+            timed);
+  }
+
+  /**
+   * Registers the transition metrics with {@code dimensions} as labels after {@code source}.
+   *
+   * @throws IllegalArgumentException when they are already registered
+   */
+  public static TransitionMetrics register(PrometheusRegistry registry, List<String> dimensions) {
+    TransitionMetrics m = new TransitionMetrics(registry, dimensions);
+    for (var c : m.collectors()) {
+      registry.register(c);
+    }
+    return m;
+  }
+
+  /** Removes them from the registry (before a reload registers new ones). */
+  public void unregister() {
+    for (var c : collectors()) {
+      registry.unregister(c);
+    }
+  }
+
+  private List<io.prometheus.metrics.model.registry.Collector> collectors() {
+    return List.of(
+        created, solved, reopened, escalated, breaches, surveys, firstResponse, resolution);
+  }
+
+  /** Counts each transition once. */
+  public void record(List<Transition> transitions) {
+    for (Transition t : transitions) {
+      switch (t.type()) {
+        case CREATED -> created.labelValues(values(t)).inc();
+        case SOLVED -> {
+          solved.labelValues(values(t)).inc();
+          observe(resolution, t);
+        }
+        case FIRST_REPLY -> observe(firstResponse, t);
+        case REOPENED -> reopened.labelValues(values(t)).inc();
+        case ESCALATED -> escalated.labelValues(values(t)).inc();
+        case SLA_BREACH -> breaches.labelValues(values(t, t.detail())).inc();
+        case SURVEY -> surveys.labelValues(t.source(), t.detail(), t.score()).inc();
+      }
+    }
+  }
+
+  private static void observe(Histogram h, Transition t) {
+    if (!Double.isNaN(t.calendarSeconds())) {
+      h.labelValues(values(t, "calendar")).observe(t.calendarSeconds());
+    }
+    if (!Double.isNaN(t.businessSeconds())) {
+      h.labelValues(values(t, "business")).observe(t.businessSeconds());
+    }
+  }
+
+  private static String[] values(Transition t, String... extra) {
+    List<String> v = new ArrayList<>();
+    v.add(t.source());
+    v.addAll(t.dimensions());
+    v.addAll(List.of(extra));
+    return v.toArray(String[]::new);
+  }
+
+  private static String[] names(List<String> dims, String... extra) {
+    List<String> v = new ArrayList<>();
+    v.add("source");
+    v.addAll(dims);
+    v.addAll(List.of(extra));
+    return v.toArray(String[]::new);
+  }
+
+  private static Counter counter(String name, String help, String[] labels) {
+    return Counter.builder().name(name).help(help).labelNames(labels).build();
+  }
+
+  private static Histogram histogram(String name, String help, String[] labels) {
+    return Histogram.builder()
+        .name(name)
+        .help(help)
+        .unit(Unit.SECONDS)
+        .labelNames(labels)
+        .classicUpperBounds(MetricNames.SERVICE_TIME_BUCKETS)
+        .build();
+  }
+}

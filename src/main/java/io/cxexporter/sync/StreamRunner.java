@@ -1,0 +1,231 @@
+package io.cxexporter.sync;
+
+import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.Page;
+import io.cxexporter.connector.Stream;
+import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.kpi.Transition;
+import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.store.Change;
+import io.cxexporter.store.Store;
+import io.cxexporter.store.StoreException;
+import io.cxexporter.store.StreamState;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one stream: read a page from the stored cursor, commit its records and the next cursor in
+ * one transaction, feed the changes to the KPI engine, repeat until caught up. Times every pass and
+ * reports success, errors and backfill progress, so no connector can forget to.
+ */
+final class StreamRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
+  private static final Duration PROGRESS_LOG_EVERY = Duration.ofSeconds(10);
+
+  private final String source;
+  private final String type;
+  private final Stream stream;
+  private final Store store;
+  private final KpiEngine kpi;
+  private final Consumer<List<Transition>> transitions;
+  private final Runnable onChange;
+  private final SelfMetrics metrics;
+  private final Clock clock;
+  final Backoff backoff;
+
+  private volatile boolean backfillDone;
+  private volatile double progress = Double.NaN;
+  private volatile Duration eta;
+  private volatile Instant lastSuccess;
+  private volatile Duration lastSyncDuration;
+  private volatile String lastError;
+  private volatile Instant lastErrorAt;
+  private volatile boolean lastAttemptOk = true;
+  private volatile long recordsApplied;
+  private final boolean hadData;
+  private Instant backfillStartedAt;
+  private double backfillStartProgress;
+  private Instant lastProgressLog = Instant.EPOCH;
+
+  StreamRunner(
+      String source,
+      String type,
+      Stream stream,
+      Store store,
+      KpiEngine kpi,
+      Consumer<List<Transition>> transitions,
+      Runnable onChange,
+      SelfMetrics metrics,
+      Clock clock,
+      Backoff backoff,
+      boolean hadData) {
+    this.source = source;
+    this.type = type;
+    this.stream = stream;
+    this.store = store;
+    this.kpi = kpi;
+    this.transitions = transitions;
+    this.onChange = onChange;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.backoff = backoff;
+    this.hadData = hadData;
+    StreamState st = store.state(source, stream.name());
+    this.backfillDone = st.backfillDone();
+    if (backfillDone) {
+      progress = 1;
+    }
+    metrics.backfillProgress.labelValues(source, stream.name()).set(backfillDone ? 1 : 0);
+  }
+
+  /**
+   * One sync pass: reads pages until the stream is caught up.
+   *
+   * @return null when caught up (wait {@code poll_interval}), else how long to wait before retrying
+   */
+  Duration syncOnce() {
+    Instant start = clock.instant();
+    try {
+      while (true) {
+        StreamState st = store.state(source, stream.name());
+        boolean live = st.backfillDone();
+        Page page = stream.read(st.cursor());
+        List<Change> changes = store.apply(source, stream.name(), page);
+        List<Transition> t = kpi.apply(source, changes, live);
+        transitions.accept(t);
+        recordsApplied += changes.size();
+        succeeded();
+        if (!changes.isEmpty()) {
+          onChange.run();
+        }
+        progress(page);
+        if (page.caughtUp()) {
+          lastSyncDuration = Duration.between(start, clock.instant());
+          metrics
+              .syncDuration
+              .labelValues(source, stream.name())
+              .set(lastSyncDuration.toMillis() / 1000.0);
+          return null;
+        }
+        if (Thread.currentThread().isInterrupted()) {
+          return Duration.ZERO;
+        }
+      }
+    } catch (ConnectorException e) {
+      return failed(
+          e.kind().name().toLowerCase(Locale.ROOT),
+          e.getMessage(),
+          e.kind(),
+          e.retryAfter().orElse(null));
+    } catch (StoreException e) {
+      return failed("store", e.getMessage(), ConnectorException.Kind.TRANSIENT, null);
+    } catch (RuntimeException e) {
+      LOG.warn("{}/{}: unexpected failure", source, stream.name(), e);
+      return failed("internal", e.toString(), ConnectorException.Kind.TRANSIENT, null);
+    }
+  }
+
+  private void succeeded() {
+    lastSuccess = clock.instant();
+    lastAttemptOk = true;
+    lastError = null;
+    backoff.reset();
+  }
+
+  private Duration failed(
+      String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+    lastAttemptOk = false;
+    lastError = kind + ": " + message;
+    lastErrorAt = clock.instant();
+    metrics.errors.labelValues(source, stream.name(), kind).inc();
+    Duration wait = backoff.next(k, retryAfter);
+    LOG.warn(
+        "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",
+        source,
+        stream.name(),
+        kind,
+        message,
+        backoff.failures(),
+        wait);
+    return wait;
+  }
+
+  private void progress(Page page) {
+    Instant now = clock.instant();
+    if (page.caughtUp()) {
+      if (!backfillDone) {
+        backfillDone = true;
+        LOG.info(
+            "{}/{}: backfill complete, {} records, now live",
+            source,
+            stream.name(),
+            recordsApplied);
+      }
+      progress = 1;
+      eta = null;
+    } else if (page.progress() != null) {
+      double p = page.progress();
+      if (backfillStartedAt == null) {
+        backfillStartedAt = now;
+        backfillStartProgress = p;
+      }
+      double done = p - backfillStartProgress;
+      long elapsed = Duration.between(backfillStartedAt, now).toMillis();
+      eta = done > 0 ? Duration.ofMillis((long) (elapsed * (1 - p) / done)) : null;
+      progress = p;
+      if (!backfillDone
+          && Duration.between(lastProgressLog, now).compareTo(PROGRESS_LOG_EVERY) >= 0) {
+        lastProgressLog = now;
+        LOG.info(
+            "{}/{}: backfill {}% ({} records so far, ETA {})",
+            source,
+            stream.name(),
+            Math.round(p * 100),
+            recordsApplied,
+            eta == null ? "unknown" : eta.getSeconds() + "s");
+      }
+    }
+    metrics
+        .backfillProgress
+        .labelValues(source, stream.name())
+        .set(Double.isNaN(progress) ? 0 : progress);
+  }
+
+  boolean lastAttemptOk() {
+    return lastAttemptOk;
+  }
+
+  Instant lastSuccess() {
+    return lastSuccess;
+  }
+
+  boolean ready() {
+    return backfillDone || recordsApplied > 0 || hadData;
+  }
+
+  String streamName() {
+    return stream.name();
+  }
+
+  StreamStatus status() {
+    return new StreamStatus(
+        source,
+        type,
+        stream.name(),
+        backfillDone,
+        progress,
+        eta,
+        lastSuccess,
+        lastSyncDuration,
+        lastError,
+        lastErrorAt,
+        recordsApplied,
+        hadData);
+  }
+}

@@ -1,0 +1,45 @@
+package io.cxexporter.web;
+
+import io.cxexporter.connector.CheckResult;
+import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.sync.StreamStatus;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the web layer reads from the running exporter; the running pipeline may be swapped by a
+ * reload.
+ */
+public interface StatusSource {
+
+  /** The last computed KPI snapshot. */
+  KpiSnapshot snapshot();
+
+  /** Every stream's state, in config order. */
+  List<StreamStatus> streams();
+
+  /** Connector names and their types, in config order. */
+  Map<String, String> connectors();
+
+  /** The last {@code check()} of a connector, or null before it ran. */
+  CheckResult check(String source);
+
+  /** Ready for scrapes: every stream finished a sync or has data. */
+  boolean ready();
+
+  /** Where the running config came from. */
+  String configOrigin();
+
+  /** {@code version (revision)}. */
+  String version();
+
+  /** The last (re)load's result: null when it succeeded, else its problems. */
+  List<String> lastReloadProblems();
+
+  /**
+   * Reloads the config file; keeps the running config when the new one is invalid.
+   *
+   * @return null on success, else the problems found
+   */
+  List<String> reload();
+}

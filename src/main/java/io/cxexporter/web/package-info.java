@@ -1,0 +1,6 @@
+/**
+ * The HTTP side: {@code /metrics} (content negotiation and gzip by client_java), health and
+ * readiness, reload, and the escaped, secret-free status page. Reads the running exporter only
+ * through {@link io.cxexporter.web.StatusSource}.
+ */
+package io.cxexporter.web;
