@@ -399,6 +399,19 @@ public final class Settings {
     }
   }
 
+  /**
+   * The same block read afresh, reporting into {@code into}: builds a running connector from a
+   * block that was validated earlier (environment variables and secret files are read again).
+   */
+  public Settings copyFor(Problems into) {
+    return new Settings(path, values, into, env, baseDir);
+  }
+
+  /** Marks every key of this block as read, so {@link #finish()} reports none of them. */
+  public void markAllRead() {
+    read.addAll(values.keySet());
+  }
+
   private Settings child(String p, Map<String, Object> v) {
     Settings c = new Settings(p, new LinkedHashMap<>(v), problems, env, baseDir);
     children.add(c);

@@ -1,0 +1,540 @@
+package io.cxexporter.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.cxexporter.config.KpiTarget;
+import io.cxexporter.config.SlaPolicy;
+import io.cxexporter.model.Customer;
+import io.cxexporter.model.Deal;
+import io.cxexporter.model.DealStage;
+import io.cxexporter.model.Deleted;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.SurveyKind;
+import io.cxexporter.model.SurveyResponse;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import io.cxexporter.store.Change;
+import io.cxexporter.testing.Configs;
+import io.cxexporter.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KpiEngineTest {
+  static final Instant NOW = Instant.parse("2026-11-18T12:00:00Z"); // a Wednesday
+  final MutableClock clock = new MutableClock(NOW);
+  KpiEngine engine = new KpiEngine(Configs.kpi(), clock);
+  final Map<String, Record> stored = new HashMap<>();
+
+  /** Applies records the way the sync loop does: with the stored previous version. */
+  List<Transition> apply(boolean live, Record... records) {
+    List<Change> changes = new ArrayList<>();
+    for (Record r : records) {
+      changes.add(new Change("tickets", stored.put(r.id(), r), r));
+    }
+    return engine.apply("zd", changes, live);
+  }
+
+  static Ticket.Builder ticket(String id, Instant created) {
+    return Ticket.builder(id)
+        .createdAt(created)
+        .updatedAt(created)
+        .status(TicketStatus.OPEN)
+        .priority(Priority.NORMAL)
+        .group("Billing")
+        .channel("email");
+  }
+
+  static Ticket solved(
+      String id, Instant created, Duration toReply, Duration toSolve, Integer replies) {
+    return ticket(id, created)
+        .firstReplyAt(created.plus(toReply))
+        .solvedAt(created.plus(toSolve))
+        .updatedAt(created.plus(toSolve))
+        .status(TicketStatus.SOLVED)
+        .agentReplies(replies)
+        .assignee("ana")
+        .build();
+  }
+
+  static Map<String, String> labels(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("source", "zd");
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  double kpi(String name, String... kv) {
+    return engine.compute().value(name, labels(kv));
+  }
+
+  @Test
+  void backlogCountsOpenTicketsByStatusAndDimensions() {
+    apply(
+        false,
+        ticket("1", NOW.minus(Duration.ofHours(5))).build(),
+        ticket("2", NOW.minus(Duration.ofHours(2))).status(TicketStatus.PENDING).build(),
+        ticket("3", NOW.minus(Duration.ofHours(1))).group("Returns").build(),
+        solved("4", NOW.minus(Duration.ofHours(9)), Duration.ofHours(1), Duration.ofHours(2), 1));
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(
+            s.value(
+                "tickets_open",
+                labels(
+                    "status",
+                    "open",
+                    "group",
+                    "Billing",
+                    "priority",
+                    "normal",
+                    "channel",
+                    "email")))
+        .isEqualTo(1);
+    assertThat(
+            s.value(
+                "tickets_open",
+                labels(
+                    "status",
+                    "pending",
+                    "group",
+                    "Billing",
+                    "priority",
+                    "normal",
+                    "channel",
+                    "email")))
+        .isEqualTo(1);
+    assertThat(
+            s.value(
+                "tickets_open",
+                labels(
+                    "status",
+                    "open",
+                    "group",
+                    "Returns",
+                    "priority",
+                    "normal",
+                    "channel",
+                    "email")))
+        .isEqualTo(1);
+    assertThat(s.find("tickets_open", labels()).stream().mapToDouble(KpiSeries::value).sum())
+        .isEqualTo(3);
+    assertThat(
+            s.value(
+                "ticket_open_oldest_age_seconds",
+                labels("group", "Billing", "priority", "normal", "channel", "email")))
+        .isEqualTo(5 * 3600);
+  }
+
+  @Test
+  void firstResponseStatisticsAreExactNearestRank() {
+    int[] minutes = {10, 20, 30, 40, 100};
+    for (int i = 0; i < minutes.length; i++) {
+      Instant created = NOW.minus(Duration.ofHours(3));
+      apply(
+          false,
+          ticket("t" + i, created)
+              .firstReplyAt(created.plus(Duration.ofMinutes(minutes[i])))
+              .build());
+    }
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "24h", "hours", "calendar", "stat", "mean"))
+        .isEqualTo(40 * 60);
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "24h", "hours", "calendar", "stat", "p50"))
+        .isEqualTo(30 * 60);
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "24h", "hours", "calendar", "stat", "p90"))
+        .isEqualTo(100 * 60);
+    // Wednesday 09:00-11:00 UTC is inside office hours: business equals calendar here
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "24h", "hours", "business", "stat", "p90"))
+        .isEqualTo(100 * 60);
+  }
+
+  @Test
+  void windowIncludesItsEndAndExcludesItsStart() {
+    Instant created = NOW.minus(Duration.ofHours(5));
+    apply(
+        false,
+        ticket("edge", created).firstReplyAt(NOW.minus(Duration.ofHours(1))).build(),
+        ticket("inside", created)
+            .firstReplyAt(NOW.minus(Duration.ofHours(1)).plusMillis(1))
+            .build(),
+        ticket("now", created).firstReplyAt(NOW).build());
+
+    KpiSnapshot s = engine.compute();
+    double mean =
+        s.value(
+            "kpi_first_response_seconds",
+            labels("window", "1h", "hours", "calendar", "stat", "mean"));
+
+    assertThat(mean).isCloseTo((4 * 3600 + 0.001 + 5 * 3600) / 2, within(1e-6));
+  }
+
+  @Test
+  void aTicketUpdatedTwiceCountsOnceInItsLatestVersion() {
+    Instant created = NOW.minus(Duration.ofHours(3));
+    apply(false, ticket("1", created).build());
+    apply(false, ticket("1", created).updatedAt(created.plusSeconds(60)).group("Returns").build());
+    apply(
+        false,
+        ticket("1", created)
+            .updatedAt(created.plusSeconds(120))
+            .group("Returns")
+            .firstReplyAt(created.plusSeconds(600))
+            .build());
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(s.value("kpi_tickets_created", labels("window", "24h"))).isEqualTo(1);
+    assertThat(s.value("kpi_tickets_created", labels("group", "Returns", "window", "24h")))
+        .isEqualTo(1);
+    assertThat(s.find("kpi_tickets_created", labels("group", "Billing"))).isEmpty();
+    assertThat(
+            s.value(
+                "kpi_first_response_seconds",
+                labels("window", "24h", "hours", "calendar", "stat", "mean")))
+        .isEqualTo(600);
+    assertThat(s.find("tickets_open", labels()).stream().mapToDouble(KpiSeries::value).sum())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void businessHoursSkipTheWeekendAndAHoliday() {
+    // Mon 2026-11-16 is a holiday; Fri 13th 16:00 → Tue 17th 09:00 UTC = 1h (Fri) + 1h (Tue)
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC", java.time.LocalDate.parse("2026-11-16")),
+                List.of(),
+                List.of(),
+                50),
+            clock);
+    Instant created = Instant.parse("2026-11-13T16:00:00Z");
+    apply(false, ticket("1", created).firstReplyAt(Instant.parse("2026-11-17T09:00:00Z")).build());
+
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "7d", "hours", "business", "stat", "mean"))
+        .isEqualTo(2 * 3600);
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "7d", "hours", "calendar", "stat", "mean"))
+        .isEqualTo(Duration.ofDays(3).plusHours(17).getSeconds());
+  }
+
+  @Test
+  void vendorBusinessFiguresWinOverTheConfiguredSchedule() {
+    Instant created = NOW.minus(Duration.ofHours(4));
+    apply(
+        false,
+        ticket("1", created)
+            .firstReplyAt(created.plus(Duration.ofHours(2)))
+            .firstReplyBusiness(Duration.ofMinutes(17))
+            .build());
+
+    assertThat(
+            kpi("kpi_first_response_seconds", "window", "24h", "hours", "business", "stat", "p50"))
+        .isEqualTo(17 * 60);
+  }
+
+  @Test
+  void resolutionFcrReopenSolvedPerAgent() {
+    Instant c = NOW.minus(Duration.ofHours(20));
+    apply(
+        false,
+        solved("1", c, Duration.ofHours(1), Duration.ofHours(2), 1),
+        solved("2", c, Duration.ofHours(1), Duration.ofHours(4), 1),
+        solved("3", c, Duration.ofHours(1), Duration.ofHours(6), 3).toBuilder()
+            .reopens(1)
+            .assignee("bo")
+            .build(),
+        solved("4", c, Duration.ofHours(1), Duration.ofHours(8), null));
+
+    assertThat(kpi("kpi_resolution_seconds", "window", "24h", "hours", "calendar", "stat", "mean"))
+        .isEqualTo(5 * 3600);
+    assertThat(kpi("kpi_tickets_solved", "window", "24h")).isEqualTo(4);
+    assertThat(kpi("kpi_first_contact_resolution_ratio", "window", "24h")).isEqualTo(2.0 / 3);
+    assertThat(kpi("kpi_reopen_ratio", "window", "24h")).isEqualTo(0.25);
+    assertThat(kpi("kpi_solved_per_agent", "window", "24h")).isEqualTo(2);
+  }
+
+  @Test
+  void escalationRatioIsOverTicketsCreated() {
+    Instant c = NOW.minus(Duration.ofHours(2));
+    apply(
+        false,
+        ticket("1", c).escalated(true).build(),
+        ticket("2", c).build(),
+        ticket("3", c).build(),
+        ticket("4", c).build());
+
+    assertThat(kpi("kpi_escalation_ratio", "window", "24h")).isEqualTo(0.25);
+  }
+
+  SurveyResponse survey(
+      String id, SurveyKind kind, double score, double min, double max, Instant at) {
+    return new SurveyResponse(id, at, kind, score, min, max, at, null, "Billing", null, null);
+  }
+
+  @Test
+  void csatNpsAndCesFromSurveyResponses() {
+    Instant at = NOW.minus(Duration.ofHours(1));
+    apply(
+        false,
+        survey("c1", SurveyKind.CSAT, 5, 1, 5, at),
+        survey("c2", SurveyKind.CSAT, 4, 1, 5, at),
+        survey("c3", SurveyKind.CSAT, 3, 1, 5, at),
+        survey("c4", SurveyKind.CSAT, 1, 1, 5, at),
+        survey("g1", SurveyKind.CSAT, 1, 0, 1, at),
+        survey("n1", SurveyKind.NPS, 10, 0, 10, at),
+        survey("n2", SurveyKind.NPS, 9, 0, 10, at),
+        survey("n3", SurveyKind.NPS, 8, 0, 10, at),
+        survey("n4", SurveyKind.NPS, 6, 0, 10, at),
+        survey("e1", SurveyKind.CES, 6, 1, 7, at),
+        survey("e2", SurveyKind.CES, 3, 1, 7, at));
+
+    assertThat(kpi("kpi_csat_ratio", "window", "24h")).isEqualTo(3.0 / 5);
+    assertThat(kpi("kpi_nps_score", "window", "24h")).isEqualTo(25.0); // (2-1)/4
+    assertThat(kpi("kpi_ces_score", "window", "24h")).isEqualTo(4.5);
+    assertThat(kpi("kpi_csat_ratio", "group", "Billing", "window", "24h")).isEqualTo(3.0 / 5);
+    // answered exactly 1h ago: outside the 1h window, whose start is exclusive
+    assertThat(kpi("kpi_csat_ratio", "window", "1h")).isNaN();
+  }
+
+  @Test
+  void surveysTakeDimensionsFromTheirTicket() {
+    Instant c = NOW.minus(Duration.ofHours(3));
+    apply(false, ticket("7", c).group("Returns").build());
+    apply(
+        false,
+        new SurveyResponse(
+            "r7", NOW, SurveyKind.CSAT, 2, 1, 5, NOW.minusSeconds(60), "7", null, null, null));
+
+    assertThat(kpi("kpi_csat_ratio", "group", "Returns", "window", "24h")).isEqualTo(0);
+    assertThat(kpi("kpi_csat_ratio", "channel", "email", "window", "24h")).isEqualTo(0);
+  }
+
+  @Test
+  void undefinedRatiosAreAbsentNotNaNButCountsAreZero() {
+    KpiSnapshot s = engine.compute();
+    assertThat(s.find("kpi_csat_ratio", labels())).isEmpty();
+
+    apply(false, ticket("1", NOW.minus(Duration.ofDays(3))).build());
+    s = engine.compute();
+    assertThat(s.value("kpi_tickets_created", labels("window", "1h"))).isEqualTo(0);
+    assertThat(s.value("kpi_tickets_created", labels("group", "Billing", "window", "1h")))
+        .isEqualTo(0);
+    assertThat(s.value("kpi_tickets_created", labels("window", "7d"))).isEqualTo(1);
+    assertThat(s.series()).noneMatch(x -> Double.isNaN(x.value()));
+  }
+
+  @Test
+  void kpiSeriesCarryEitherNoDimensionOrExactlyOne() {
+    apply(
+        false,
+        solved("1", NOW.minus(Duration.ofHours(3)), Duration.ofHours(1), Duration.ofHours(2), 1));
+    for (KpiSeries s : engine.compute().series()) {
+      if (s.name().startsWith("kpi_") && !s.name().equals("kpi_target")) {
+        long dims =
+            s.labelNames().stream()
+                .filter(List.of("group", "priority", "channel")::contains)
+                .count();
+        assertThat(dims).as(s.toString()).isLessThanOrEqualTo(1);
+      }
+    }
+  }
+
+  @Test
+  void deletedTicketsLeaveTheBacklogAndEveryKpi() {
+    Instant c = NOW.minus(Duration.ofHours(3));
+    apply(false, ticket("1", c).firstReplyAt(c.plusSeconds(60)).build(), ticket("2", c).build());
+    apply(false, new Deleted("1", NOW));
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(s.find("tickets_open", labels()).stream().mapToDouble(KpiSeries::value).sum())
+        .isEqualTo(1);
+    assertThat(s.value("kpi_tickets_created", labels("window", "24h"))).isEqualTo(1);
+    assertThat(s.find("kpi_first_response_seconds", labels())).isEmpty();
+  }
+
+  @Test
+  void slaAttainmentAtRiskAndBreachesFromConfiguredTargets() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(
+                    new SlaPolicy(
+                        Priority.URGENT, Duration.ofHours(1), Duration.ofHours(8), false)),
+                List.of(),
+                50),
+            clock);
+    Instant c = NOW.minus(Duration.ofHours(3));
+    apply(
+        false,
+        ticket("met", c)
+            .priority(Priority.URGENT)
+            .firstReplyAt(c.plus(Duration.ofMinutes(30)))
+            .build(),
+        ticket("late", c)
+            .priority(Priority.URGENT)
+            .firstReplyAt(c.plus(Duration.ofMinutes(90)))
+            .build(),
+        ticket("silent", c).priority(Priority.URGENT).build(),
+        ticket("soon", NOW.minus(Duration.ofMinutes(20))).priority(Priority.URGENT).build(),
+        ticket("later", NOW).priority(Priority.URGENT).firstReplyAt(NOW).build(),
+        ticket("untargeted", c).priority(Priority.LOW).build());
+
+    KpiSnapshot s = engine.compute();
+
+    // first response decided in 24h: met, later (met), late (breached), silent (breached at c+1h)
+    assertThat(
+            s.value(
+                "kpi_sla_attainment_ratio", labels("window", "24h", "target", "first_response")))
+        .isEqualTo(0.5);
+    // "soon" is due in 40 minutes, inside the 1h horizon; "later" resolves due in 8h
+    assertThat(s.find("sla_at_risk_tickets", labels()).stream().mapToDouble(KpiSeries::value).sum())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void breachesAreCountedLiveOnceWhenTheDueTimePasses() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(new SlaPolicy(Priority.URGENT, Duration.ofHours(1), null, false)),
+                List.of(),
+                50),
+            clock);
+    apply(false, ticket("old", NOW.minus(Duration.ofHours(5))).priority(Priority.URGENT).build());
+    apply(true, ticket("new", NOW.minus(Duration.ofMinutes(30))).priority(Priority.URGENT).build());
+
+    assertThat(engine.tick()).isEmpty(); // "old" breached before we were live: history
+    clock.advance(Duration.ofMinutes(31));
+    List<Transition> t = engine.tick();
+    assertThat(t)
+        .extracting(Transition::type, Transition::detail)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Transition.Type.SLA_BREACH, "first_response"));
+    assertThat(engine.tick()).isEmpty();
+  }
+
+  @Test
+  void backfillMakesNoTransitionsAndLiveChangesMakeEachOnce() {
+    Instant c = NOW.minus(Duration.ofHours(3));
+    assertThat(apply(false, ticket("1", c).build())).isEmpty();
+
+    List<Transition> t = apply(true, ticket("2", c).build());
+    assertThat(t).extracting(Transition::type).containsExactly(Transition.Type.CREATED);
+
+    t =
+        apply(
+            true,
+            solved("2", c, Duration.ofMinutes(10), Duration.ofHours(2), 1).toBuilder()
+                .escalated(true)
+                .build());
+    assertThat(t)
+        .extracting(Transition::type)
+        .containsExactly(
+            Transition.Type.FIRST_REPLY, Transition.Type.SOLVED, Transition.Type.ESCALATED);
+    assertThat(t.get(0).calendarSeconds()).isEqualTo(600);
+    assertThat(t.get(1).calendarSeconds()).isEqualTo(7200);
+
+    Ticket reopened =
+        ticket("2", c)
+            .updatedAt(NOW)
+            .firstReplyAt(c.plusSeconds(600))
+            .reopens(1)
+            .escalated(true)
+            .build();
+    assertThat(apply(true, reopened))
+        .extracting(Transition::type)
+        .containsExactly(Transition.Type.REOPENED);
+    assertThat(apply(true, reopened)).isEmpty(); // the same version again changes nothing
+  }
+
+  @Test
+  void churnRetentionAndConversion() {
+    Instant from = NOW.minus(Duration.ofDays(7));
+    apply(
+        false,
+        new Customer("a", NOW, from.minus(Duration.ofDays(100)), null, 100.0),
+        new Customer(
+            "b", NOW, from.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(2)), 100.0),
+        new Customer("c", NOW, from.minus(Duration.ofDays(100)), null, 100.0),
+        new Customer("d", NOW, from.minus(Duration.ofDays(100)), null, 100.0),
+        new Customer("new", NOW, NOW.minus(Duration.ofDays(1)), null, 100.0),
+        new Customer(
+            "gone", NOW, from.minus(Duration.ofDays(100)), from.minus(Duration.ofDays(1)), null),
+        new Deal("w1", NOW, from, DealStage.WON, NOW.minus(Duration.ofDays(1)), 10.0),
+        new Deal("l1", NOW, from, DealStage.LOST, NOW.minus(Duration.ofDays(1)), 10.0),
+        new Deal("l2", NOW, from, DealStage.LOST, NOW.minus(Duration.ofDays(1)), 10.0),
+        new Deal("open", NOW, from, DealStage.OPEN, null, 10.0));
+
+    assertThat(kpi("kpi_churn_ratio", "window", "7d")).isEqualTo(0.25);
+    assertThat(kpi("kpi_retention_ratio", "window", "7d")).isEqualTo(0.75);
+    assertThat(kpi("kpi_conversion_ratio", "window", "7d")).isEqualTo(1.0 / 3);
+  }
+
+  @Test
+  void labelValuesBeyondTheCapBecomeOther() {
+    engine = new KpiEngine(Configs.kpi(Configs.officeHours("UTC"), List.of(), List.of(), 2), clock);
+    Instant c = NOW.minus(Duration.ofHours(1));
+    apply(
+        false,
+        ticket("1", c).group("A").build(),
+        ticket("2", c).group("B").build(),
+        ticket("3", c).group("C").build(),
+        ticket("4", c).group(null).build());
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(
+            s.find("kpi_tickets_created", labels("window", "24h")).stream()
+                .map(x -> x.label("group"))
+                .filter(java.util.Objects::nonNull))
+        .containsExactlyInAnyOrder("A", "B", "other", "none");
+  }
+
+  @Test
+  void targetsAreExported() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(),
+                List.of(new KpiTarget("csat_ratio", "", "7d", 0.85, true)),
+                50),
+            clock);
+    assertThat(
+            engine
+                .compute()
+                .value("kpi_target", Map.of("kpi", "csat_ratio", "stat", "", "window", "7d")))
+        .isEqualTo(0.85);
+  }
+
+  @Test
+  void oldSolvedTicketsArePrunedButAnUpdateIsNotMistakenForANewTicket() {
+    Instant c = NOW.minus(Duration.ofDays(60));
+    apply(false, solved("1", c, Duration.ofHours(1), Duration.ofHours(2), 1));
+    engine.compute(); // prunes it: no window reaches 60 days back
+
+    Ticket reopened =
+        ticket("1", c).updatedAt(NOW).firstReplyAt(c.plusSeconds(3600)).reopens(1).build();
+    assertThat(apply(true, reopened))
+        .extracting(Transition::type)
+        .containsExactly(Transition.Type.REOPENED);
+  }
+}

@@ -1,0 +1,143 @@
+package io.cxexporter.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxexporter.connector.Cursor;
+import io.cxexporter.connector.Page;
+import io.cxexporter.model.Deleted;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaStatus;
+import io.cxexporter.model.SlaTarget;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreTest {
+  static final Instant T = Instant.parse("2026-11-18T10:00:00Z");
+  @TempDir Path dir;
+
+  static Ticket ticket(String id, Instant updated, TicketStatus status) {
+    return Ticket.builder(id)
+        .createdAt(T)
+        .updatedAt(updated)
+        .status(status)
+        .group("Billing")
+        .build();
+  }
+
+  static Page page(String next, boolean caughtUp, Record... records) {
+    return new Page(List.of(records), new Cursor(next), caughtUp, null);
+  }
+
+  List<Record> all(Store s) {
+    List<Record> out = new ArrayList<>();
+    s.forEach("zd", (stream, r) -> out.add(r));
+    return out;
+  }
+
+  @Test
+  void commitsRecordsAndCursorAndReturnsTheChanges() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      Ticket a = ticket("1", T, TicketStatus.OPEN);
+      List<Change> c = s.apply("zd", "tickets", page("c1", false, a));
+
+      assertThat(c).containsExactly(new Change("tickets", null, a));
+      assertThat(s.state("zd", "tickets").cursor()).isEqualTo(new Cursor("c1"));
+      assertThat(s.state("zd", "tickets").backfillDone()).isFalse();
+      assertThat(s.state("zd", "other")).isEqualTo(StreamState.NEW);
+    }
+  }
+
+  @Test
+  void recordsRoundTripWithEveryField() {
+    Ticket full =
+        ticket("1", T, TicketStatus.SOLVED).toBuilder()
+            .firstReplyAt(T.plusSeconds(60))
+            .firstReplyBusiness(Duration.ofSeconds(30))
+            .solvedAt(T.plusSeconds(600))
+            .agentReplies(2)
+            .reopens(1)
+            .escalated(true)
+            .sla(
+                List.of(
+                    new SlaStatus(
+                        SlaTarget.RESOLUTION, T.plusSeconds(3600), T.plusSeconds(600), false)))
+            .tags(List.of("vip"))
+            .build();
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.apply("zd", "tickets", page("c1", true, full));
+    }
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      assertThat(all(s)).containsExactly(full);
+      assertThat(s.state("zd", "tickets").backfillDone()).isTrue();
+    }
+  }
+
+  @Test
+  void aRecordSeenTwiceIsOneChangeAndAnOlderVersionNeverWins() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      Ticket v1 = ticket("1", T, TicketStatus.OPEN);
+      Ticket v2 = ticket("1", T.plusSeconds(60), TicketStatus.SOLVED);
+      List<Change> c = s.apply("zd", "tickets", page("c1", false, v1, v2, v1));
+
+      assertThat(c).containsExactly(new Change("tickets", null, v1), new Change("tickets", v1, v2));
+      assertThat(s.apply("zd", "tickets", page("c2", false, v2))).isEmpty();
+      assertThat(all(s)).containsExactly(v2);
+    }
+  }
+
+  @Test
+  void aTombstoneReplacesTheRecordAndAnOlderVersionCannotResurrectIt() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      Ticket v1 = ticket("1", T, TicketStatus.OPEN);
+      s.apply("zd", "tickets", page("c1", false, v1));
+      Deleted d = new Deleted("1", T.plusSeconds(10));
+      assertThat(s.apply("zd", "tickets", page("c2", false, d)))
+          .containsExactly(new Change("tickets", v1, d));
+      assertThat(s.apply("zd", "tickets", page("c3", false, v1))).isEmpty();
+      assertThat(all(s)).containsExactly(d);
+    }
+  }
+
+  @Test
+  void aFailedPageKeepsNeitherItsRecordsNorItsCursor() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.apply("zd", "tickets", page("c1", false, ticket("1", T, TicketStatus.OPEN)));
+      s.beforeCommit(
+          () -> {
+            throw new IllegalStateException("simulated crash before commit");
+          });
+
+      assertThatThrownBy(
+              () -> s.apply("zd", "tickets", page("c2", false, ticket("2", T, TicketStatus.OPEN))))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("simulated crash");
+
+      s.beforeCommit(() -> {});
+      assertThat(s.state("zd", "tickets").cursor()).isEqualTo(new Cursor("c1"));
+      assertThat(all(s)).extracting(Record::id).containsExactly("1");
+      assertThat(s.count("zd")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void sourcesAndStreamsAreKeptApart() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.apply("zd", "tickets", page("a", false, ticket("1", T, TicketStatus.OPEN)));
+      s.apply("fd", "tickets", page("b", false, ticket("1", T, TicketStatus.SOLVED)));
+      s.apply("zd", "deals", page("c", false, ticket("1", T, TicketStatus.CLOSED)));
+
+      assertThat(s.count("zd")).isEqualTo(2);
+      assertThat(s.count("fd")).isEqualTo(1);
+      assertThat(s.state("fd", "tickets").cursor().value()).isEqualTo("b");
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.cxexporter.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.kpi.KpiSeries;
+import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.kpi.Transition;
+import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import io.cxexporter.store.Change;
+import io.cxexporter.store.Store;
+import io.cxexporter.testing.Configs;
+import io.cxexporter.testing.MutableClock;
+import io.cxexporter.testing.ScriptedStream;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StreamRunnerTest {
+  static final Instant NOW = Instant.parse("2026-11-18T12:00:00Z");
+  @TempDir Path dir;
+  final MutableClock clock = new MutableClock(NOW);
+  final List<Transition> counted = new ArrayList<>();
+
+  static Ticket t(String id, int minutesAgo, TicketStatus status) {
+    Instant c = NOW.minus(Duration.ofHours(6));
+    return Ticket.builder(id)
+        .createdAt(c)
+        .updatedAt(NOW.minus(Duration.ofMinutes(minutesAgo)))
+        .status(status)
+        .priority(Priority.HIGH)
+        .group("Billing")
+        .solvedAt(status == TicketStatus.SOLVED ? NOW.minus(Duration.ofMinutes(minutesAgo)) : null)
+        .build();
+  }
+
+  /** Five pages with a ticket updated across pages and a duplicate inside a page. */
+  static ScriptedStream stream() {
+    return new ScriptedStream("tickets")
+        .page(t("1", 50, TicketStatus.OPEN), t("2", 49, TicketStatus.OPEN))
+        .page(t("3", 40, TicketStatus.OPEN), t("1", 39, TicketStatus.PENDING))
+        .page(
+            t("4", 30, TicketStatus.OPEN),
+            t("4", 29, TicketStatus.OPEN),
+            t("2", 28, TicketStatus.SOLVED))
+        .page(t("5", 20, TicketStatus.OPEN))
+        .page(t("6", 10, TicketStatus.NEW), t("3", 9, TicketStatus.SOLVED));
+  }
+
+  StreamRunner runner(Store store, KpiEngine kpi, ScriptedStream s) {
+    SelfMetrics self = SelfMetrics.register(new PrometheusRegistry(), "test", "test");
+    return new StreamRunner(
+        "zd",
+        "test",
+        s,
+        store,
+        kpi,
+        counted::addAll,
+        () -> {},
+        self,
+        clock,
+        new Backoff(new SplittableRandom(1)),
+        store.count("zd") > 0);
+  }
+
+  static KpiEngine loadFromStore(Store store, MutableClock clock) {
+    KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+    List<Change> all = new ArrayList<>();
+    store.forEach("zd", (stream, r) -> all.add(new Change(stream, null, r)));
+    kpi.apply("zd", all, false);
+    return kpi;
+  }
+
+  static double backlog(KpiSnapshot s) {
+    return s.find("tickets_open", Map.of("source", "zd")).stream()
+        .mapToDouble(KpiSeries::value)
+        .sum();
+  }
+
+  @Test
+  void aCrashBetweenPagesLosesAndDuplicatesNothing() {
+    // reference: one uninterrupted run
+    KpiSnapshot expected;
+    try (Store store = Store.open(dir.resolve("ref"), clock)) {
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+      assertThat(runner(store, kpi, stream()).syncOnce()).isNull();
+      expected = kpi.compute();
+    }
+
+    ScriptedStream first = stream();
+    try (Store store = Store.open(dir.resolve("crash"), clock)) {
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+      StreamRunner r = runner(store, kpi, first);
+      // the process dies while reading page 3: pages 1-2 are committed with their cursor
+      readPages(r, first, 2);
+    }
+    ScriptedStream second = stream();
+    try (Store store = Store.open(dir.resolve("crash"), clock)) {
+      KpiEngine kpi = loadFromStore(store, clock);
+      assertThat(runner(store, kpi, second).syncOnce()).isNull();
+
+      assertThat(second.reads.get()).as("resumes at page 3, reads 3 pages").isEqualTo(3);
+      KpiSnapshot actual = kpi.compute();
+      assertThat(actual.series()).containsExactlyInAnyOrderElementsOf(expected.series());
+      assertThat(backlog(actual)).isEqualTo(4);
+      assertThat(actual.value("kpi_tickets_created", Map.of("source", "zd", "window", "24h")))
+          .isEqualTo(6);
+      assertThat(actual.value("kpi_tickets_solved", Map.of("source", "zd", "window", "24h")))
+          .isEqualTo(2);
+    }
+    assertThat(counted).as("a backfill counts nothing").isEmpty();
+  }
+
+  /** Reads {@code n} pages then "crashes" (stops) mid-stream, as a kill -9 would. */
+  private static void readPages(StreamRunner r, ScriptedStream s, int n) {
+    s.failAfter(n);
+    r.syncOnce();
+  }
+
+  @Test
+  void aRestartResumesFromTheStoredCursorWithoutReReading() {
+    try (Store store = Store.open(dir, clock)) {
+      assertThat(runner(store, new KpiEngine(Configs.kpi(), clock), stream()).syncOnce()).isNull();
+    }
+    ScriptedStream again = stream();
+    try (Store store = Store.open(dir, clock)) {
+      StreamRunner r = runner(store, loadFromStore(store, clock), again);
+      assertThat(r.ready()).isTrue();
+      assertThat(r.syncOnce()).isNull();
+      assertThat(again.reads.get()).as("one read of the caught-up cursor").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aFailedPageIsRetriedWithBackoffAndTheCursorStays() {
+    try (Store store = Store.open(dir, clock)) {
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, new KpiEngine(Configs.kpi(), clock), s);
+      s.failNext(
+          new ConnectorException(
+              ConnectorException.Kind.RATE_LIMITED, "429", Duration.ofSeconds(7), null));
+
+      assertThat(r.syncOnce()).isEqualTo(Duration.ofSeconds(7));
+      assertThat(store.state("zd", "tickets").cursor().isStart()).isTrue();
+      assertThat(r.status().lastError()).isEqualTo("rate_limited: 429");
+      assertThat(r.lastAttemptOk()).isFalse();
+
+      assertThat(r.syncOnce()).isNull();
+      assertThat(r.status().lastError()).isNull();
+      assertThat(store.count("zd")).isEqualTo(6);
+    }
+  }
+
+  @Test
+  void changesAfterTheBackfillAreCountedOnce() {
+    try (Store store = Store.open(dir, clock)) {
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, kpi, s);
+      assertThat(r.syncOnce()).isNull();
+      assertThat(counted).isEmpty();
+
+      s.page(t("7", 1, TicketStatus.OPEN), t("5", 1, TicketStatus.SOLVED));
+      // the stored cursor "5" now has a page behind it
+      assertThat(r.syncOnce()).isNull();
+      assertThat(counted)
+          .extracting(Transition::type)
+          .containsExactly(Transition.Type.CREATED, Transition.Type.SOLVED);
+    }
+  }
+}
