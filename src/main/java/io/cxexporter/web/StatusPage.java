@@ -112,6 +112,35 @@ final class StatusPage {
         Html.percent(
             kpi(snap, "kpi_sla_attainment_ratio", source, "24h", "target", "first_response")));
     b.append("</div>");
+    groups(b, source, snap);
+  }
+
+  /** Open backlog by group, largest first (at most 15 rows): group names are vendor text. */
+  private static void groups(StringBuilder b, String source, KpiSnapshot snap) {
+    Map<String, Double> byGroup = new java.util.TreeMap<>();
+    for (KpiSeries s : snap.find("tickets_open", Map.of("source", source))) {
+      String g = s.label("group");
+      if (g != null) {
+        byGroup.merge(g, s.value(), Double::sum);
+      }
+    }
+    if (byGroup.isEmpty()) {
+      return;
+    }
+    b.append("<table class=\"groups\" data-source=\"")
+        .append(esc(source))
+        .append("\"><thead><tr><th>group</th><th>open</th></tr></thead><tbody>");
+    byGroup.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(15)
+        .forEach(
+            e ->
+                b.append("<tr><td>")
+                    .append(esc(e.getKey()))
+                    .append("</td><td>")
+                    .append(Html.number(e.getValue()))
+                    .append("</td></tr>"));
+    b.append("</tbody></table>");
   }
 
   private static void tile(StringBuilder b, String id, String label, String value) {
