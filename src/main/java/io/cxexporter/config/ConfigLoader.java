@@ -384,7 +384,6 @@ public final class ConfigLoader {
       }
       int before = root.problems().messages().size();
       factory.create(c, new ConnectorContext(Clock.systemUTC())).close();
-      c.finish();
       if (root.problems().messages().size() == before && name != null) {
         out.add(new ConnectorSpec(name, type, poll, ctx -> createChecked(factory, c, ctx)));
       }

@@ -41,6 +41,7 @@ public final class Settings {
   private final Path baseDir;
   private final Set<String> read = new LinkedHashSet<>();
   private final List<Settings> children = new ArrayList<>();
+  private boolean finished;
 
   private Settings(
       String path,
@@ -389,6 +390,10 @@ public final class Settings {
    * {@code pol_interval} must not be silently ignored.
    */
   public void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
     for (String k : values.keySet()) {
       if (!read.contains(k)) {
         problem(k, "unknown key");

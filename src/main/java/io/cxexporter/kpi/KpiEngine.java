@@ -69,6 +69,22 @@ public final class KpiEngine {
     return out;
   }
 
+  /**
+   * The label combinations first seen since the last call, so counters and histograms can start at
+   * 0 for them (a series that appears at 1 hides its first increase from {@code rate()}).
+   */
+  public synchronized SeenLabels drainNewLabels() {
+    List<SeenLabels.Combo> combos = new ArrayList<>();
+    List<SeenLabels.Combo> surveys = new ArrayList<>();
+    for (SourceState s : sources.values()) {
+      s.newCombos.forEach(c -> combos.add(new SeenLabels.Combo(s.source, c)));
+      s.newSurveyScores.forEach(c -> surveys.add(new SeenLabels.Combo(s.source, c)));
+      s.newCombos.clear();
+      s.newSurveyScores.clear();
+    }
+    return new SeenLabels(combos, surveys, rules.calendar != null);
+  }
+
   /** Forgets a source (removed from the config). */
   public synchronized void remove(String source) {
     sources.remove(source);

@@ -42,6 +42,13 @@ final class SourceState {
   final Map<String, Deal> deals = new HashMap<>();
   final TimeIndex dealsClosed = new TimeIndex();
 
+  /** Dimension combinations and survey kind/score pairs seen, and those not yet reported. */
+  private final Set<List<String>> combos = new HashSet<>();
+
+  private final Set<List<String>> surveyScores = new HashSet<>();
+  final List<List<String>> newCombos = new ArrayList<>();
+  final List<List<String>> newSurveyScores = new ArrayList<>();
+
   /** A survey with its own capped dimension values (null where it gives none). */
   record SurveyFacts(SurveyResponse survey, List<String> ownDims) {}
 
@@ -89,6 +96,9 @@ final class SourceState {
     removeTicket(old);
     TicketFacts f = rules.facts(t, caps);
     tickets.put(t.id(), f);
+    if (combos.add(f.dims)) {
+      newCombos.add(f.dims);
+    }
     created.add(t.createdAt(), t.id());
     firstReplied.add(t.firstReplyAt(), t.id());
     if (t.isOpen()) {
@@ -179,6 +189,10 @@ final class SourceState {
     }
     SurveyFacts f = new SurveyFacts(s, own);
     surveys.put(key, f);
+    List<String> ks = List.of(s.kind().label(), s.scoreLabel());
+    if (surveyScores.add(ks)) {
+      newSurveyScores.add(ks);
+    }
     responded.get(s.kind()).add(s.respondedAt(), key);
     if (isNew) {
       out.add(

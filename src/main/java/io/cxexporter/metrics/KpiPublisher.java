@@ -61,6 +61,7 @@ public final class KpiPublisher implements AutoCloseable {
   public synchronized KpiSnapshot refresh() {
     dirty.set(false);
     long t0 = System.nanoTime();
+    transitions.initialize(kpi.drainNewLabels());
     transitions.record(kpi.tick());
     KpiSnapshot s = kpi.compute();
     collector.update(s);

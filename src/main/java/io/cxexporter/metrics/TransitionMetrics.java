@@ -82,6 +82,28 @@ public final class TransitionMetrics {
         created, solved, reopened, escalated, breaches, surveys, firstResponse, resolution);
   }
 
+  /** Creates the series of newly seen label values at 0, so the first increase is visible. */
+  public void initialize(io.cxexporter.kpi.SeenLabels seen) {
+    for (var c : seen.tickets()) {
+      String[] v = values(c.source(), c.values());
+      created.labelValues(v);
+      solved.labelValues(v);
+      reopened.labelValues(v);
+      escalated.labelValues(v);
+      for (String target : List.of("first_response", "resolution")) {
+        breaches.labelValues(values(c.source(), c.values(), target));
+      }
+      for (String hours :
+          seen.businessHours() ? List.of("calendar", "business") : List.of("calendar")) {
+        firstResponse.labelValues(values(c.source(), c.values(), hours));
+        resolution.labelValues(values(c.source(), c.values(), hours));
+      }
+    }
+    for (var c : seen.surveys()) {
+      surveys.labelValues(values(c.source(), c.values()));
+    }
+  }
+
   /** Counts each transition once. */
   public void record(List<Transition> transitions) {
     for (Transition t : transitions) {
@@ -110,9 +132,13 @@ public final class TransitionMetrics {
   }
 
   private static String[] values(Transition t, String... extra) {
+    return values(t.source(), t.dimensions(), extra);
+  }
+
+  private static String[] values(String source, List<String> dims, String... extra) {
     List<String> v = new ArrayList<>();
-    v.add(t.source());
-    v.addAll(t.dimensions());
+    v.add(source);
+    v.addAll(dims);
     v.addAll(List.of(extra));
     return v.toArray(String[]::new);
   }

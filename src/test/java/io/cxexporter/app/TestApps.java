@@ -16,6 +16,11 @@ public final class TestApps {
   /** A running exporter. */
   public record Running(App app, Path configFile, PrometheusRegistry registry)
       implements AutoCloseable {
+    /** The running app itself. */
+    public App app() {
+      return app;
+    }
+
     public int port() {
       return app.port();
     }

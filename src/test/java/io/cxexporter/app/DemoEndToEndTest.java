@@ -1,0 +1,190 @@
+package io.cxexporter.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxexporter.config.ConfigLoader;
+import io.cxexporter.testing.Http;
+import io.cxexporter.testing.Tools;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, as a test: the built-in demo config served on /metrics. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DemoEndToEndTest {
+  /** Every family of the metric contract the demo must serve once its backfill is done. */
+  static final List<String> CONTRACT =
+      List.of(
+          "cx_ticket_first_response_seconds",
+          "cx_ticket_resolution_seconds",
+          "cx_tickets_created_total",
+          "cx_tickets_solved_total",
+          "cx_tickets_reopened_total",
+          "cx_tickets_escalated_total",
+          "cx_tickets_open",
+          "cx_ticket_open_oldest_age_seconds",
+          "cx_sla_breaches_total",
+          "cx_sla_at_risk_tickets",
+          "cx_kpi_first_response_seconds",
+          "cx_kpi_resolution_seconds",
+          "cx_kpi_tickets_created",
+          "cx_kpi_tickets_solved",
+          "cx_kpi_csat_ratio",
+          "cx_kpi_nps_score",
+          "cx_kpi_ces_score",
+          "cx_kpi_first_contact_resolution_ratio",
+          "cx_kpi_reopen_ratio",
+          "cx_kpi_escalation_ratio",
+          "cx_kpi_sla_attainment_ratio",
+          "cx_kpi_solved_per_agent",
+          "cx_kpi_churn_ratio",
+          "cx_kpi_retention_ratio",
+          "cx_kpi_conversion_ratio",
+          "cx_kpi_target",
+          "cx_survey_responses_total",
+          "cx_connector_up",
+          "cx_connector_last_success_timestamp_seconds",
+          "cx_connector_sync_duration_seconds",
+          "cx_connector_backfill_progress_ratio",
+          "cx_build_info",
+          "cx_config_last_reload_successful",
+          "jvm_memory_used_bytes");
+
+  @TempDir Path dir;
+  TestApps.Running app;
+  String text;
+
+  @BeforeAll
+  void startDemo() throws Exception {
+    String demo = ConfigLoader.builtInDemoText();
+    String connectors = demo.substring(demo.indexOf("kpi:"));
+    app = TestApps.start(dir, connectors);
+    assertThat(
+            Http.await(
+                Duration.ofSeconds(60), () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
+        .as("ready within a minute")
+        .isTrue();
+    assertThat(
+            Http.await(
+                Duration.ofSeconds(60),
+                () ->
+                    Http.get(app.port(), "/metrics")
+                        .body()
+                        .contains(
+                            "cx_connector_backfill_progress_ratio{source=\"demo\",stream=\"deals\"} 1.0")))
+        .isTrue();
+    app.refresh();
+    text = Http.get(app.port(), "/metrics").body();
+  }
+
+  @AfterAll
+  void stop() {
+    app.close();
+  }
+
+  @Test
+  void servesEveryContractFamily() {
+    for (String family : CONTRACT) {
+      assertThat(text).as(family).containsPattern("(?m)^" + family + "(_bucket|_count)?\\{");
+    }
+  }
+
+  @Test
+  void theDemoHasARealisticBacklogAndKpis() {
+    assertThat(text)
+        .containsPattern("(?m)^cx_tickets_open\\{source=\"demo\",status=\"open\",group=\"[^\"]+\"");
+    assertThat(text).contains("cx_kpi_csat_ratio{source=\"demo\",window=\"30d\"}");
+    assertThat(text).contains("cx_ticket_first_response_seconds_bucket{source=\"demo\",group=");
+  }
+
+  @Test
+  void passesPromtoolCheckMetrics() throws Exception {
+    Path promtool = Tools.require("promtool", "prometheus");
+    Path file = dir.resolve("metrics.txt");
+    Files.writeString(file, text);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEmpty();
+    assertThat(p.exitValue()).isZero();
+  }
+
+  @Test
+  void samplesHaveNoTimestampsAndHelpSaysCached() {
+    for (String line : text.split("\n")) {
+      if (!line.startsWith("#") && !line.isBlank()) {
+        String afterLabels =
+            line.contains("}")
+                ? line.substring(line.lastIndexOf('}') + 1)
+                : line.substring(line.indexOf(' '));
+        assertThat(afterLabels.trim().split(" ")).as(line).hasSize(1);
+      }
+    }
+    assertThat(text).containsPattern("# HELP cx_kpi_csat_ratio .*Cached");
+    assertThat(text).containsPattern("# HELP cx_tickets_open .*Cached");
+  }
+
+  @Test
+  void negotiatesOpenMetrics() {
+    HttpResponse<String> r =
+        Http.get(
+            app.port(),
+            "/metrics",
+            "Accept",
+            "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValue("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assertThat(r.body())
+        .endsWith("# EOF\n")
+        .contains("# UNIT cx_ticket_resolution_seconds seconds");
+  }
+
+  @Test
+  void servesTextByDefaultAndProtobufWhenAsked() {
+    assertThat(Http.get(app.port(), "/metrics").headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=utf-8");
+    HttpResponse<byte[]> pb =
+        Http.getBytes(
+            app.port(),
+            "/metrics",
+            "Accept",
+            "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited");
+    assertThat(pb.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/vnd.google.protobuf");
+    assertThat(pb.body().length).isGreaterThan(1000);
+  }
+
+  @Test
+  void gzipsWhenAsked() throws IOException {
+    HttpResponse<byte[]> r = Http.getBytes(app.port(), "/metrics", "Accept-Encoding", "gzip");
+    assertThat(r.headers().firstValue("Content-Encoding")).hasValue("gzip");
+    String body =
+        new String(
+            new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(body).contains("cx_tickets_open{");
+  }
+
+  @Test
+  void healthyAndReady() {
+    assertThat(Http.get(app.port(), "/-/healthy").statusCode()).isEqualTo(200);
+    assertThat(Http.get(app.port(), "/-/ready").body()).isEqualTo("Ready.\n");
+    assertThat(text).contains("cx_config_last_reload_successful 1.0");
+  }
+}
