@@ -41,10 +41,17 @@ public final class TestApps {
    * loopback, port 0 and {@code dir}).
    */
   public static Running start(Path dir, String yaml) {
+    return startWithServer(dir, "", yaml);
+  }
+
+  /** Like {@link #start}, with extra {@code server:} keys (flow style, without braces). */
+  public static Running startWithServer(Path dir, String serverKeys, String yaml) {
     try {
       Path file = dir.resolve("cx.yml");
       String text =
-          "server: {listen_address: \"127.0.0.1:0\"}\nstate: {path: \""
+          "server: {listen_address: \"127.0.0.1:0\""
+              + (serverKeys.isEmpty() ? "" : ", " + serverKeys)
+              + "}\nstate: {path: \""
               + dir.resolve("state")
               + "\"}\n"
               + yaml;
