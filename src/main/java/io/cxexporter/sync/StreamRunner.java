@@ -35,6 +35,7 @@ final class StreamRunner {
   private final KpiEngine kpi;
   private final Consumer<List<Transition>> transitions;
   private final Runnable onChange;
+  private final Runnable onAttempt;
   private final SelfMetrics metrics;
   private final Clock clock;
   final Backoff backoff;
@@ -61,6 +62,7 @@ final class StreamRunner {
       KpiEngine kpi,
       Consumer<List<Transition>> transitions,
       Runnable onChange,
+      Runnable onAttempt,
       SelfMetrics metrics,
       Clock clock,
       Backoff backoff,
@@ -72,6 +74,7 @@ final class StreamRunner {
     this.kpi = kpi;
     this.transitions = transitions;
     this.onChange = onChange;
+    this.onAttempt = onAttempt;
     this.metrics = metrics;
     this.clock = clock;
     this.backoff = backoff;
@@ -101,6 +104,7 @@ final class StreamRunner {
         transitions.accept(t);
         recordsApplied += changes.size();
         succeeded();
+        onAttempt.run();
         if (!changes.isEmpty()) {
           onChange.run();
         }
@@ -144,6 +148,7 @@ final class StreamRunner {
     lastError = kind + ": " + message;
     lastErrorAt = clock.instant();
     metrics.errors.labelValues(source, stream.name(), kind).inc();
+    onAttempt.run();
     Duration wait = backoff.next(k, retryAfter);
     LOG.warn(
         "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",

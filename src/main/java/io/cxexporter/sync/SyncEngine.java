@@ -80,6 +80,7 @@ public final class SyncEngine implements AutoCloseable {
               kpi,
               transitions,
               onChange,
+              () -> updateSourceHealth(connector.name()),
               metrics,
               clock,
               new Backoff(new Random()),
@@ -130,7 +131,6 @@ public final class SyncEngine implements AutoCloseable {
       return;
     }
     Duration retry = r.syncOnce();
-    updateSourceHealth(s);
     if (closed) {
       return;
     }
@@ -142,7 +142,12 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  private void updateSourceHealth(Source s) {
+  /** Up and freshness of a source, after each page read or failure of any of its streams. */
+  private void updateSourceHealth(String name) {
+    Source s = sources.get(name);
+    if (s == null) {
+      return;
+    }
     boolean up = s.runners().stream().allMatch(StreamRunner::lastAttemptOk);
     metrics.connectorUp.labelValues(s.connector().name()).set(up ? 1 : 0);
     Instant oldest = null;

@@ -68,6 +68,7 @@ class StreamRunnerTest {
         kpi,
         counted::addAll,
         () -> {},
+        () -> {},
         self,
         clock,
         new Backoff(new SplittableRandom(1)),
