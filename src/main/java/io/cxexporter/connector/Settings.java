@@ -339,50 +339,49 @@ public final class Settings {
   /** A list of mappings; empty when absent. */
   @SuppressWarnings("unchecked")
   public List<Settings> objects(String key) {
-    read.add(key);
-    Object v = values.get(key);
-    if (v == null) {
-      return List.of();
-    }
-    if (!(v instanceof List<?> list)) {
-      problem(key, "expected a list, got " + describe(v));
-      return List.of();
-    }
     List<Settings> out = new ArrayList<>();
-    for (int i = 0; i < list.size(); i++) {
-      Object item = list.get(i);
-      String p = path(key) + "[" + i + "]";
-      if (item instanceof Map) {
-        out.add(child(p, (Map<String, Object>) item));
-      } else {
-        problems.add(p, "expected a mapping (key: value), got " + describe(item));
-      }
-    }
+    forEachItem(
+        key,
+        (p, item) -> {
+          if (item instanceof Map) {
+            out.add(child(p, (Map<String, Object>) item));
+          } else {
+            problems.add(p, "expected a mapping (key: value), got " + describe(item));
+          }
+        });
     return out;
   }
 
   /** A list of strings; empty when absent. */
   public List<String> strings(String key) {
+    List<String> out = new ArrayList<>();
+    forEachItem(
+        key,
+        (p, item) -> {
+          if (item == null || item instanceof Map || item instanceof List) {
+            problems.add(p, "expected a string, got " + describe(item));
+          } else {
+            String v = substitute(p, item.toString(), true);
+            out.add(v == null ? "" : v); // a missing variable is already a problem
+          }
+        });
+    return out;
+  }
+
+  /** Calls {@code action(path, item)} for each item of the list at {@code key}. */
+  private void forEachItem(String key, java.util.function.BiConsumer<String, Object> action) {
     read.add(key);
     Object v = values.get(key);
     if (v == null) {
-      return List.of();
+      return;
     }
     if (!(v instanceof List<?> list)) {
       problem(key, "expected a list, got " + describe(v));
-      return List.of();
+      return;
     }
-    List<String> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
-      Object item = list.get(i);
-      String p = path(key) + "[" + i + "]";
-      if (item == null || item instanceof Map || item instanceof List) {
-        problems.add(p, "expected a string, got " + describe(item));
-      } else {
-        out.add(substitute(p, item.toString(), true));
-      }
+      action.accept(path(key) + "[" + i + "]", list.get(i));
     }
-    return out;
   }
 
   /**
