@@ -5,6 +5,7 @@ import io.cxexporter.config.ConfigLoader;
 import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.store.Store;
@@ -43,6 +44,7 @@ public final class App implements StatusSource, AutoCloseable {
   private final Clock clock;
   private final SelfMetrics self;
   private final SnapshotCollector collector;
+  private final RequestMetrics requests;
   private final String version;
   private volatile Store store;
   private volatile Pipeline pipeline;
@@ -58,6 +60,7 @@ public final class App implements StatusSource, AutoCloseable {
     this.version = build.getProperty("version", "dev");
     this.self = SelfMetrics.register(registry, version, build.getProperty("revision", "unknown"));
     this.collector = SnapshotCollector.register(registry);
+    this.requests = RequestMetrics.register(registry);
   }
 
   /**
@@ -76,7 +79,8 @@ public final class App implements StatusSource, AutoCloseable {
     app.web = WebServer.start(config.server(), registry, app, clock);
     try {
       app.store = Store.open(config.statePath(), clock);
-      app.pipeline = Pipeline.start(config, app.store, registry, app.collector, app.self, clock);
+      app.pipeline =
+          Pipeline.start(config, app.store, registry, app.collector, app.self, app.requests, clock);
     } catch (RuntimeException e) {
       app.close();
       throw e;
@@ -122,7 +126,7 @@ public final class App implements StatusSource, AutoCloseable {
       store.close();
       store = Store.open(next.statePath(), clock);
     }
-    pipeline = Pipeline.start(next, store, registry, collector, self, clock);
+    pipeline = Pipeline.start(next, store, registry, collector, self, requests, clock);
     self.reloadSuccessful.set(1);
     self.reloadTimestamp.set(clock.millis() / 1000.0);
     lastReloadProblems = null;

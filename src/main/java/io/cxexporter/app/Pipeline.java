@@ -5,6 +5,7 @@ import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.metrics.KpiPublisher;
+import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.metrics.TransitionMetrics;
@@ -52,6 +53,7 @@ final class Pipeline implements AutoCloseable {
       PrometheusRegistry registry,
       SnapshotCollector collector,
       SelfMetrics self,
+      RequestMetrics requests,
       Clock clock) {
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
@@ -69,7 +71,10 @@ final class Pipeline implements AutoCloseable {
     SyncEngine sync =
         new SyncEngine(store, kpi, transitions::record, publisher::markDirty, self, clock);
     for (ConnectorSpec spec : config.connectors()) {
-      sync.add(spec.create(new ConnectorContext(clock)), spec.type(), spec.pollInterval());
+      sync.add(
+          spec.create(new ConnectorContext(clock, requests.forSource(spec.name()))),
+          spec.type(),
+          spec.pollInterval());
     }
     sync.start();
     publisher.start();

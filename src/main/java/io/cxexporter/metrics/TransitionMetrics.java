@@ -151,14 +151,18 @@ public final class TransitionMetrics {
     return v.toArray(String[]::new);
   }
 
+  private static final String CACHED =
+      " Cached: counted when a sync sees the change, never at scrape time; history read in a"
+          + " backfill is not counted.";
+
   private static Counter counter(String name, String help, String[] labels) {
-    return Counter.builder().name(name).help(help).labelNames(labels).build();
+    return Counter.builder().name(name).help(help + CACHED).labelNames(labels).build();
   }
 
   private static Histogram histogram(String name, String help, String[] labels) {
     return Histogram.builder()
         .name(name)
-        .help(help)
+        .help(help + CACHED)
         .unit(Unit.SECONDS)
         .labelNames(labels)
         .classicUpperBounds(MetricNames.SERVICE_TIME_BUCKETS)

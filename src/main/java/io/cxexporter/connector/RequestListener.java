@@ -1,0 +1,32 @@
+package io.cxexporter.connector;
+
+import java.time.Duration;
+
+/**
+ * Where a connector's HTTP layer reports each request and the vendor's remaining quota; the
+ * exporter turns them into {@code cx_connector_requests_total}, {@code
+ * cx_connector_request_duration_seconds} and {@code cx_connector_rate_limit_remaining}.
+ */
+public interface RequestListener {
+  /** Reports nothing. */
+  RequestListener NONE =
+      new RequestListener() {
+        @Override
+        public void onRequest(String endpoint, String code, Duration latency) {}
+
+        @Override
+        public void onRateLimitRemaining(double remaining) {}
+      };
+
+  /**
+   * One finished request.
+   *
+   * @param endpoint a bounded name for the endpoint, e.g. {@code incremental/tickets} (never a URL
+   *     with ids or query)
+   * @param code the HTTP status, or {@code timeout} / {@code error} when there was none
+   */
+  void onRequest(String endpoint, String code, Duration latency);
+
+  /** The vendor's remaining request budget in its current window, as its headers report it. */
+  void onRateLimitRemaining(double remaining);
+}

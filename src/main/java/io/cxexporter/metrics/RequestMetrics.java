@@ -1,0 +1,68 @@
+package io.cxexporter.metrics;
+
+import io.cxexporter.connector.RequestListener;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Duration;
+
+/**
+ * Vendor API requests by source, endpoint and status code, their latency, and the vendor's
+ * remaining rate-limit budget. Registered once per process; {@link #forSource} hands each connector
+ * a {@link RequestListener} bound to its name.
+ */
+public final class RequestMetrics {
+  private static final double[] LATENCY_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+  private final Counter requests;
+  private final Histogram duration;
+  private final Gauge remaining;
+
+  private RequestMetrics(PrometheusRegistry r) {
+    requests =
+        Counter.builder()
+            .name("cx_connector_requests_total")
+            .help(
+                "Requests to the vendor API by endpoint and HTTP status (timeout/error without one).")
+            .labelNames("source", "endpoint", "code")
+            .register(r);
+    duration =
+        Histogram.builder()
+            .name("cx_connector_request_duration_seconds")
+            .help("Latency of vendor API requests.")
+            .unit(Unit.SECONDS)
+            .labelNames("source", "endpoint")
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BUCKETS)
+            .register(r);
+    remaining =
+        Gauge.builder()
+            .name("cx_connector_rate_limit_remaining")
+            .help("Requests left in the vendor's current rate-limit window, from its headers.")
+            .labelNames("source")
+            .register(r);
+  }
+
+  /** Registers the request metrics. */
+  public static RequestMetrics register(PrometheusRegistry r) {
+    return new RequestMetrics(r);
+  }
+
+  /** The listener a connector named {@code source} reports to. */
+  public RequestListener forSource(String source) {
+    return new RequestListener() {
+      @Override
+      public void onRequest(String endpoint, String code, Duration latency) {
+        requests.labelValues(source, endpoint, code).inc();
+        duration.labelValues(source, endpoint).observe(latency.toNanos() / 1e9);
+      }
+
+      @Override
+      public void onRateLimitRemaining(double value) {
+        remaining.labelValues(source).set(value);
+      }
+    };
+  }
+}
