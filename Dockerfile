@@ -9,7 +9,9 @@ ARG REVISION=unknown
 RUN mvn -B -q -DskipTests -Drevision=${REVISION} package
 
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --home-dir /var/lib/cx-exporter cx \
+RUN apt-get update && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /var/lib/cx-exporter cx \
  && mkdir -p /var/lib/cx-exporter /etc/cx-exporter \
  && chown cx /var/lib/cx-exporter
 COPY --from=build /src/target/cx-exporter.jar /opt/cx-exporter/cx-exporter.jar
@@ -20,7 +22,7 @@ VOLUME ["/var/lib/cx-exporter"]
 EXPOSE 9877
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-  CMD wget -q -O /dev/null http://127.0.0.1:9877/-/healthy || exit 1
+  CMD curl -fsS -o /dev/null http://127.0.0.1:9877/-/healthy || exit 1
 # No arguments: the built-in demo (state in /var/lib/cx-exporter/cx-data).
 # Your own: docker run -v $PWD/cx.yml:/etc/cx-exporter/cx.yml IMAGE --config.file=/etc/cx-exporter/cx.yml
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /opt/cx-exporter/cx-exporter.jar \"$@\"", "cx-exporter"]
