@@ -142,7 +142,8 @@ public final class ConfigLoader {
                   + e.getLocation().getColumnNr()
                   + ": ";
       throw new ConfigException(
-          origin, List.of(where + "not valid YAML: " + e.getOriginalMessage()));
+          origin, List.of(where + "not valid YAML: "
+                  + e.getOriginalMessage().lines().findFirst().orElse("")));
     }
   }
 
@@ -384,6 +385,7 @@ public final class ConfigLoader {
       }
       int before = root.problems().messages().size();
       factory.create(c, new ConnectorContext(Clock.systemUTC())).close();
+      c.finish(); // report its unknown keys next to its other problems
       if (root.problems().messages().size() == before && name != null) {
         out.add(new ConnectorSpec(name, type, poll, ctx -> createChecked(factory, c, ctx)));
       }
