@@ -51,7 +51,8 @@ public final class ConfigLoader {
 
   public ConfigLoader(Function<String, String> env, Map<String, ConnectorFactory> factories) {
     this.env = env;
-    this.factories = Map.copyOf(factories);
+    this.factories =
+        java.util.Collections.unmodifiableMap(new TreeMap<>(factories)); // sorted for messages
   }
 
   /** A loader with the process environment and every connector on the class path. */
@@ -142,8 +143,9 @@ public final class ConfigLoader {
                   + e.getLocation().getColumnNr()
                   + ": ";
       throw new ConfigException(
-          origin, List.of(where + "not valid YAML: "
-                  + e.getOriginalMessage().lines().findFirst().orElse("")));
+          origin,
+          List.of(
+              where + "not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("")));
     }
   }
 
