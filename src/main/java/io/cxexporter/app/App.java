@@ -159,6 +159,11 @@ public final class App implements StatusSource, AutoCloseable {
   }
 
   @Override
+  public Double rateLimitRemaining(String source) {
+    return requests.remaining(source);
+  }
+
+  @Override
   public boolean ready() {
     Pipeline p = pipeline;
     return p != null && p.sync.ready();

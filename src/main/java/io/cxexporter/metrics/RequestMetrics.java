@@ -19,6 +19,8 @@ public final class RequestMetrics {
   private final Counter requests;
   private final Histogram duration;
   private final Gauge remaining;
+  private final java.util.Map<String, Double> lastRemaining =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private RequestMetrics(PrometheusRegistry r) {
     requests =
@@ -50,6 +52,11 @@ public final class RequestMetrics {
     return new RequestMetrics(r);
   }
 
+  /** The last remaining budget a source reported, or null when it never did. */
+  public Double remaining(String source) {
+    return lastRemaining.get(source);
+  }
+
   /** The listener a connector named {@code source} reports to. */
   public RequestListener forSource(String source) {
     return new RequestListener() {
@@ -62,6 +69,7 @@ public final class RequestMetrics {
       @Override
       public void onRateLimitRemaining(double value) {
         remaining.labelValues(source).set(value);
+        lastRemaining.put(source, value);
       }
     };
   }

@@ -172,6 +172,10 @@ final class StatusPage {
     return l.stream().mapToDouble(KpiSeries::value).max().orElse(Double.NaN);
   }
 
+  private static String budget(Double remaining) {
+    return remaining == null ? "n/a" : Html.number(remaining) + " left";
+  }
+
   private static void connectors(StringBuilder b, StatusSource src, Instant now) {
     b.append("<h2>Connectors</h2><table id=\"connectors\"><thead><tr><th>source</th><th>type</th>")
         .append("<th>stream</th><th>backfill</th><th>last sync</th><th>last pass</th>")
@@ -208,7 +212,9 @@ final class StatusPage {
                   : esc(Html.duration(s.lastSyncDuration().toMillis() / 1000.0)))
           .append("</td><td>")
           .append(s.recordsApplied())
-          .append("</td><td>n/a</td><td class=\"")
+          .append("</td><td>")
+          .append(budget(src.rateLimitRemaining(s.source())))
+          .append("</td><td class=\"")
           .append(s.lastError() == null ? "" : "err")
           .append("\">")
           .append(

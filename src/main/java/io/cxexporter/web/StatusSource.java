@@ -24,6 +24,9 @@ public interface StatusSource {
   /** The last {@code check()} of a connector, or null before it ran. */
   CheckResult check(String source);
 
+  /** The vendor's remaining rate-limit budget last reported by a source, or null. */
+  Double rateLimitRemaining(String source);
+
   /** Ready for scrapes: every stream finished a sync or has data. */
   boolean ready();
 

@@ -58,6 +58,8 @@ class DemoEndToEndTest {
           "cx_connector_last_success_timestamp_seconds",
           "cx_connector_sync_duration_seconds",
           "cx_connector_backfill_progress_ratio",
+          "cx_connector_requests_total",
+          "cx_connector_rate_limit_remaining",
           "cx_build_info",
           "cx_config_last_reload_successful",
           "jvm_memory_used_bytes");
@@ -205,6 +207,13 @@ class DemoEndToEndTest {
             new GZIPInputStream(new ByteArrayInputStream(r.body())).readAllBytes(),
             StandardCharsets.UTF_8);
     assertThat(body).contains("cx_tickets_open{");
+  }
+
+  @Test
+  void statusPageShowsTheDemo() {
+    String page = Http.get(app.port(), "/").body();
+    assertThat(page).contains("<td>Technical Support</td>").containsPattern("<td>\\d+ left</td>");
+    assertThat(page).containsPattern("data-kpi=\"csat\"><div class=\"v\">\\d+\\.\\d%");
   }
 
   @Test
