@@ -7,6 +7,9 @@ package io.cxexporter.connector;
  * records together with {@link Page#next()}, and calls again until {@link Page#caughtUp()}.
  * Implementations keep no position of their own: everything needed to continue is in the cursor, so
  * a restart resumes where the last committed page ended.
+ *
+ * <p>One stream is never read by two threads at once, but different streams of the same connector
+ * may be: state they share must be thread-safe.
  */
 public interface Stream {
 
