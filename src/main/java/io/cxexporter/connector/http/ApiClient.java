@@ -1,0 +1,292 @@
+package io.cxexporter.connector.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.ConnectorException.Kind;
+import io.cxexporter.connector.RequestListener;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * The one way a connector talks HTTP: JSON GETs with auth, timeouts, retries with exponential
+ * backoff and jitter for 5xx and connection errors, {@code 429}/{@code 503} waits that honour
+ * {@code Retry-After} or the vendor's reset header, a slow-down before the vendor's remaining
+ * budget hits zero, per-endpoint limits, and every attempt reported to the {@link RequestListener}.
+ * Status codes map to actions in {@link ErrorTable}.
+ *
+ * <pre>{@code
+ * ApiClient api = ApiClient.builder(HttpSettings.read(settings), ctx.requests(), ctx.clock())
+ *     .auth(Auth.basic(email + "/token", token))
+ *     .limit("incremental/tickets", new EndpointLimit(10, Duration.ofMinutes(1), ctx.clock()))
+ *     .build();
+ * ApiResponse page = api.get("incremental/tickets", url);   // or throws ConnectorException
+ * }</pre>
+ *
+ * <p>Error messages name the endpoint and status only: never a URL with its query, a header or a
+ * credential.
+ */
+public final class ApiClient {
+  /** "OkHttpClients should be shared": one pool and dispatcher for every connector. */
+  private static final OkHttpClient SHARED = new OkHttpClient();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
+  private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+
+  private final OkHttpClient client;
+  private final Consumer<Request.Builder> auth;
+  private final RequestListener listener;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final HttpSettings settings;
+  private final RateLimitHeaders headers;
+  private final Map<String, EndpointLimit> limits;
+  private final SplittableRandom random = new SplittableRandom();
+  private volatile Instant slowUntil = Instant.EPOCH;
+
+  private ApiClient(Builder b) {
+    this.client =
+        SHARED
+            .newBuilder()
+            .connectTimeout(b.settings.connectTimeout())
+            .readTimeout(b.settings.readTimeout())
+            .callTimeout(b.settings.callTimeout())
+            .build();
+    this.auth = b.auth;
+    this.listener = b.listener;
+    this.clock = b.clock;
+    this.sleeper = b.sleeper;
+    this.settings = b.settings;
+    this.headers = b.headers;
+    this.limits = Map.copyOf(b.limits);
+  }
+
+  /** A builder with the settings, the listener requests are reported to and the clock. */
+  public static Builder builder(HttpSettings settings, RequestListener listener, Clock clock) {
+    return new Builder(settings, listener, clock);
+  }
+
+  /**
+   * GETs a JSON document.
+   *
+   * @param endpoint a bounded name for metrics and messages, e.g. {@code incremental/tickets}
+   * @throws ConnectorException AUTH (401/403, no retry), PERMANENT (other 4xx), RATE_LIMITED (a
+   *     wait longer than {@code max_wait}, or still limited after {@code max_attempts}), TRANSIENT
+   *     (5xx, timeouts, connection errors after {@code max_attempts}), BAD_RESPONSE (not JSON)
+   */
+  public ApiResponse get(String endpoint, HttpUrl url) throws ConnectorException {
+    for (int attempt = 1; ; attempt++) {
+      pace(endpoint);
+      Request.Builder rb = new Request.Builder().url(url).header("Accept", "application/json");
+      auth.accept(rb);
+      long t0 = System.nanoTime();
+      Duration wait;
+      try (Response r = client.newCall(rb.build()).execute()) {
+        int code = r.code();
+        ErrorTable.Action action = ErrorTable.classify(code);
+        String body = action == ErrorTable.Action.OK ? readBody(r) : null;
+        report(endpoint, Integer.toString(code), t0);
+        budget(r.headers());
+        switch (action) {
+          case OK -> {
+            return new ApiResponse(url, code, r.headers(), parse(endpoint, body));
+          }
+          case AUTH ->
+              throw new ConnectorException(
+                  Kind.AUTH, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+          case PERMANENT ->
+              throw new ConnectorException(Kind.PERMANENT, "HTTP " + code + " from " + endpoint);
+          case RATE_LIMITED -> {
+            wait = rateLimitWait(r.headers(), attempt);
+            if (wait.compareTo(settings.maxWait()) > 0 || attempt >= settings.maxAttempts()) {
+              throw new ConnectorException(
+                  Kind.RATE_LIMITED,
+                  "HTTP " + code + " from " + endpoint + ": rate limited",
+                  wait,
+                  null);
+            }
+          }
+          default -> {
+            if (attempt >= settings.maxAttempts()) {
+              throw new ConnectorException(
+                  Kind.TRANSIENT,
+                  "HTTP " + code + " from " + endpoint + " after " + attempt + " attempts");
+            }
+            wait = backoff(attempt);
+          }
+        }
+      } catch (IOException e) {
+        report(endpoint, e instanceof InterruptedIOException ? "timeout" : "error", t0);
+        if (attempt >= settings.maxAttempts()) {
+          throw new ConnectorException(
+              Kind.TRANSIENT,
+              endpoint + ": " + e.getClass().getSimpleName() + " after " + attempt + " attempts",
+              null,
+              null);
+        }
+        wait = backoff(attempt);
+      }
+      sleep(wait);
+    }
+  }
+
+  private static String readBody(Response r) throws IOException {
+    ResponseBody b = r.body();
+    return b == null ? "" : b.string();
+  }
+
+  private static JsonNode parse(String endpoint, String body) throws ConnectorException {
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (n == null || n.isMissingNode()) {
+        throw new ConnectorException(Kind.BAD_RESPONSE, "empty body from " + endpoint);
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new ConnectorException(
+          Kind.BAD_RESPONSE,
+          "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
+          null,
+          null);
+    }
+  }
+
+  private void report(String endpoint, String code, long t0) {
+    listener.onRequest(endpoint, code, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  /** Reads the remaining budget; when it runs low, later requests wait for the reset. */
+  private void budget(Headers h) {
+    Optional<Double> remaining = number(h, headers.remaining());
+    if (remaining.isEmpty()) {
+      return;
+    }
+    listener.onRateLimitRemaining(remaining.get());
+    double limit = number(h, headers.limit()).orElse(0.0);
+    double lowWater = Math.max(1, limit * 0.05);
+    if (remaining.get() <= lowWater) {
+      Duration untilReset =
+          first(h, headers.reset())
+              .flatMap(v -> RetryAfter.untilReset(v, clock))
+              .orElse(Duration.ofSeconds(1));
+      slowUntil = clock.instant().plus(untilReset);
+    }
+  }
+
+  private void pace(String endpoint) throws ConnectorException {
+    Duration d = Duration.between(clock.instant(), slowUntil);
+    if (!d.isNegative() && !d.isZero()) {
+      sleep(d.compareTo(settings.maxWait()) > 0 ? settings.maxWait() : d);
+    }
+    EndpointLimit limit = limits.get(endpoint);
+    if (limit != null) {
+      Duration w = limit.reserve();
+      if (!w.isZero()) {
+        sleep(w);
+      }
+    }
+  }
+
+  private Duration rateLimitWait(Headers h, int attempt) {
+    return RetryAfter.parse(h.get("Retry-After"), clock)
+        .or(() -> first(h, headers.reset()).flatMap(v -> RetryAfter.untilReset(v, clock)))
+        .orElseGet(() -> backoff(attempt));
+  }
+
+  /** Exponential backoff with jitter: between half and all of base * 2^(attempt-1), capped. */
+  Duration backoff(int attempt) {
+    long cap =
+        Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16));
+    return Duration.ofMillis(cap / 2 + random.nextLong(cap / 2 + 1));
+  }
+
+  private void sleep(Duration d) throws ConnectorException {
+    try {
+      sleeper.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectorException(Kind.TRANSIENT, "interrupted while waiting", null, e);
+    }
+  }
+
+  private static Optional<String> first(Headers h, java.util.List<String> names) {
+    for (String n : names) {
+      String v = h.get(n);
+      if (v != null) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<Double> number(Headers h, java.util.List<String> names) {
+    return first(h, names)
+        .flatMap(
+            v -> {
+              try {
+                return Optional.of(Double.parseDouble(v.trim()));
+              } catch (NumberFormatException e) {
+                return Optional.empty();
+              }
+            });
+  }
+
+  /** Builds an {@link ApiClient}. */
+  public static final class Builder {
+    private final HttpSettings settings;
+    private final RequestListener listener;
+    private final Clock clock;
+    private Consumer<Request.Builder> auth = b -> {};
+    private Sleeper sleeper = Sleeper.SYSTEM;
+    private RateLimitHeaders headers = RateLimitHeaders.COMMON;
+    private final Map<String, EndpointLimit> limits = new HashMap<>();
+
+    private Builder(HttpSettings settings, RequestListener listener, Clock clock) {
+      this.settings = settings;
+      this.listener = listener;
+      this.clock = clock;
+    }
+
+    public Builder auth(Consumer<Request.Builder> auth) {
+      this.auth = auth;
+      return this;
+    }
+
+    /** Tests pass a recording sleeper. */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = sleeper;
+      return this;
+    }
+
+    public Builder rateLimitHeaders(RateLimitHeaders headers) {
+      this.headers = headers;
+      return this;
+    }
+
+    /** A vendor's own limit for one endpoint. */
+    public Builder limit(String endpoint, EndpointLimit limit) {
+      limits.put(endpoint, limit);
+      return this;
+    }
+
+    public ApiClient build() {
+      return new ApiClient(this);
+    }
+  }
+}

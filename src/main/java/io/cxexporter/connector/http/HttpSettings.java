@@ -1,0 +1,49 @@
+package io.cxexporter.connector.http;
+
+import io.cxexporter.connector.Settings;
+import java.time.Duration;
+
+/**
+ * A connector's HTTP settings from its config block:
+ *
+ * <pre>{@code
+ * timeouts: {connect: 10s, read: 30s, call: 60s}
+ * max_attempts: 4          # per request, for 5xx, timeouts and connection errors
+ * max_wait: 60s            # a longer Retry-After is handed to the sync loop instead of slept
+ * }</pre>
+ */
+public record HttpSettings(
+    Duration connectTimeout,
+    Duration readTimeout,
+    Duration callTimeout,
+    int maxAttempts,
+    Duration maxWait) {
+  /** The defaults. */
+  public static final HttpSettings DEFAULTS =
+      new HttpSettings(
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(60),
+          4,
+          Duration.ofSeconds(60));
+
+  /** Reads the keys above from a connector's block; problems go to {@code s}. */
+  public static HttpSettings read(Settings s) {
+    Settings t = s.object("timeouts");
+    Duration connect = positive(t, "connect", DEFAULTS.connectTimeout());
+    Duration read = positive(t, "read", DEFAULTS.readTimeout());
+    Duration call = positive(t, "call", DEFAULTS.callTimeout());
+    int attempts = s.intValue("max_attempts", DEFAULTS.maxAttempts(), 1, 20);
+    Duration maxWait = s.duration("max_wait", DEFAULTS.maxWait());
+    return new HttpSettings(connect, read, call, attempts, maxWait);
+  }
+
+  private static Duration positive(Settings s, String key, Duration def) {
+    Duration d = s.duration(key, def);
+    if (d.isZero()) {
+      s.problem(key, "must be greater than 0");
+      return def;
+    }
+    return d;
+  }
+}

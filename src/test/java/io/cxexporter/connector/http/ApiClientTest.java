@@ -1,0 +1,233 @@
+package io.cxexporter.connector.http;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.RequestListener;
+import io.cxexporter.connector.Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import okhttp3.HttpUrl;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ApiClientTest {
+  WireMockServer vendor;
+  final List<String> codes = Collections.synchronizedList(new ArrayList<>());
+  final List<Double> remaining = Collections.synchronizedList(new ArrayList<>());
+  final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
+  final RequestListener listener =
+      new RequestListener() {
+        @Override
+        public void onRequest(String endpoint, String code, Duration latency) {
+          codes.add(endpoint + " " + code);
+        }
+
+        @Override
+        public void onRateLimitRemaining(double r) {
+          remaining.add(r);
+        }
+      };
+
+  @BeforeEach
+  void start() {
+    vendor = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    vendor.start();
+  }
+
+  @AfterEach
+  void stop() {
+    vendor.stop();
+  }
+
+  ApiClient client(Sleeper sleeper) {
+    return ApiClient.builder(HttpSettings.DEFAULTS, listener, Clock.systemUTC())
+        .auth(Auth.basic("ops@acme.example/token", new Secret("tok-SECRET")))
+        .sleeper(sleeper)
+        .build();
+  }
+
+  ApiClient recording() {
+    return client(slept::add);
+  }
+
+  HttpUrl url(String path) {
+    return HttpUrl.get(vendor.baseUrl() + path);
+  }
+
+  @Test
+  void sendsAuthAndParsesJson() throws Exception {
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/users/me")).willReturn(okJson("{\"user\":{\"id\":7}}")));
+
+    ApiResponse r = recording().get("users/me", url("/api/v2/users/me"));
+
+    assertThat(r.body().at("/user/id").asInt()).isEqualTo(7);
+    vendor.verify(
+        getRequestedFor(urlPathEqualTo("/api/v2/users/me"))
+            .withHeader(
+                "Authorization",
+                equalTo(okhttp3.Credentials.basic("ops@acme.example/token", "tok-SECRET"))));
+    assertThat(codes).containsExactly("users/me 200");
+  }
+
+  @Test
+  void retries5xxWithBackoffAndJitter() throws Exception {
+    vendor.stubFor(
+        get("/t")
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(502))
+            .willSetStateTo("second"));
+    vendor.stubFor(
+        get("/t")
+            .inScenario("s")
+            .whenScenarioStateIs("second")
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("third"));
+    vendor.stubFor(get("/t").inScenario("s").whenScenarioStateIs("third").willReturn(okJson("{}")));
+
+    recording().get("t", url("/t"));
+
+    assertThat(codes).containsExactly("t 502", "t 500", "t 200");
+    assertThat(slept).hasSize(2);
+    assertThat(slept.get(0)).isBetween(Duration.ofMillis(250), Duration.ofMillis(500));
+    assertThat(slept.get(1)).isBetween(Duration.ofMillis(500), Duration.ofMillis(1000));
+  }
+
+  @Test
+  void gives5xxUpAfterMaxAttemptsAsTransient() {
+    vendor.stubFor(get("/t").willReturn(aResponse().withStatus(503 - 1)));
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("t", url("/t")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.TRANSIENT);
+    assertThat(e).hasMessage("HTTP 502 from t after 4 attempts");
+    assertThat(codes).hasSize(4);
+  }
+
+  @Test
+  void honoursRetryAfterOn429() throws Exception {
+    vendor.stubFor(
+        get("/t")
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1"))
+            .willSetStateTo("ok"));
+    vendor.stubFor(get("/t").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson("{}")));
+
+    long t0 = System.nanoTime();
+    client(Sleeper.SYSTEM).get("t", url("/t"));
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(codes).containsExactly("t 429", "t 200");
+  }
+
+  @Test
+  void aLongRetryAfterIsHandedToTheSyncLoop() {
+    vendor.stubFor(
+        get("/t").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "600")));
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("t", url("/t")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.RATE_LIMITED);
+    assertThat(e.retryAfter()).contains(Duration.ofSeconds(600));
+    assertThat(codes).containsExactly("t 429");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void unauthorizedIsNotRetriedAndHidesTheCredentials() {
+    vendor.stubFor(
+        get(urlPathEqualTo("/t"))
+            .willReturn(
+                aResponse().withStatus(401).withBody("{\"error\":\"Couldn't authenticate you\"}")));
+
+    ConnectorException e =
+        catchThrowableOfType(
+            ConnectorException.class, () -> recording().get("t", url("/t?token=x")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.AUTH);
+    assertThat(e).hasMessage("HTTP 401 from t: credentials rejected");
+    assertThat(e.getMessage()).doesNotContain("SECRET").doesNotContain("token=");
+    assertThat(codes).containsExactly("t 401");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void otherClientErrorsArePermanent() {
+    vendor.stubFor(get("/t").willReturn(aResponse().withStatus(404)));
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("t", url("/t")));
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.PERMANENT);
+    assertThat(codes).containsExactly("t 404");
+  }
+
+  @Test
+  void garbageAndTruncatedJsonAreBadResponses() {
+    vendor.stubFor(
+        get("/garbage").willReturn(aResponse().withStatus(200).withBody("<html>oops</html>")));
+    vendor.stubFor(
+        get("/cut").willReturn(aResponse().withStatus(200).withBody("{\"tickets\":[{\"id\":1},")));
+
+    ConnectorException g =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("g", url("/garbage")));
+    ConnectorException c =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("c", url("/cut")));
+
+    assertThat(g.kind()).isEqualTo(ConnectorException.Kind.BAD_RESPONSE);
+    assertThat(g.getMessage()).startsWith("malformed JSON from g");
+    assertThat(c.kind()).isEqualTo(ConnectorException.Kind.BAD_RESPONSE);
+  }
+
+  @Test
+  void connectionErrorsAreRetriedThenTransient() {
+    vendor.stubFor(get("/t").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> recording().get("t", url("/t")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.TRANSIENT);
+    assertThat(codes).containsExactly("t error", "t error", "t error", "t error");
+    assertThat(slept).hasSize(3);
+  }
+
+  @Test
+  void aLowBudgetSlowsTheNextRequestUntilTheReset() throws Exception {
+    vendor.stubFor(
+        get("/t")
+            .willReturn(
+                okJson("{}")
+                    .withHeader("ratelimit-limit", "700")
+                    .withHeader("ratelimit-remaining", "3")
+                    .withHeader("ratelimit-reset", "7")));
+    ApiClient api = recording();
+
+    api.get("t", url("/t"));
+    assertThat(slept).isEmpty();
+    api.get("t", url("/t"));
+
+    assertThat(remaining).containsExactly(3.0, 3.0);
+    assertThat(slept)
+        .singleElement()
+        .satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(7)));
+  }
+}
