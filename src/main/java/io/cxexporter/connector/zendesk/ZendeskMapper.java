@@ -1,0 +1,113 @@
+package io.cxexporter.connector.zendesk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.model.Deleted;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongFunction;
+
+/**
+ * Maps a ticket of Zendesk's incremental export (with {@code include=metric_sets}) to the
+ * normalized model. Zendesk's own durations win: {@code reply_time_in_minutes} and {@code
+ * full_resolution_time_in_minutes}, both {@code calendar} and {@code business}.
+ */
+final class ZendeskMapper {
+  private ZendeskMapper() {}
+
+  /**
+   * The record for one exported ticket: a {@link Deleted} for {@code status: deleted}.
+   *
+   * @param groups group id → name (null when unknown)
+   * @param users user id → name (null when unknown)
+   */
+  static Record ticket(JsonNode t, LongFunction<String> groups, LongFunction<String> users) {
+    String id = t.path("id").asText();
+    Instant updated = updatedAt(t);
+    String status = t.path("status").asText("");
+    if (status.equals("deleted")) {
+      return new Deleted(id, updated);
+    }
+    Instant created = Instant.parse(t.path("created_at").asText());
+    JsonNode m = t.path("metric_set");
+    Duration replyCal = minutes(m.path("reply_time_in_minutes").path("calendar"));
+    Duration replyBus = minutes(m.path("reply_time_in_minutes").path("business"));
+    Duration resCal = minutes(m.path("full_resolution_time_in_minutes").path("calendar"));
+    Duration resBus = minutes(m.path("full_resolution_time_in_minutes").path("business"));
+    TicketStatus st = status(status);
+    Instant solvedAt = instant(m.path("solved_at"));
+    List<String> tags = new ArrayList<>();
+    t.path("tags").forEach(x -> tags.add(x.asText()));
+    int groupStations = m.path("group_stations").asInt(0);
+    return Ticket.builder(id)
+        .createdAt(created)
+        .updatedAt(updated)
+        .status(st)
+        .priority(Priority.parse(t.path("priority").asText(null)).orElse(null))
+        .channel(channel(t.path("via").path("channel").asText(null)))
+        .group(t.hasNonNull("group_id") ? groups.apply(t.path("group_id").asLong()) : null)
+        .assignee(t.hasNonNull("assignee_id") ? users.apply(t.path("assignee_id").asLong()) : null)
+        .subject(t.path("subject").asText(null))
+        .firstReplyAt(replyCal == null ? null : created.plus(replyCal))
+        .firstReplyCalendar(replyCal)
+        .firstReplyBusiness(replyBus)
+        .solvedAt(st.isOpen() ? null : solvedAt)
+        .resolutionCalendar(st.isOpen() ? null : resCal)
+        .resolutionBusiness(st.isOpen() ? null : resBus)
+        .reopens(Math.max(0, m.path("reopens").asInt(0)))
+        .agentReplies(m.hasNonNull("replies") ? m.path("replies").asInt() : null)
+        .escalated(groupStations > 1 || tags.contains("escalated"))
+        .tags(tags)
+        .build();
+  }
+
+  /**
+   * The version's time: {@code generated_timestamp} (bumped by system updates too, the export's
+   * order) or {@code updated_at}, whichever is later.
+   */
+  static Instant updatedAt(JsonNode t) {
+    Instant updated = instant(t.path("updated_at"));
+    long gen = t.path("generated_timestamp").asLong(0);
+    Instant g = gen > 0 ? Instant.ofEpochSecond(gen) : null;
+    if (updated == null) {
+      return g != null ? g : instant(t.path("created_at"));
+    }
+    return g != null && g.isAfter(updated) ? g : updated;
+  }
+
+  static TicketStatus status(String s) {
+    return switch (s) {
+      case "new" -> TicketStatus.NEW;
+      case "pending" -> TicketStatus.PENDING;
+      case "hold" -> TicketStatus.ON_HOLD;
+      case "solved" -> TicketStatus.SOLVED;
+      case "closed" -> TicketStatus.CLOSED;
+      default -> TicketStatus.OPEN;
+    };
+  }
+
+  /** Zendesk's {@code via.channel}, with voice as phone and messaging as chat. */
+  static String channel(String c) {
+    if (c == null) {
+      return null;
+    }
+    return switch (c) {
+      case "voice" -> "phone";
+      case "chat", "native_messaging", "messaging" -> "chat";
+      default -> c;
+    };
+  }
+
+  private static Duration minutes(JsonNode n) {
+    return n.isNumber() ? Duration.ofSeconds(Math.round(n.asDouble() * 60)) : null;
+  }
+
+  private static Instant instant(JsonNode n) {
+    return n.isTextual() && !n.asText().isEmpty() ? Instant.parse(n.asText()) : null;
+  }
+}

@@ -1,0 +1,183 @@
+package io.cxexporter.connector.zendesk;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import io.cxexporter.connector.Connector;
+import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.connector.ConnectorContractTest;
+import io.cxexporter.connector.Problems;
+import io.cxexporter.connector.Settings;
+import io.cxexporter.kpi.KpiSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import okhttp3.Credentials;
+import org.junit.jupiter.api.Test;
+
+/** The Zendesk connector against Zendesk-shaped stubs, through the connector contract. */
+class ZendeskConnectorTest extends ConnectorContractTest {
+  static final String EXPORT = "/api/v2/incremental/tickets/cursor.json";
+  static final String CURSOR1 = "MTc5NTUxNDcwMHx8MTA0fA==";
+  static final String CURSOR2 = "MTc5NTUyMTcwMHx8MTA0fA==";
+
+  @Override
+  protected String now() {
+    return "2026-11-18T13:00:00Z";
+  }
+
+  @Override
+  protected Connector connector(String baseUrl, ConnectorContext ctx) {
+    Map<String, Object> block = new LinkedHashMap<>();
+    block.put("name", "vendor");
+    block.put("type", "zendesk");
+    block.put("base_url", baseUrl);
+    block.put("auth", Map.of("email", "ops@acme.example", "token", "tok-SECRET"));
+    block.put("export_requests_per_minute", 1000);
+    Problems p = new Problems();
+    Settings root = Settings.root(Map.of("connectors", List.of(block)), p, k -> null, Path.of("."));
+    Settings s = root.objects("connectors").get(0);
+    s.string("type");
+    Connector c = new ZendeskConnectorFactory().create(s, ctx);
+    s.finish();
+    assertThat(p.messages()).isEmpty();
+    return c;
+  }
+
+  static String fixture(String name) {
+    try {
+      return Files.readString(Path.of("src/test/resources/zendesk", name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  protected void stubBackfill(WireMockServer v) {
+    v.stubFor(
+        get(urlPathEqualTo(EXPORT))
+            .withQueryParam("start_time", matching("\\d+"))
+            .withQueryParam("include", equalTo("metric_sets"))
+            .willReturn(okJson(fixture("tickets-page1.json"))));
+    v.stubFor(
+        get(urlPathEqualTo(EXPORT))
+            .withQueryParam("cursor", equalTo(CURSOR1))
+            .willReturn(okJson(fixture("tickets-page2.json"))));
+    v.stubFor(
+        get(urlPathEqualTo(EXPORT))
+            .withQueryParam("cursor", equalTo(CURSOR2))
+            .willReturn(okJson(fixture("tickets-empty.json"))));
+    v.stubFor(
+        get(urlPathEqualTo("/api/v2/groups.json")).willReturn(okJson(fixture("groups.json"))));
+    v.stubFor(
+        get(urlPathEqualTo("/api/v2/users/show_many.json"))
+            .withQueryParam("ids", equalTo("22,23"))
+            .willReturn(okJson(fixture("users-22-23.json"))));
+    v.stubFor(get(urlPathEqualTo("/api/v2/users/me.json")).willReturn(okJson(fixture("me.json"))));
+  }
+
+  @Override
+  protected MappingBuilder firstPage() {
+    return get(urlPathEqualTo(EXPORT)).withQueryParam("start_time", matching("\\d+"));
+  }
+
+  @Override
+  protected String mainStream() {
+    return "tickets";
+  }
+
+  @Override
+  protected Map.Entry<String, String> expectedAuthHeader() {
+    return Map.entry("Authorization", Credentials.basic("ops@acme.example/token", "tok-SECRET"));
+  }
+
+  @Override
+  protected int backfillRequests() {
+    return 4; // two export pages, one users/show_many, one groups list
+  }
+
+  @Override
+  protected int expectedBacklog() {
+    return 1; // 103 pending; 101 and 102 solved, 104 deleted
+  }
+
+  static Map<String, String> whole(String... kv) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("source", "vendor");
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  @Override
+  protected void assertBackfilledKpis(KpiSnapshot s) {
+    // Zendesk's own reply_time_in_minutes: 30, 60 and 10 calendar; 20, 45 and 10 business
+    assertThat(
+            s.value(
+                "kpi_first_response_seconds",
+                whole("window", "24h", "hours", "calendar", "stat", "p50")))
+        .isEqualTo(1800);
+    assertThat(
+            s.value(
+                "kpi_first_response_seconds",
+                whole("window", "24h", "hours", "calendar", "stat", "p90")))
+        .isEqualTo(3600);
+    assertThat(
+            s.value(
+                "kpi_first_response_seconds",
+                whole("window", "24h", "hours", "business", "stat", "p50")))
+        .isEqualTo(1200);
+    assertThat(
+            s.value(
+                "kpi_first_response_seconds",
+                whole("window", "24h", "hours", "business", "stat", "p90")))
+        .isEqualTo(2700);
+    assertThat(
+            s.value(
+                "kpi_resolution_seconds",
+                whole("window", "24h", "hours", "calendar", "stat", "mean")))
+        .isEqualTo(9000);
+    assertThat(
+            s.value(
+                "kpi_resolution_seconds",
+                whole("window", "24h", "hours", "business", "stat", "mean")))
+        .isEqualTo(7200);
+    assertThat(s.value("kpi_tickets_solved", whole("window", "24h"))).isEqualTo(2);
+    assertThat(s.value("kpi_tickets_created", whole("window", "24h"))).isEqualTo(3);
+    assertThat(s.value("kpi_first_contact_resolution_ratio", whole("window", "24h")))
+        .isEqualTo(0.5);
+    assertThat(s.value("kpi_reopen_ratio", whole("window", "24h"))).isEqualTo(0.5);
+    assertThat(s.value("kpi_escalation_ratio", whole("window", "24h"))).isEqualTo(1.0 / 3);
+    assertThat(s.value("kpi_tickets_solved", whole("group", "Returns", "window", "24h")))
+        .isEqualTo(1);
+    assertThat(
+            s.value(
+                "tickets_open",
+                whole(
+                    "status", "pending", "group", "Billing", "priority", "low", "channel", "chat")))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void checkProbesUsersMe() {
+    Connector c = connector(vendor.baseUrl(), new ConnectorContext(clock));
+    assertThat(c.check().ok()).isTrue();
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/users/me.json"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(401)));
+    assertThat(c.check().message()).isEqualTo("HTTP 401 from users/me: credentials rejected");
+  }
+}
