@@ -80,7 +80,9 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
             .build();
     Directory dir = new Directory(api, base);
     List<Stream> streams =
-        List.of(new TicketsStream(api, base, dir, ctx.clock(), backfill, perPage));
+        List.of(
+            new TicketsStream(api, base, dir, ctx.clock(), backfill, perPage),
+            new RatingsStream(api, base, dir, ctx.clock(), backfill));
     return new ZendeskConnector(name, api, base, streams);
   }
 

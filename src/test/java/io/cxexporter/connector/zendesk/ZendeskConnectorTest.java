@@ -1,6 +1,7 @@
 package io.cxexporter.connector.zendesk;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 /** The Zendesk connector against Zendesk-shaped stubs, through the connector contract. */
 class ZendeskConnectorTest extends ConnectorContractTest {
   static final String EXPORT = "/api/v2/incremental/tickets/cursor.json";
+  static final String RATINGS = "/api/v2/satisfaction_ratings.json";
   static final String CURSOR1 = "MTc5NTUxNDcwMHx8MTA0fA==";
   static final String CURSOR2 = "MTc5NTUyMTcwMHx8MTA0fA==";
 
@@ -79,6 +81,22 @@ class ZendeskConnectorTest extends ConnectorContractTest {
             .withQueryParam("cursor", equalTo(CURSOR2))
             .willReturn(okJson(fixture("tickets-empty.json"))));
     v.stubFor(
+        get(urlPathEqualTo(RATINGS))
+            .withQueryParam("score", equalTo("received"))
+            .withQueryParam("start_time", matching("\\d+"))
+            .withQueryParam("page[after]", absent())
+            .willReturn(okJson(fixture("ratings-page1.json"))));
+    v.stubFor(
+        get(urlPathEqualTo(RATINGS))
+            .withQueryParam("page[after]", equalTo("eyJvIjoiaWQiLCJ2IjoiYVFFQ0FBQUFBQUFBIn0="))
+            .willReturn(okJson(fixture("ratings-page2.json"))));
+    // the next poll asks from the newest rating (12:45) minus a minute of overlap: nothing new
+    v.stubFor(
+        get(urlPathEqualTo(RATINGS))
+            .withQueryParam("start_time", equalTo("1795005840"))
+            .atPriority(2)
+            .willReturn(okJson(fixture("ratings-empty.json"))));
+    v.stubFor(
         get(urlPathEqualTo("/api/v2/groups.json")).willReturn(okJson(fixture("groups.json"))));
     v.stubFor(
         get(urlPathEqualTo("/api/v2/users/show_many.json"))
@@ -104,7 +122,7 @@ class ZendeskConnectorTest extends ConnectorContractTest {
 
   @Override
   protected int backfillRequests() {
-    return 4; // two export pages, one users/show_many, one groups list
+    return 6; // two export pages, two ratings pages, one users/show_many, one groups list
   }
 
   @Override
@@ -162,6 +180,13 @@ class ZendeskConnectorTest extends ConnectorContractTest {
     assertThat(s.value("kpi_escalation_ratio", whole("window", "24h"))).isEqualTo(1.0 / 3);
     assertThat(s.value("kpi_tickets_solved", whole("group", "Returns", "window", "24h")))
         .isEqualTo(1);
+    // ratings 501 good, 502 bad, 504 good_with_comment; 503 only offered
+    assertThat(s.value("kpi_csat_ratio", whole("window", "24h"))).isEqualTo(2.0 / 3);
+    assertThat(s.value("kpi_csat_ratio", whole("group", "Billing", "window", "24h")))
+        .isEqualTo(1.0);
+    assertThat(s.value("kpi_csat_ratio", whole("group", "Returns", "window", "24h")))
+        .isEqualTo(0.0);
+    assertThat(s.value("kpi_csat_ratio", whole("channel", "web", "window", "24h"))).isEqualTo(0.0);
     assertThat(
             s.value(
                 "tickets_open",
