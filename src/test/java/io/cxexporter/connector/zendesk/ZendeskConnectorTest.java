@@ -40,7 +40,7 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
-  protected Connector connector(String baseUrl, ConnectorContext ctx) {
+  public Connector connector(String baseUrl, ConnectorContext ctx) {
     Map<String, Object> block = new LinkedHashMap<>();
     block.put("name", "vendor");
     block.put("type", "zendesk");
