@@ -12,6 +12,7 @@ import io.prometheus.metrics.model.snapshots.Unit;
  */
 public final class SelfMetrics {
   public final Gauge connectorUp;
+  public final Gauge unauthorized;
   public final Gauge lastSuccess;
   public final Gauge syncDuration;
   public final Gauge backfillProgress;
@@ -26,6 +27,14 @@ public final class SelfMetrics {
         Gauge.builder()
             .name(MetricNames.CONNECTOR_UP)
             .help("1 when the last read of every stream of the connector succeeded, else 0.")
+            .labelNames("source")
+            .register(r);
+    unauthorized =
+        Gauge.builder()
+            .name("cx_connector_unauthorized")
+            .help(
+                "1 while the vendor rejects the connector's credentials (401/403); it then pauses"
+                    + " 5 minutes between tries instead of retrying in a loop.")
             .labelNames("source")
             .register(r);
     lastSuccess =

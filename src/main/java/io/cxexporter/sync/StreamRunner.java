@@ -48,6 +48,7 @@ final class StreamRunner {
   private volatile String lastError;
   private volatile Instant lastErrorAt;
   private volatile boolean lastAttemptOk = true;
+  private volatile boolean unauthorized;
   private volatile long recordsApplied;
   private final boolean hadData;
   private Instant backfillStartedAt;
@@ -138,6 +139,7 @@ final class StreamRunner {
   private void succeeded() {
     lastSuccess = clock.instant();
     lastAttemptOk = true;
+    unauthorized = false;
     lastError = null;
     backoff.reset();
   }
@@ -145,6 +147,7 @@ final class StreamRunner {
   private Duration failed(
       String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
     lastAttemptOk = false;
+    unauthorized = k == ConnectorException.Kind.AUTH;
     lastError = kind + ": " + message;
     lastErrorAt = clock.instant();
     metrics.errors.labelValues(source, stream.name(), kind).inc();
@@ -200,6 +203,10 @@ final class StreamRunner {
         .backfillProgress
         .labelValues(source, stream.name())
         .set(Double.isNaN(progress) ? 0 : progress);
+  }
+
+  boolean unauthorized() {
+    return unauthorized;
   }
 
   boolean lastAttemptOk() {

@@ -88,6 +88,7 @@ public final class SyncEngine implements AutoCloseable {
     }
     sources.put(connector.name(), new Source(connector, type, pollInterval, runners));
     metrics.connectorUp.labelValues(connector.name()).set(1);
+    metrics.unauthorized.labelValues(connector.name()).set(0);
   }
 
   /** Starts every stream on its own schedule. */
@@ -150,6 +151,8 @@ public final class SyncEngine implements AutoCloseable {
     }
     boolean up = s.runners().stream().allMatch(StreamRunner::lastAttemptOk);
     metrics.connectorUp.labelValues(s.connector().name()).set(up ? 1 : 0);
+    boolean denied = s.runners().stream().anyMatch(StreamRunner::unauthorized);
+    metrics.unauthorized.labelValues(s.connector().name()).set(denied ? 1 : 0);
     Instant oldest = null;
     for (StreamRunner r : s.runners()) {
       Instant t = r.lastSuccess();

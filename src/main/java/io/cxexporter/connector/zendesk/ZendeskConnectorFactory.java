@@ -38,7 +38,6 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
 
   @Override
   public Connector create(Settings s, ConnectorContext ctx) {
-    int before = s.problems().messages().size();
     String name = s.string("name", "zendesk");
     String baseText = s.string("base_url");
     HttpUrl base = baseText == null ? null : HttpUrl.parse(baseText);
@@ -47,6 +46,7 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
           "base_url",
           "expected an http(s) URL like https://acme.zendesk.com, got \"" + baseText + "\"");
     }
+    int beforeAuth = s.problems().messages().size();
     Settings a = s.object("auth");
     if (!s.has("auth")) {
       s.problem("auth", "required: {email, token} or {oauth_token}");
@@ -57,7 +57,7 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
     if (s.has("auth")
         && oauth.isEmpty()
         && (email == null || token.isEmpty())
-        && s.problems().messages().size() == before) {
+        && s.problems().messages().size() == beforeAuth) {
       a.problem(
           null, "needs email and token (or token_file), or oauth_token (or oauth_token_file)");
     }

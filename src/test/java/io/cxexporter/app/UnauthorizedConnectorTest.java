@@ -1,0 +1,78 @@
+package io.cxexporter.app;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.cxexporter.testing.Http;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A rejected token, end to end: marked unauthorized, no retry storm, the secret nowhere. */
+class UnauthorizedConnectorTest {
+  @TempDir Path dir;
+
+  @Test
+  void aRejectedTokenIsReportedOnceAndPaused() throws Exception {
+    WireMockServer zendesk = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+    zendesk.start();
+    try {
+      zendesk.stubFor(
+          get(anyUrl())
+              .willReturn(
+                  aResponse()
+                      .withStatus(401)
+                      .withBody("{\"error\":\"Couldn't authenticate you\"}")));
+      Files.writeString(dir.resolve("token"), "zd-TOKEN-value\n");
+      try (TestApps.Running app =
+          TestApps.start(
+              dir,
+              "connectors:\n  - name: zd\n    type: zendesk\n    base_url: "
+                  + zendesk.baseUrl()
+                  + "\n    auth: {email: ops@acme.example, token_file: "
+                  + dir.resolve("token")
+                  + "}\n")) {
+        assertThat(
+                Http.await(
+                    Duration.ofSeconds(10),
+                    () ->
+                        Http.get(app.port(), "/metrics")
+                            .body()
+                            .contains("cx_connector_unauthorized{source=\"zd\"} 1.0")))
+            .isTrue();
+        Thread.sleep(1500); // would be several retries if it retried in a loop
+        String metrics = Http.get(app.port(), "/metrics").body();
+        String page = Http.get(app.port(), "/").body();
+
+        assertThat(metrics).contains("cx_connector_up{source=\"zd\"} 0.0");
+        assertThat(metrics)
+            .contains(
+                "cx_connector_requests_total{code=\"401\",endpoint=\"incremental/tickets\",source=\"zd\"} 1.0");
+        assertThat(page).contains("auth: HTTP 401 from incremental/tickets: credentials rejected");
+        assertThat(metrics + page).doesNotContain("zd-TOKEN-value");
+        // one export request, one ratings request, one check (users/me): each once
+        assertThat(zendesk.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
+        zendesk.verify(
+            1,
+            getRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        "/api/v2/users/me.json"))
+                .withHeader(
+                    "Authorization",
+                    equalTo(
+                        okhttp3.Credentials.basic("ops@acme.example/token", "zd-TOKEN-value"))));
+      }
+    } finally {
+      zendesk.stop();
+    }
+  }
+}
