@@ -20,9 +20,4 @@ public record ServerConfig(
 
   /** PEM certificate chain and PKCS#8 private key files. */
   public record Tls(Path certFile, Path keyFile) {}
-
-  /** {@code host:port} as given on the command line or in the config. */
-  public String listenAddress() {
-    return host + ":" + port;
-  }
 }

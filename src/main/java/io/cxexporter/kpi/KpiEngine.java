@@ -85,11 +85,6 @@ public final class KpiEngine {
     return new SeenLabels(combos, surveys, rules.calendar != null);
   }
 
-  /** Forgets a source (removed from the config). */
-  public synchronized void remove(String source) {
-    sources.remove(source);
-  }
-
   /** Computes every gauge at the clock's current time. */
   public synchronized KpiSnapshot compute() {
     Instant now = clock.instant();

@@ -119,6 +119,11 @@ final class SourceState {
     if (live) {
       transitions(prev, f, out);
     }
+    breaches(f, now, live, out);
+  }
+
+  /** Marks each newly breached target of a ticket once; reports it when {@code live}. */
+  private void breaches(TicketFacts f, Instant now, boolean live, List<Transition> out) {
     for (SlaTarget target : SlaTarget.values()) {
       int bit = 1 << target.ordinal();
       if ((f.breachCounted & bit) == 0 && f.outcome(target, now) == TicketFacts.Outcome.BREACHED) {
@@ -272,15 +277,7 @@ final class SourceState {
   List<Transition> tick(Instant now) {
     List<Transition> out = new ArrayList<>();
     for (String id : open) {
-      TicketFacts f = tickets.get(id);
-      for (SlaTarget target : SlaTarget.values()) {
-        int bit = 1 << target.ordinal();
-        if ((f.breachCounted & bit) == 0
-            && f.outcome(target, now) == TicketFacts.Outcome.BREACHED) {
-          f.breachCounted |= bit;
-          out.add(transition(Transition.Type.SLA_BREACH, f, target.label()));
-        }
-      }
+      breaches(tickets.get(id), now, true, out);
     }
     return out;
   }

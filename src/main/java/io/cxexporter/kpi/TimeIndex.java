@@ -59,8 +59,4 @@ final class TimeIndex {
   java.util.List<String> before(Instant t) {
     return keys.headSet(new Key(t.toEpochMilli(), "\uffff"), true).stream().map(Key::id).toList();
   }
-
-  int size() {
-    return keys.size();
-  }
 }

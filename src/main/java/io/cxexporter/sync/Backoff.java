@@ -1,6 +1,7 @@
 package io.cxexporter.sync;
 
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.http.Jitter;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
@@ -30,9 +31,7 @@ final class Backoff {
     if (kind == ConnectorException.Kind.AUTH || kind == ConnectorException.Kind.PERMANENT) {
       return AUTH_PAUSE;
     }
-    long capMillis = Math.min(MAX.toMillis(), BASE.toMillis() << Math.min(failures - 1, 20));
-    long jittered = capMillis / 2 + (long) (random.nextDouble() * (capMillis / 2.0));
-    return Duration.ofMillis(Math.max(jittered, 100));
+    return Jitter.exponential(BASE, MAX, failures, random);
   }
 
   /** A success resets the exponent. */

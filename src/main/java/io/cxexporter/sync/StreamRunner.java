@@ -221,10 +221,6 @@ final class StreamRunner {
     return backfillDone || recordsApplied > 0 || hadData;
   }
 
-  String streamName() {
-    return stream.name();
-  }
-
   StreamStatus status() {
     return new StreamStatus(
         source,

@@ -209,11 +209,8 @@ public final class ApiClient {
         .orElseGet(() -> backoff(attempt));
   }
 
-  /** Exponential backoff with jitter: between half and all of base * 2^(attempt-1), capped. */
-  Duration backoff(int attempt) {
-    long cap =
-        Math.min(BACKOFF_MAX.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 16));
-    return Duration.ofMillis(cap / 2 + random.nextLong(cap / 2 + 1));
+  private Duration backoff(int attempt) {
+    return Jitter.exponential(BACKOFF_BASE, BACKOFF_MAX, attempt, random);
   }
 
   private void sleep(Duration d) throws ConnectorException {
