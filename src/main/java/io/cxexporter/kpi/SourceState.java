@@ -4,6 +4,8 @@ import io.cxexporter.model.Customer;
 import io.cxexporter.model.Deal;
 import io.cxexporter.model.DealStage;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaEvent;
+import io.cxexporter.model.SlaStatus;
 import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
@@ -33,6 +35,9 @@ final class SourceState {
   final TimeIndex created = new TimeIndex();
   final TimeIndex firstReplied = new TimeIndex();
   final TimeIndex solved = new TimeIndex();
+
+  /** Vendor SLA clock events by ticket id, then event id; a ticket may arrive before or after. */
+  final Map<String, Map<String, SlaEvent>> slaEvents = new HashMap<>();
 
   /** Surveys keyed by "stream/id": two streams may reuse an id. */
   final Map<String, SurveyFacts> surveys = new HashMap<>();
@@ -80,8 +85,11 @@ final class SourceState {
         customers.put(cu.id(), cu);
       } else if (after instanceof Deal d) {
         deal(d);
+      } else if (after instanceof SlaEvent e) {
+        slaEvents.computeIfAbsent(e.ticketId(), k -> new HashMap<>()).put(e.id(), e);
+        refreshSla(e.ticketId(), live, now, out);
       } else {
-        delete(c);
+        delete(c, live, now, out);
       }
     }
     return out;
@@ -94,7 +102,8 @@ final class SourceState {
   private void ticket(Ticket t, Ticket prev, boolean live, Instant now, List<Transition> out) {
     TicketFacts old = tickets.get(t.id());
     removeTicket(old);
-    TicketFacts f = rules.facts(t, caps);
+    TicketFacts f = rules.facts(withVendorSla(t), caps);
+    f.raw = t;
     tickets.put(t.id(), f);
     if (combos.add(f.dims)) {
       newCombos.add(f.dims);
@@ -109,7 +118,7 @@ final class SourceState {
     if (old != null) {
       f.breachCounted = old.breachCounted;
     } else if (prev != null) {
-      TicketFacts pf = rules.facts(prev, caps);
+      TicketFacts pf = rules.facts(withVendorSla(prev), caps);
       for (SlaTarget target : SlaTarget.values()) {
         if (pf.outcome(target, now) == TicketFacts.Outcome.BREACHED) {
           f.breachCounted |= 1 << target.ordinal();
@@ -119,6 +128,32 @@ final class SourceState {
     if (live) {
       transitions(prev, f, out);
     }
+    breaches(f, now, live, out);
+  }
+
+  /**
+   * The ticket with the SLA status folded from its vendor SLA events, when it carries none of its
+   * own.
+   */
+  private Ticket withVendorSla(Ticket t) {
+    Map<String, SlaEvent> events = slaEvents.get(t.id());
+    if (!t.sla().isEmpty() || events == null || events.isEmpty()) {
+      return t;
+    }
+    List<SlaStatus> sla = VendorSla.fold(events.values(), t.createdAt(), rules.calendar);
+    return sla.isEmpty() ? t : t.toBuilder().sla(sla).build();
+  }
+
+  /** Re-derives a ticket's SLA facts after its vendor SLA events changed. */
+  private void refreshSla(String ticketId, boolean live, Instant now, List<Transition> out) {
+    TicketFacts old = tickets.get(ticketId);
+    if (old == null) {
+      return;
+    }
+    TicketFacts f = rules.facts(withVendorSla(old.raw), caps);
+    f.raw = old.raw;
+    f.breachCounted = old.breachCounted;
+    tickets.put(ticketId, f);
     breaches(f, now, live, out);
   }
 
@@ -242,7 +277,7 @@ final class SourceState {
     }
   }
 
-  private void delete(Change c) {
+  private void delete(Change c, boolean live, Instant now, List<Transition> out) {
     Record before = c.before();
     if (before instanceof Ticket t) {
       removeTicket(tickets.remove(t.id()));
@@ -256,6 +291,15 @@ final class SourceState {
     } else if (before instanceof Deal d) {
       deals.remove(d.id());
       dealsClosed.remove(d.closedAt(), d.id());
+    } else if (before instanceof SlaEvent e) {
+      Map<String, SlaEvent> events = slaEvents.get(e.ticketId());
+      if (events != null) {
+        events.remove(e.id());
+        if (events.isEmpty()) {
+          slaEvents.remove(e.ticketId());
+        }
+      }
+      refreshSla(e.ticketId(), live, now, out);
     }
   }
 
@@ -291,8 +335,15 @@ final class SourceState {
       TicketFacts f = tickets.get(id);
       if (f != null && !f.ticket.isOpen()) {
         removeTicket(tickets.remove(id));
+        slaEvents.remove(id);
       }
     }
+    slaEvents
+        .entrySet()
+        .removeIf(
+            e ->
+                !tickets.containsKey(e.getKey())
+                    && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
     for (TimeIndex idx : responded.values()) {
       for (String key : idx.before(cutoff)) {
         SurveyFacts f = surveys.remove(key);

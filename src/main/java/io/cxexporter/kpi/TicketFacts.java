@@ -11,7 +11,10 @@ import java.util.List;
  * dimension labels, durations in calendar and business time, and SLA due times.
  */
 final class TicketFacts {
+  /** The ticket with vendor SLA events folded in; {@link #raw} is the version as stored. */
   final Ticket ticket;
+
+  Ticket raw;
   final List<String> dims;
   final double firstReplyCal;
   final double firstReplyBus;
@@ -33,6 +36,7 @@ final class TicketFacts {
       Instant firstResponseDue,
       Instant resolutionDue) {
     this.ticket = ticket;
+    this.raw = ticket;
     this.dims = dims;
     this.firstReplyCal = firstReplyCal;
     this.firstReplyBus = firstReplyBus;

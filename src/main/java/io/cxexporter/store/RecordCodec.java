@@ -9,6 +9,7 @@ import io.cxexporter.model.Customer;
 import io.cxexporter.model.Deal;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaEvent;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
 
@@ -31,6 +32,8 @@ final class RecordCodec {
       return "customer";
     } else if (r instanceof Deal) {
       return "deal";
+    } else if (r instanceof SlaEvent) {
+      return "sla_event";
     }
     return "deleted";
   }
@@ -50,6 +53,7 @@ final class RecordCodec {
           case "survey" -> SurveyResponse.class;
           case "customer" -> Customer.class;
           case "deal" -> Deal.class;
+          case "sla_event" -> SlaEvent.class;
           case "deleted" -> Deleted.class;
           default -> throw new IllegalArgumentException("unknown record kind " + kind);
         };

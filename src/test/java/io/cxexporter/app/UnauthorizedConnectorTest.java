@@ -59,8 +59,9 @@ class UnauthorizedConnectorTest {
                 "cx_connector_requests_total{code=\"401\",endpoint=\"incremental/tickets\",source=\"zd\"} 1.0");
         assertThat(page).contains("auth: HTTP 401 from incremental/tickets: credentials rejected");
         assertThat(metrics + page).doesNotContain("zd-TOKEN-value");
-        // one export request, one ratings request, one check (users/me): each once
-        assertThat(zendesk.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
+        // one export request, one ratings request, one SLA policy list (the SLA stream's first
+        // step), one check (users/me): each once
+        assertThat(zendesk.findAll(anyRequestedFor(anyUrl()))).hasSize(4);
         zendesk.verify(
             1,
             getRequestedFor(

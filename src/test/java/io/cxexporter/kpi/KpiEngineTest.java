@@ -11,6 +11,8 @@ import io.cxexporter.model.DealStage;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaEvent;
+import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
@@ -429,6 +431,64 @@ class KpiEngineTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(Transition.Type.SLA_BREACH, "first_response"));
     assertThat(engine.tick()).isEmpty();
+  }
+
+  @Test
+  void vendorSlaEventsReplaceTheConfiguredTargetsAndABreachCountsOnce() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(new SlaPolicy(Priority.NORMAL, Duration.ofHours(8), null, false)),
+                List.of(),
+                50),
+            clock);
+    Instant created = NOW.minus(Duration.ofMinutes(30));
+    apply(true, ticket("t1", created).build());
+    SlaTarget fr = SlaTarget.FIRST_RESPONSE;
+    // the vendor's policy: first reply within 40 minutes, clock from creation
+    assertThat(
+            apply(
+                true,
+                new SlaEvent("e1", created, "t1", fr, SlaEvent.Type.STARTED, null, false),
+                new SlaEvent(
+                    "e2", created, "t1", fr, SlaEvent.Type.APPLIED, Duration.ofMinutes(40), false)))
+        .isEmpty();
+    assertThat(
+            kpi(
+                "sla_at_risk_tickets",
+                "group",
+                "Billing",
+                "priority",
+                "normal",
+                "channel",
+                "email"))
+        .as("due in 10 minutes by the vendor's clock, not in 7.5 h by kpi.sla")
+        .isEqualTo(1);
+    clock.advance(Duration.ofMinutes(11));
+    assertThat(engine.tick())
+        .extracting(Transition::type, Transition::detail)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Transition.Type.SLA_BREACH, "first_response"));
+    // the vendor's own breach event arrives afterwards: the same breach, not a second one
+    assertThat(
+            apply(
+                true,
+                new SlaEvent(
+                    "e3",
+                    created.plus(Duration.ofMinutes(40)),
+                    "t1",
+                    fr,
+                    SlaEvent.Type.BREACHED,
+                    null,
+                    false)))
+        .isEmpty();
+    assertThat(engine.tick()).isEmpty();
+    Ticket replied =
+        ticket("t1", created).firstReplyAt(clock.instant()).updatedAt(clock.instant()).build();
+    apply(true, replied);
+    assertThat(kpi("kpi_sla_attainment_ratio", "window", "1h", "target", "first_response"))
+        .isEqualTo(0.0);
   }
 
   @Test

@@ -109,9 +109,10 @@ public final class ApiClient {
           }
           case AUTH ->
               throw new ConnectorException(
-                  Kind.AUTH, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+                  Kind.AUTH, code, "HTTP " + code + " from " + endpoint + ": credentials rejected");
           case PERMANENT ->
-              throw new ConnectorException(Kind.PERMANENT, "HTTP " + code + " from " + endpoint);
+              throw new ConnectorException(
+                  Kind.PERMANENT, code, "HTTP " + code + " from " + endpoint);
           case RATE_LIMITED -> {
             wait = rateLimitWait(r.headers(), attempt);
             if (wait.compareTo(settings.maxWait()) > 0 || attempt >= settings.maxAttempts()) {

@@ -25,6 +25,8 @@ final class Directory {
   private final HttpUrl base;
   private final Cache<String, Map<Long, String>> groups =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
+  private final Cache<String, Boolean> slaPolicies =
+      Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
   private final Cache<Long, String> users =
       Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofDays(1)).build();
 
@@ -54,6 +56,38 @@ final class Directory {
       url = next.next(r);
     }
     return out;
+  }
+
+  /**
+   * Whether the account has any SLA policy ({@code /api/v2/slas/policies}, checked once an hour).
+   * An account whose plan has no SLAs answers 403: that is "none", not an authorization problem.
+   */
+  boolean hasSlaPolicies() throws ConnectorException {
+    Boolean known = slaPolicies.getIfPresent("any");
+    if (known != null) {
+      return known;
+    }
+    boolean any;
+    try {
+      JsonNode body =
+          api.get(
+                  "slas/policies",
+                  base.newBuilder().addPathSegments("api/v2/slas/policies.json").build())
+              .body();
+      JsonNode policies = body.path("sla_policies");
+      if (!policies.isArray()) {
+        throw new ConnectorException(
+            ConnectorException.Kind.BAD_RESPONSE, "unexpected page shape from slas/policies");
+      }
+      any = policies.size() > 0;
+    } catch (ConnectorException e) {
+      if (e.httpStatus() != 403) {
+        throw e; // a 401 is a rejected token, as for every other request
+      }
+      any = false;
+    }
+    slaPolicies.put("any", any);
+    return any;
   }
 
   /** Makes sure the names of these users are cached (one request per 100 unknown ids). */

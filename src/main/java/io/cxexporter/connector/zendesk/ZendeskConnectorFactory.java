@@ -18,7 +18,8 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
- * The {@code zendesk} connector: tickets from the incremental export with Zendesk's own metrics.
+ * The {@code zendesk} connector: tickets from the incremental export with Zendesk's own metrics,
+ * CSAT from satisfaction ratings, and SLA clocks from ticket metric events.
  *
  * <pre>{@code
  * - name: zd
@@ -28,9 +29,14 @@ import okhttp3.HttpUrl;
  *   backfill: 90d
  *   per_page: 1000
  *   export_requests_per_minute: 10      # 30 with the High Volume API add-on
+ *   sla_resolution_metric: resolution_time   # or requester_wait_time, agent_work_time
  * }</pre>
  */
 public final class ZendeskConnectorFactory implements ConnectorFactory {
+  /** Zendesk SLA metrics that may stand for the resolution target. */
+  static final List<String> RESOLUTION_METRICS =
+      List.of("resolution_time", "requester_wait_time", "agent_work_time");
+
   @Override
   public String type() {
     return "zendesk";
@@ -64,25 +70,37 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
     Duration backfill = s.duration("backfill", Duration.ofDays(90));
     int perPage = s.intValue("per_page", 1000, 1, 1000);
     int exportPerMinute = s.intValue("export_requests_per_minute", 10, 1, 1000);
+    String resolutionMetric = s.string("sla_resolution_metric", "resolution_time");
+    if (!RESOLUTION_METRICS.contains(resolutionMetric)) {
+      s.problem(
+          "sla_resolution_metric",
+          "expected one of "
+              + String.join(", ", RESOLUTION_METRICS)
+              + ", got \""
+              + resolutionMetric
+              + "\"");
+    }
     HttpSettings http = HttpSettings.read(s);
     if (base == null) {
       return new Closed(name);
     }
+    // One budget for both exports: Zendesk counts incremental export requests together.
+    EndpointLimit exports = new EndpointLimit(exportPerMinute, Duration.ofMinutes(1), ctx.clock());
     ApiClient api =
         ApiClient.builder(http, ctx.requests(), ctx.clock())
             .auth(
                 oauth.isPresent()
                     ? Auth.bearer(oauth.get())
                     : token.isPresent() ? Auth.basic(email + "/token", token.get()) : b -> {})
-            .limit(
-                TicketsStream.ENDPOINT,
-                new EndpointLimit(exportPerMinute, Duration.ofMinutes(1), ctx.clock()))
+            .limit(TicketsStream.ENDPOINT, exports)
+            .limit(SlaEventsStream.ENDPOINT, exports)
             .build();
     Directory dir = new Directory(api, base);
     List<Stream> streams =
         List.of(
             new TicketsStream(api, base, dir, ctx.clock(), backfill, perPage),
-            new RatingsStream(api, base, dir, ctx.clock(), backfill));
+            new RatingsStream(api, base, dir, ctx.clock(), backfill),
+            new SlaEventsStream(api, base, dir, ctx.clock(), backfill, resolutionMetric));
     return new ZendeskConnector(name, api, base, streams);
   }
 

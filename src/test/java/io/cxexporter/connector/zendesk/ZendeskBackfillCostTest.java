@@ -102,6 +102,10 @@ class ZendeskBackfillCostTest {
     vendor.stubFor(
         get(urlPathEqualTo("/api/v2/satisfaction_ratings.json"))
             .willReturn(okJson("{\"satisfaction_ratings\":[],\"meta\":{\"has_more\":false}}")));
+    // an account without SLA policies: the ticket metric events export is never asked
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/slas/policies.json"))
+            .willReturn(okJson("{\"sla_policies\":[],\"next_page\":null,\"count\":0}")));
   }
 
   @AfterEach
@@ -125,11 +129,13 @@ class ZendeskBackfillCostTest {
       assertThat(open).isEqualTo(117); // i % 3 == 0 for i < 350
     }
     // 4 export pages + 1 groups + 1 users/show_many (all 7 agents in the first page) + 1 ratings
-    assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(4 + 1 + 1 + 1);
+    // + 1 SLA policy list (empty, so no ticket metric events)
+    assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(4 + 1 + 1 + 1 + 1);
     vendor.resetRequests();
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
     }
-    assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(2);
+    // a caught-up probe of the export and of the ratings, and the SLA policy list again
+    assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
   }
 }

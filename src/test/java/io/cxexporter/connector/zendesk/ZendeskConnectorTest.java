@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class ZendeskConnectorTest extends ConnectorContractTest {
   static final String EXPORT = "/api/v2/incremental/tickets/cursor.json";
   static final String RATINGS = "/api/v2/satisfaction_ratings.json";
+  static final String SLA_EVENTS = "/api/v2/incremental/ticket_metric_events.json";
+  static final String SLA_POLICIES = "/api/v2/slas/policies.json";
   static final String CURSOR1 = "MTc5NTUxNDcwMHx8MTA0fA==";
   static final String CURSOR2 = "MTc5NTUyMTcwMHx8MTA0fA==";
 
@@ -103,6 +105,19 @@ class ZendeskConnectorTest extends ConnectorContractTest {
             .withQueryParam("ids", equalTo("22,23"))
             .willReturn(okJson(fixture("users-22-23.json"))));
     v.stubFor(get(urlPathEqualTo("/api/v2/users/me.json")).willReturn(okJson(fixture("me.json"))));
+    v.stubFor(get(urlPathEqualTo(SLA_POLICIES)).willReturn(okJson(fixture("sla-policies.json"))));
+    v.stubFor(
+        get(urlPathEqualTo(SLA_EVENTS))
+            .withQueryParam("start_time", matching("\\d+"))
+            .withQueryParam("page[size]", absent())
+            .atPriority(3)
+            .willReturn(okJson(fixture("sla-events-page1.json"))));
+    // the next poll starts at the last page's end_time (the 10:40 breach): nothing new
+    v.stubFor(
+        get(urlPathEqualTo(SLA_EVENTS))
+            .withQueryParam("start_time", equalTo("1794998400"))
+            .atPriority(2)
+            .willReturn(okJson(fixture("sla-events-empty.json"))));
   }
 
   @Override
@@ -122,7 +137,14 @@ class ZendeskConnectorTest extends ConnectorContractTest {
 
   @Override
   protected int backfillRequests() {
-    return 6; // two export pages, two ratings pages, one users/show_many, one groups list
+    // two export pages, two ratings pages, one users/show_many, one groups list,
+    // the SLA policy list and one page of ticket metric events
+    return 8;
+  }
+
+  @Override
+  protected int restartRequests() {
+    return 4; // one caught-up probe per stream (3) and the SLA policy list
   }
 
   @Override
@@ -187,6 +209,25 @@ class ZendeskConnectorTest extends ConnectorContractTest {
     assertThat(s.value("kpi_csat_ratio", whole("group", "Returns", "window", "24h")))
         .isEqualTo(0.0);
     assertThat(s.value("kpi_csat_ratio", whole("channel", "web", "window", "24h"))).isEqualTo(0.0);
+    // Zendesk's SLA clocks: first reply met on 101 (30 < 60 min), 102 (the 30-minute target was
+    // raised to 2 h and its 09:30 breach deleted) and 103 (10 < 15 business minutes); 101's 1-hour
+    // resolution breached at 09:00. 104's breached clock left with the ticket.
+    assertThat(
+            s.value("kpi_sla_attainment_ratio", whole("window", "24h", "target", "first_response")))
+        .isEqualTo(1.0);
+    assertThat(s.value("kpi_sla_attainment_ratio", whole("window", "24h", "target", "resolution")))
+        .isEqualTo(0.0);
+    // 103's 4 business hours from 09:30 fall due at 13:30, within the 1 h horizon of 13:00
+    assertThat(
+            s.value(
+                "sla_at_risk_tickets",
+                whole("group", "Billing", "priority", "low", "channel", "chat")))
+        .isEqualTo(1);
+    assertThat(
+            s.find("sla_at_risk_tickets", Map.of("source", "vendor")).stream()
+                .mapToDouble(io.cxexporter.kpi.KpiSeries::value)
+                .sum())
+        .isEqualTo(1);
     assertThat(
             s.value(
                 "tickets_open",
