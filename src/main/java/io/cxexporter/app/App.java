@@ -120,6 +120,8 @@ public final class App implements StatusSource, AutoCloseable {
     for (String name : old.config.connectors().stream().map(c -> c.name()).toList()) {
       if (next.connectors().stream().noneMatch(c -> c.name().equals(name))) {
         LOG.info("connector {} removed; its stored records stay in the state file", name);
+        self.forget(name);
+        requests.forget(name);
       }
     }
     if (!next.statePath().equals(old.config.statePath())) {

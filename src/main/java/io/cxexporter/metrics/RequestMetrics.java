@@ -57,6 +57,14 @@ public final class RequestMetrics {
     return lastRemaining.get(source);
   }
 
+  /** Drops the series of a connector removed by a reload. */
+  public void forget(String source) {
+    requests.removeIf(l -> l.get(0).equals(source));
+    duration.removeIf(l -> l.get(0).equals(source));
+    remaining.remove(source);
+    lastRemaining.remove(source);
+  }
+
   /** The listener a connector named {@code source} reports to. */
   public RequestListener forSource(String source) {
     return new RequestListener() {

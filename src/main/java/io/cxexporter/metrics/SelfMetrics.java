@@ -14,6 +14,7 @@ public final class SelfMetrics {
   public final Gauge connectorUp;
   public final Gauge unauthorized;
   public final Gauge lastSuccess;
+  public final Gauge pollInterval;
   public final Gauge syncDuration;
   public final Gauge backfillProgress;
   public final Counter errors;
@@ -43,6 +44,15 @@ public final class SelfMetrics {
             .help(
                 "When every stream of the connector last read a page successfully (the oldest"
                     + " of its streams), Unix time.")
+            .unit(Unit.SECONDS)
+            .labelNames("source")
+            .register(r);
+    pollInterval =
+        Gauge.builder()
+            .name("cx_connector_poll_interval_seconds")
+            .help(
+                "The connector's configured poll_interval; alert when the last success is older"
+                    + " than a few of these.")
             .unit(Unit.SECONDS)
             .labelNames("source")
             .register(r);
@@ -103,5 +113,18 @@ public final class SelfMetrics {
   /** Registers the self-metrics. */
   public static SelfMetrics register(PrometheusRegistry r, String version, String revision) {
     return new SelfMetrics(r, version, revision);
+  }
+
+  /**
+   * Drops every series of a connector removed by a reload, so it neither shows as down nor keeps an
+   * old freshness timestamp that would page as stale forever.
+   */
+  public void forget(String source) {
+    for (Gauge g : new Gauge[] {connectorUp, unauthorized, lastSuccess, pollInterval}) {
+      g.remove(source);
+    }
+    syncDuration.removeIf(l -> l.get(0).equals(source));
+    backfillProgress.removeIf(l -> l.get(0).equals(source));
+    errors.removeIf(l -> l.get(0).equals(source));
   }
 }

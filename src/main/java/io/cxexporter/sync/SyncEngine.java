@@ -89,6 +89,7 @@ public final class SyncEngine implements AutoCloseable {
     sources.put(connector.name(), new Source(connector, type, pollInterval, runners));
     metrics.connectorUp.labelValues(connector.name()).set(1);
     metrics.unauthorized.labelValues(connector.name()).set(0);
+    metrics.pollInterval.labelValues(connector.name()).set(pollInterval.toMillis() / 1000.0);
   }
 
   /** Starts every stream on its own schedule. */

@@ -53,10 +53,14 @@ class ReloadTest {
         .contains("connectors[0].pol_interval: unknown key");
     assertThat(page).contains("data-source=\"one\"").doesNotContain("data-source=\"two\"");
 
-    rewrite("connectors: [{name: two, type: static}]\n");
+    rewrite("connectors: [{name: two, type: static, poll_interval: 90s}]\n");
     assertThat(Http.post(app.port(), "/-/reload").statusCode()).isEqualTo(200);
-    assertThat(Http.get(app.port(), "/metrics").body())
-        .contains("cx_config_last_reload_successful 1.0");
+    String metrics = Http.get(app.port(), "/metrics").body();
+    assertThat(metrics)
+        .contains("cx_config_last_reload_successful 1.0")
+        .contains("cx_connector_poll_interval_seconds{source=\"two\"} 90.0")
+        .as("a removed connector's series go, or it would page as stale forever")
+        .doesNotContain("source=\"one\"");
     page = Http.get(app.port(), "/").body();
     assertThat(page)
         .contains("data-source=\"two\"")
