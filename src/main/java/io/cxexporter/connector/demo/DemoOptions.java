@@ -12,7 +12,7 @@ import java.time.ZoneId;
  * <pre>{@code
  * connectors:
  *   - {name: demo, type: demo, backfill: 30d, seed: 42, tickets_per_day: 240, speedup: 1,
- *      timezone: Europe/Ljubljana, page_size: 500}
+ *      timezone: Europe/Ljubljana, team_hours: office, page_size: 500}
  * }</pre>
  *
  * @param backfill how much history exists before the connector was created (1h..400d)
@@ -24,16 +24,26 @@ import java.time.ZoneId;
  *     rate is multiplied and their lifecycle durations divided by it, so an audience sees movement
  *     quickly; with {@code speedup > 1} live tickets are answered and solved unrealistically fast
  * @param zone where the team works Mon-Fri 08:00-17:00
+ * @param roundTheClock {@code team_hours: 24x7}: the team works every hour of every day (a
+ *     follow-the-sun desk), so live tickets move at any time of day; {@code office} (default) is
+ *     Mon-Fri 08:00-17:00
  * @param pageSize the most distinct records in one page
  */
 record DemoOptions(
-    Duration backfill, long seed, int ticketsPerDay, double speedup, ZoneId zone, int pageSize) {
+    Duration backfill,
+    long seed,
+    int ticketsPerDay,
+    double speedup,
+    ZoneId zone,
+    boolean roundTheClock,
+    int pageSize) {
   static final Duration MIN_BACKFILL = Duration.ofHours(1);
   static final Duration MAX_BACKFILL = Duration.ofDays(400);
 
   /** The defaults: 30 days of 240 tickets a day in Ljubljana, seed 42, pages of 500. */
   static DemoOptions defaults() {
-    return new DemoOptions(Duration.ofDays(30), 42, 240, 1, ZoneId.of("Europe/Ljubljana"), 500);
+    return new DemoOptions(
+        Duration.ofDays(30), 42, 240, 1, ZoneId.of("Europe/Ljubljana"), false, 500);
   }
 
   /** Reads the options from a {@code connectors[i]} block; problems go to the settings. */
@@ -59,8 +69,12 @@ record DemoOptions(
     } catch (DateTimeException e) {
       s.problem("timezone", "unknown time zone \"" + zoneName + "\"");
     }
+    String hours = s.string("team_hours", "office");
+    if (!hours.equals("office") && !hours.equals("24x7")) {
+      s.problem("team_hours", "expected office or 24x7, got \"" + hours + "\"");
+    }
     int pageSize = s.intValue("page_size", d.pageSize(), 1, 10_000);
-    return new DemoOptions(backfill, seed, perDay, speedup, zone, pageSize);
+    return new DemoOptions(backfill, seed, perDay, speedup, zone, hours.equals("24x7"), pageSize);
   }
 
   private static String number(double v) {

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * The simulated team's local time and working hours: Monday to Friday, 08:00-17:00 in the
- * configured time zone (no holidays). Agents act only in working time, so {@link #plusWorking}
- * turns "45 minutes of work" into the instant it is done, skipping nights and weekends.
+ * configured time zone (no holidays), or every hour of every day for a round-the-clock team. Agents
+ * act only in working time, so {@link #plusWorking} turns "45 minutes of work" into the instant it
+ * is done, skipping nights and weekends.
  *
  * <pre>{@code
  * WorkCalendar cal = new WorkCalendar(ZoneId.of("Europe/Ljubljana"));
@@ -30,13 +31,19 @@ final class WorkCalendar {
 
   private final ZoneId zone;
   private final ZoneRules rules;
+  private final boolean roundTheClock;
 
   /** Per local epoch day: {midnight, next midnight, open, close}; open = close = -1 on weekends. */
   private final Map<Long, long[]> days = new HashMap<>();
 
   WorkCalendar(ZoneId zone) {
+    this(zone, false);
+  }
+
+  WorkCalendar(ZoneId zone, boolean roundTheClock) {
     this.zone = zone;
     this.rules = zone.getRules();
+    this.roundTheClock = roundTheClock;
   }
 
   /** The local date of {@code t}, as days since 1970-01-01. */
@@ -100,7 +107,10 @@ final class WorkCalendar {
       boolean weekday = Math.floorMod(epochDay + 3, 7) < 5;
       long open = weekday ? date.atTime(OPEN).atZone(zone).toInstant().toEpochMilli() : -1;
       long close = weekday ? date.atTime(CLOSE).atZone(zone).toInstant().toEpochMilli() : -1;
-      d = new long[] {midnight, next, open, close};
+      d =
+          roundTheClock
+              ? new long[] {midnight, next, midnight, next}
+              : new long[] {midnight, next, open, close};
       days.put(epochDay, d);
     }
     return d;

@@ -29,7 +29,7 @@ final class World {
     for (Feed f : Feed.values()) {
       indexes.put(f, new EventIndex());
     }
-    WorkCalendar cal = new WorkCalendar(options.zone());
+    WorkCalendar cal = new WorkCalendar(options.zone(), options.roundTheClock());
     this.caches =
         List.of(
             new BucketCache(new TicketGenerator(options, cal, origin, start), indexes),

@@ -122,6 +122,18 @@ class DemoConnectorFactoryTest {
   }
 
   @Test
+  void teamHoursAreOfficeOr24x7() {
+    assertThat(problems(Map.of("team_hours", "24x7"))).isEmpty();
+    assertThat(
+            ((DemoConnector) DemoFixtures.connector(FIXED, Map.of("team_hours", "24x7")))
+                .options()
+                .roundTheClock())
+        .isTrue();
+    assertThat(problems(Map.of("team_hours", "nights")))
+        .containsExactly("connectors[0].team_hours: expected office or 24x7, got \"nights\"");
+  }
+
+  @Test
   void backfillShorterThanAnHourIsAProblem() {
     assertThat(problems(Map.of("backfill", "30m")))
         .containsExactly("connectors[0].backfill: must be between 1h and 400d, got 30m");

@@ -59,4 +59,17 @@ class WorkCalendarTest {
     assertThat(cal.dayOfWeek(t)).isEqualTo(6);
     assertThat(cal.localHour(t)).isEqualTo(23);
   }
+
+  @Test
+  void aRoundTheClockTeamWorksNightsAndWeekends() {
+    WorkCalendar always = new WorkCalendar(LJUBLJANA, true);
+    long saturdayNight =
+        java.time.ZonedDateTime.of(2026, 11, 21, 23, 30, 0, 0, LJUBLJANA)
+            .toInstant()
+            .toEpochMilli();
+    assertThat(always.isWorking(saturdayNight)).isTrue();
+    assertThat(always.plusWorking(saturdayNight, 45 * Rng.MINUTE))
+        .isEqualTo(saturdayNight + 45 * Rng.MINUTE);
+    assertThat(cal.isWorking(saturdayNight)).isFalse();
+  }
 }
