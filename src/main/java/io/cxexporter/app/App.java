@@ -45,6 +45,7 @@ public final class App implements StatusSource, AutoCloseable {
   private final SelfMetrics self;
   private final SnapshotCollector collector;
   private final RequestMetrics requests;
+  private final io.cxexporter.alerting.notify.NotifyMetrics notifications;
   private final String version;
   private volatile Store store;
   private volatile Pipeline pipeline;
@@ -61,6 +62,7 @@ public final class App implements StatusSource, AutoCloseable {
     this.self = SelfMetrics.register(registry, version, build.getProperty("revision", "unknown"));
     this.collector = SnapshotCollector.register(registry);
     this.requests = RequestMetrics.register(registry);
+    this.notifications = io.cxexporter.alerting.notify.NotifyMetrics.register(registry);
   }
 
   /**
@@ -80,7 +82,15 @@ public final class App implements StatusSource, AutoCloseable {
     try {
       app.store = Store.open(config.statePath(), clock);
       app.pipeline =
-          Pipeline.start(config, app.store, registry, app.collector, app.self, app.requests, clock);
+          Pipeline.start(
+              config,
+              app.store,
+              registry,
+              app.collector,
+              app.self,
+              app.requests,
+              app.notifications,
+              clock);
     } catch (RuntimeException e) {
       app.close();
       throw e;
@@ -128,12 +138,19 @@ public final class App implements StatusSource, AutoCloseable {
       store.close();
       store = Store.open(next.statePath(), clock);
     }
-    pipeline = Pipeline.start(next, store, registry, collector, self, requests, clock);
+    pipeline =
+        Pipeline.start(next, store, registry, collector, self, requests, notifications, clock);
     self.reloadSuccessful.set(1);
     self.reloadTimestamp.set(clock.millis() / 1000.0);
     lastReloadProblems = null;
     LOG.info("config reloaded from {}: {} connector(s)", next.origin(), next.connectors().size());
     return null;
+  }
+
+  @Override
+  public List<io.cxexporter.alerting.Alert> alerts() {
+    Pipeline p = pipeline;
+    return p == null || p.alerts == null ? List.of() : p.alerts.active();
   }
 
   @Override

@@ -145,7 +145,8 @@ public final class Main implements Callable<Integer> {
         new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()),
         c.statePath(),
         c.kpi(),
-        c.connectors());
+        c.connectors(),
+        c.alerting());
   }
 
   /** slf4j-simple reads its settings once, at the first logger: set them before any. */

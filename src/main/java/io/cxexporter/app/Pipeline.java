@@ -1,5 +1,9 @@
 package io.cxexporter.app;
 
+import io.cxexporter.alerting.AlertAgent;
+import io.cxexporter.alerting.RuleEvaluator;
+import io.cxexporter.alerting.TicketContext;
+import io.cxexporter.alerting.notify.NotifyMetrics;
 import io.cxexporter.config.ConnectorSpec;
 import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.connector.ConnectorContext;
@@ -9,6 +13,7 @@ import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.metrics.TransitionMetrics;
+import io.cxexporter.store.AlertLog;
 import io.cxexporter.store.Change;
 import io.cxexporter.store.Store;
 import io.cxexporter.sync.SyncEngine;
@@ -32,6 +37,10 @@ final class Pipeline implements AutoCloseable {
   final KpiEngine kpi;
   final KpiPublisher publisher;
   final SyncEngine sync;
+
+  /** The alerting agent, or null without {@code alerting.rules}. */
+  final AlertAgent alerts;
+
   private final TransitionMetrics transitions;
 
   private Pipeline(
@@ -39,11 +48,13 @@ final class Pipeline implements AutoCloseable {
       KpiEngine kpi,
       KpiPublisher publisher,
       SyncEngine sync,
+      AlertAgent alerts,
       TransitionMetrics transitions) {
     this.config = config;
     this.kpi = kpi;
     this.publisher = publisher;
     this.sync = sync;
+    this.alerts = alerts;
     this.transitions = transitions;
   }
 
@@ -54,6 +65,7 @@ final class Pipeline implements AutoCloseable {
       SnapshotCollector collector,
       SelfMetrics self,
       RequestMetrics requests,
+      NotifyMetrics notifications,
       Clock clock) {
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
@@ -78,7 +90,36 @@ final class Pipeline implements AutoCloseable {
     }
     sync.start();
     publisher.start();
-    return new Pipeline(config, kpi, publisher, sync, transitions);
+    AlertAgent alerts = null;
+    if (config.alerting().enabled()) {
+      AlertLog log = new AlertLog(store);
+      RuleEvaluator evaluator =
+          new RuleEvaluator(
+              config.alerting(),
+              config.kpi().dimensions(),
+              log,
+              clock,
+              publisher::latest,
+              sync::connectorsUp,
+              new TicketContext(kpi, sync::ticketUrl, clock),
+              statusUrl(config));
+      alerts = AlertAgent.create(config.alerting(), evaluator, log, registry, notifications, clock);
+      alerts.start();
+    }
+    if (alerts == null) {
+      notifications.retainOnly(List.of());
+    }
+    return new Pipeline(config, kpi, publisher, sync, alerts, transitions);
+  }
+
+  /** Where alert notifications link back to: the status page. */
+  static String statusUrl(ExporterConfig config) {
+    String host = config.server().host();
+    if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "localhost";
+    }
+    String scheme = config.server().tls() == null ? "http" : "https";
+    return scheme + "://" + host + ":" + config.server().port() + "/";
   }
 
   /** Feeds every stored record of a source to the KPI engine as history (no counters). */
@@ -101,6 +142,9 @@ final class Pipeline implements AutoCloseable {
 
   @Override
   public void close() {
+    if (alerts != null) {
+      alerts.close();
+    }
     sync.close();
     publisher.close();
     transitions.unregister();

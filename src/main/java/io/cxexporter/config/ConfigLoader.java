@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxexporter.alerting.AlertingConfig;
+import io.cxexporter.alerting.notify.Notifiers;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorFactory;
@@ -120,11 +122,17 @@ public final class ConfigLoader {
     Path state = Path.of(root.object("state").string("path", "./cx-data")).normalize();
     KpiConfig kpi = kpi(root.object("kpi"));
     List<ConnectorSpec> connectors = connectors(root);
+    AlertingConfig alerting =
+        root.has("alerting")
+            ? AlertingConfig.read(root.object("alerting"), kpi.dimensions(), kpi.windows().keySet())
+            : AlertingConfig.NONE;
+    // the notifiers are built once here so their problems are reported with the rest
+    Notifiers.read(alerting.notifiers(), Clock.systemUTC());
     root.finish();
     if (!problems.isEmpty()) {
       throw new ConfigException(origin, problems.messages());
     }
-    return new ExporterConfig(origin, server, state, kpi, connectors);
+    return new ExporterConfig(origin, server, state, kpi, connectors, alerting);
   }
 
   private static Map<String, Object> parseYaml(String yaml, String origin) throws ConfigException {

@@ -1,5 +1,6 @@
 package io.cxexporter.config;
 
+import io.cxexporter.alerting.AlertingConfig;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,13 +9,16 @@ import java.util.List;
  *
  * @param origin where it came from (a file path, or {@code built-in demo})
  * @param statePath the folder holding the SQLite state file
+ * @param alerting the in-process alert rules and notifiers ({@link AlertingConfig#NONE} without an
+ *     {@code alerting:} block)
  */
 public record ExporterConfig(
     String origin,
     ServerConfig server,
     Path statePath,
     KpiConfig kpi,
-    List<ConnectorSpec> connectors) {
+    List<ConnectorSpec> connectors,
+    AlertingConfig alerting) {
 
   public ExporterConfig {
     connectors = List.copyOf(connectors);

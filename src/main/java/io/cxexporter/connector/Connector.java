@@ -17,6 +17,14 @@ public interface Connector extends AutoCloseable {
   /** The streams this connector reads, in a fixed order. */
   List<Stream> streams();
 
+  /**
+   * A link to the ticket in the vendor's agent UI, for alert notifications; null when the vendor
+   * has none (the demo).
+   */
+  default String ticketUrl(String ticketId) {
+    return null;
+  }
+
   /** Releases HTTP clients and threads; does not throw. */
   @Override
   void close();

@@ -85,6 +85,109 @@ public final class KpiEngine {
     return new SeenLabels(combos, surveys, rules.calendar != null);
   }
 
+  /**
+   * The tickets behind a KPI of one source, for alert notifications: at most {@code limit}, the
+   * most telling first.
+   *
+   * @param dims dimension filters on the tickets' (capped) labels, e.g. {@code group=Billing}
+   * @param window for the slowest picks: how far back a reply or solve counts
+   * @param business for the slowest picks: rank by business-hours durations
+   */
+  public synchronized List<TicketView> tickets(
+      String source,
+      Map<String, String> dims,
+      TicketView.Pick pick,
+      Duration window,
+      boolean business,
+      int limit) {
+    SourceState s = sources.get(source);
+    if (s == null || limit <= 0) {
+      return List.of();
+    }
+    Instant now = clock.instant();
+    List<String> names = rules.config.dimensions();
+    java.util.function.Predicate<TicketFacts> matches =
+        f ->
+            dims.entrySet().stream()
+                .allMatch(
+                    e -> {
+                      int i = names.indexOf(e.getKey());
+                      return i >= 0 && e.getValue().equals(f.dims.get(i));
+                    });
+    List<TicketFacts> found = new ArrayList<>();
+    java.util.Comparator<TicketFacts> order;
+    switch (pick) {
+      case OLDEST_OPEN, SOONEST_DUE -> {
+        for (String id : s.open) {
+          TicketFacts f = s.tickets.get(id);
+          if (f != null
+              && matches.test(f)
+              && (pick == TicketView.Pick.OLDEST_OPEN || due(f, now) != null)) {
+            found.add(f);
+          }
+        }
+        order =
+            pick == TicketView.Pick.OLDEST_OPEN
+                ? java.util.Comparator.comparing((TicketFacts f) -> f.ticket.createdAt())
+                : java.util.Comparator.comparing((TicketFacts f) -> due(f, now));
+      }
+      default -> {
+        boolean reply = pick == TicketView.Pick.SLOWEST_FIRST_RESPONSE;
+        for (String id : (reply ? s.firstReplied : s.solved).range(now.minus(window), now)) {
+          TicketFacts f = s.tickets.get(id);
+          if (f != null && matches.test(f) && !Double.isNaN(seconds(f, reply, business))) {
+            found.add(f);
+          }
+        }
+        order =
+            java.util.Comparator.comparingDouble((TicketFacts f) -> seconds(f, reply, business))
+                .reversed();
+      }
+    }
+    found.sort(order.thenComparing(f -> f.ticket.id()));
+    List<TicketView> out = new ArrayList<>();
+    int group = names.indexOf("group");
+    for (TicketFacts f : found.subList(0, Math.min(limit, found.size()))) {
+      double secs =
+          switch (pick) {
+            case SLOWEST_FIRST_RESPONSE -> seconds(f, true, business);
+            case SLOWEST_RESOLUTION -> seconds(f, false, business);
+            default -> Double.NaN;
+          };
+      out.add(
+          new TicketView(
+              f.ticket.id(),
+              f.ticket.subject(),
+              group >= 0 ? f.dims.get(group) : f.ticket.group(),
+              f.ticket.createdAt(),
+              due(f, now),
+              secs));
+    }
+    return out;
+  }
+
+  /** The soonest due time of a target still running, or null. */
+  private static Instant due(TicketFacts f, Instant now) {
+    Instant best = null;
+    for (SlaTarget t : SlaTarget.values()) {
+      Instant d = f.due(t);
+      TicketFacts.Outcome o = f.outcome(t, now);
+      if (d != null
+          && (o == TicketFacts.Outcome.RUNNING || o == TicketFacts.Outcome.BREACHED)
+          && f.fulfilledAt(t) == null
+          && (best == null || d.isBefore(best))) {
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  private static double seconds(TicketFacts f, boolean reply, boolean business) {
+    return reply
+        ? (business ? f.firstReplyBus : f.firstReplyCal)
+        : (business ? f.resolutionBus : f.resolutionCal);
+  }
+
   /** Computes every gauge at the clock's current time. */
   public synchronized KpiSnapshot compute() {
     Instant now = clock.instant();

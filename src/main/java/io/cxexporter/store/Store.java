@@ -85,6 +85,11 @@ public final class Store implements AutoCloseable {
    *
    * @throws StoreException when the folder or file cannot be created or opened
    */
+  /** The connection, for {@link AlertLog}: use it only under this object's lock. */
+  Connection connection() {
+    return conn;
+  }
+
   public static Store open(Path dir, Clock clock) {
     try {
       Files.createDirectories(dir);

@@ -193,6 +193,19 @@ public final class SyncEngine implements AutoCloseable {
     return checks.get(source);
   }
 
+  /** Whether the last read of every stream of each connector succeeded, by connector name. */
+  public Map<String, Boolean> connectorsUp() {
+    Map<String, Boolean> m = new LinkedHashMap<>();
+    sources.forEach((k, v) -> m.put(k, v.runners().stream().allMatch(StreamRunner::lastAttemptOk)));
+    return m;
+  }
+
+  /** A link to a ticket in its vendor's UI, or null. */
+  public String ticketUrl(String source, String ticketId) {
+    Source s = sources.get(source);
+    return s == null ? null : s.connector().ticketUrl(ticketId);
+  }
+
   /** The configured connectors by name with their type. */
   public Map<String, String> types() {
     Map<String, String> m = new LinkedHashMap<>();

@@ -52,6 +52,7 @@ final class StatusPage {
       }
       b.append("</p>");
     }
+    alerts(b, src.alerts(), now);
     for (Map.Entry<String, String> c : src.connectors().entrySet()) {
       tiles(b, c.getKey(), snap);
     }
@@ -174,6 +175,75 @@ final class StatusPage {
 
   private static String budget(Double remaining) {
     return remaining == null ? "n/a" : Html.number(remaining) + " left";
+  }
+
+  /** Firing alerts first, then pending ones, with the tickets behind them (links escaped). */
+  private static void alerts(
+      StringBuilder b, List<io.cxexporter.alerting.Alert> alerts, Instant now) {
+    if (alerts.isEmpty()) {
+      return;
+    }
+    List<io.cxexporter.alerting.Alert> sorted = new java.util.ArrayList<>(alerts);
+    sorted.sort(
+        java.util.Comparator.comparing((io.cxexporter.alerting.Alert a) -> !a.firing())
+            .thenComparing(a -> a.name()));
+    b.append("<h2 id=\"alerts\">Alerts</h2><table id=\"alert-table\"><thead><tr><th>state</th>")
+        .append("<th>alert</th><th>severity</th><th>series</th><th>value</th><th>since</th>")
+        .append("<th>tickets</th></tr></thead><tbody>");
+    for (io.cxexporter.alerting.Alert a : sorted) {
+      b.append("<tr class=\"alert-row\" data-alert=\"")
+          .append(esc(a.name()))
+          .append("\" data-state=\"")
+          .append(a.firing() ? "firing" : "pending")
+          .append("\"><td class=\"")
+          .append(a.firing() ? "err" : "")
+          .append("\">")
+          .append(a.firing() ? "firing" : "pending")
+          .append("</td><td>")
+          .append(esc(a.name()))
+          .append("<br><small>")
+          .append(esc(a.annotations().getOrDefault("summary", "")))
+          .append("</small></td><td>")
+          .append(esc(a.severity()))
+          .append("</td><td>");
+      List<String> series = new java.util.ArrayList<>();
+      a.labels()
+          .forEach(
+              (k, v) -> {
+                if (!k.equals("alertname") && !k.equals("severity")) {
+                  series.add(k + "=" + v);
+                }
+              });
+      b.append(esc(String.join(", ", series)))
+          .append("</td><td>")
+          .append(esc(io.cxexporter.alerting.Format.number(a.value())))
+          .append(" (")
+          .append(esc(a.condition()))
+          .append(")</td><td>")
+          .append(
+              esc(
+                  io.cxexporter.alerting.Format.duration(
+                      java.time.Duration.between(a.startsAt(), now))))
+          .append("</td><td>");
+      for (io.cxexporter.alerting.TicketRef t : a.tickets()) {
+        String label = "#" + t.id();
+        if (t.url() != null && (t.url().startsWith("https://") || t.url().startsWith("http://"))) {
+          b.append("<a href=\"")
+              .append(esc(t.url()))
+              .append("\">")
+              .append(esc(label))
+              .append("</a>");
+        } else {
+          b.append(esc(label));
+        }
+        if (t.subject() != null) {
+          b.append(" ").append(esc(t.subject()));
+        }
+        b.append("<br>");
+      }
+      b.append("</td></tr>");
+    }
+    b.append("</tbody></table>");
   }
 
   private static void connectors(StringBuilder b, StatusSource src, Instant now) {

@@ -15,6 +15,11 @@ public interface StatusSource {
   /** The last computed KPI snapshot. */
   KpiSnapshot snapshot();
 
+  /** Pending and firing alerts of the in-process alerting rules; empty without rules. */
+  default List<io.cxexporter.alerting.Alert> alerts() {
+    return List.of();
+  }
+
   /** Every stream's state, in config order. */
   List<StreamStatus> streams();
 

@@ -56,4 +56,16 @@ public final class Configs {
   public static KpiConfig kpi() {
     return kpi(officeHours("UTC"), List.of(), List.of(), 50);
   }
+
+  /** Parses a YAML text into the tree {@code Settings.root} reads. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> yaml(String text) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper(
+              new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .readValue(text, Map.class);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -146,6 +146,11 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
     }
 
     @Override
+    public String ticketUrl(String ticketId) {
+      return base.newBuilder().addPathSegments("agent/tickets").addPathSegment(ticketId).toString();
+    }
+
+    @Override
     public void close() {}
   }
 

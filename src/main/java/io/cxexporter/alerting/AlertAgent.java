@@ -1,0 +1,159 @@
+package io.cxexporter.alerting;
+
+import io.cxexporter.alerting.notify.Dispatcher;
+import io.cxexporter.alerting.notify.Notifier;
+import io.cxexporter.alerting.notify.Notifiers;
+import io.cxexporter.alerting.notify.NotifyMetrics;
+import io.cxexporter.alerting.notify.SentLog;
+import io.cxexporter.store.AlertLog;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running alerting agent of one config: evaluates the rules every {@code evaluation_interval},
+ * hands firing and resolved alerts to the notifiers, and exports {@code
+ * cx_alerts{alertname,state}}. A reload closes it and starts the next one; alert state and delivery
+ * times live in the state file, so neither a reload nor a restart pages twice.
+ */
+public final class AlertAgent implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertAgent.class);
+
+  private final RuleEvaluator evaluator;
+  private final Dispatcher dispatcher;
+  private final PrometheusRegistry registry;
+  private final Gauge alerts;
+  private final NotifyMetrics notifyMetrics;
+  private final List<String> ruleNames;
+  private final ScheduledExecutorService executor;
+
+  private AlertAgent(
+      RuleEvaluator evaluator,
+      Dispatcher dispatcher,
+      PrometheusRegistry registry,
+      Gauge alerts,
+      NotifyMetrics notifyMetrics,
+      List<String> ruleNames) {
+    this.evaluator = evaluator;
+    this.dispatcher = dispatcher;
+    this.registry = registry;
+    this.alerts = alerts;
+    this.notifyMetrics = notifyMetrics;
+    this.ruleNames = ruleNames;
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "cx-alerting");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Builds the agent; {@link #start()} schedules it.
+   *
+   * @param evaluator the rules over the KPI snapshot
+   */
+  public static AlertAgent create(
+      AlertingConfig config,
+      RuleEvaluator evaluator,
+      AlertLog log,
+      PrometheusRegistry registry,
+      NotifyMetrics notifyMetrics,
+      Clock clock) {
+    List<Notifier> notifiers = Notifiers.read(config.notifiers(), clock);
+    List<String> notifierNames = notifiers.stream().map(Notifier::name).toList();
+    notifyMetrics.retainOnly(notifierNames);
+    notifyMetrics.initialize(notifierNames);
+    Dispatcher dispatcher =
+        new Dispatcher(notifiers, sentLog(log), config.repeatInterval(), clock, notifyMetrics);
+    Gauge alerts =
+        Gauge.builder()
+            .name("cx_alerts")
+            .help(
+                "Alert instances of the in-process alerting rules (alerting.rules) by state:"
+                    + " pending or firing.")
+            .labelNames("alertname", "state")
+            .register(registry);
+    List<String> names = config.rules().stream().map(AlertRule::name).distinct().sorted().toList();
+    for (String n : names) {
+      alerts.labelValues(n, "pending").set(0);
+      alerts.labelValues(n, "firing").set(0);
+    }
+    return new AlertAgent(evaluator, dispatcher, registry, alerts, notifyMetrics, names);
+  }
+
+  /** The delivery log in the state file, as the dispatcher sees it. */
+  static SentLog sentLog(AlertLog log) {
+    return new SentLog() {
+      @Override
+      public Optional<Instant> lastSent(String notifier, String fingerprint) {
+        return log.lastSent(notifier, fingerprint);
+      }
+
+      @Override
+      public void sent(String notifier, String fingerprint, Instant at) {
+        log.sent(notifier, fingerprint, at);
+      }
+
+      @Override
+      public void forget(String notifier, String fingerprint) {
+        log.forget(notifier, fingerprint);
+      }
+    };
+  }
+
+  /** Evaluates now and then every evaluation interval. */
+  public void start() {
+    long every = evaluator.interval().toMillis();
+    executor.scheduleWithFixedDelay(this::evaluateSafely, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  private void evaluateSafely() {
+    try {
+      evaluateOnce();
+    } catch (RuntimeException e) {
+      LOG.error("alert evaluation failed; next try in {}", evaluator.interval(), e);
+    }
+  }
+
+  /** One evaluation and its notifications (tests call it directly). */
+  public RuleEvaluator.Result evaluateOnce() {
+    RuleEvaluator.Result r = evaluator.evaluate();
+    for (String n : ruleNames) {
+      alerts
+          .labelValues(n, "pending")
+          .set(r.pending().stream().filter(a -> a.name().equals(n)).count());
+      alerts
+          .labelValues(n, "firing")
+          .set(r.firing().stream().filter(a -> a.name().equals(n)).count());
+    }
+    dispatcher.offer(r.firing(), r.resolved());
+    return r;
+  }
+
+  /** Pending and firing alerts, for the status page. */
+  public List<Alert> active() {
+    return evaluator.active();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    dispatcher.close();
+    registry.unregister(alerts);
+  }
+}
