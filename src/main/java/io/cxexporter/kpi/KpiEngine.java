@@ -6,8 +6,8 @@ import io.cxexporter.model.Customer;
 import io.cxexporter.model.Deal;
 import io.cxexporter.model.DealStage;
 import io.cxexporter.model.SlaTarget;
-import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
 import io.cxexporter.store.Change;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,16 +17,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * Derives every KPI from the stored records: keeps the latest version of each record in memory,
- * indexed by the times that place it in windows, and computes an immutable {@link KpiSnapshot}.
+ * with the flat facts a refresh reads, and computes an immutable {@link KpiSnapshot}.
  *
  * <pre>{@code
  * KpiEngine kpi = new KpiEngine(config.kpi(), Clock.systemUTC());
  * List<Transition> t = kpi.apply("zd", store.apply("zd", "tickets", page), true);
- * KpiSnapshot snap = kpi.compute();   // O(records in the longest window + backlog)
+ * KpiSnapshot snap = kpi.compute();   // O(records kept): two scans, see WindowPass
  * }</pre>
  *
  * <p>Which window a record falls in: first response by the first reply time, resolution by the
@@ -35,8 +34,6 @@ import java.util.TreeSet;
  * lock).
  */
 public final class KpiEngine {
-  private static final double[] QUANTILES = {0.5, 0.9};
-
   private final Rules rules;
   private final Clock clock;
   private final Map<String, SourceState> sources = new LinkedHashMap<>();
@@ -133,9 +130,17 @@ public final class KpiEngine {
       }
       default -> {
         boolean reply = pick == TicketView.Pick.SLOWEST_FIRST_RESPONSE;
-        for (String id : (reply ? s.firstReplied : s.solved).range(now.minus(window), now)) {
-          TicketFacts f = s.tickets.get(id);
-          if (f != null && matches.test(f) && !Double.isNaN(seconds(f, reply, business))) {
+        long from = now.minus(window).toEpochMilli();
+        long to = now.toEpochMilli();
+        TicketFacts[] items = s.ticketTable.items();
+        for (int i = 0, n = s.ticketTable.limit(); i < n; i++) {
+          TicketFacts f = items[i];
+          long at = f == null ? TicketFacts.NO_TIME : reply ? f.firstReplyMillis : f.solvedMillis;
+          if (at != TicketFacts.NO_TIME
+              && at > from
+              && at <= to
+              && matches.test(f)
+              && !Double.isNaN(seconds(f, reply, business))) {
             found.add(f);
           }
         }
@@ -208,28 +213,48 @@ public final class KpiEngine {
 
   private void backlog(SourceState s, Instant now, SeriesBuilder out) {
     List<String> dims = rules.config.dimensions();
-    Map<List<String>, long[]> open = new HashMap<>();
-    Map<List<String>, double[]> oldestAtRisk = new HashMap<>();
+    TicketStatus[] statuses = TicketStatus.values();
+    int combos = s.comboCount();
+    long[] open = new long[combos * statuses.length];
+    Instant[] oldest = new Instant[combos]; // the oldest open ticket's creation
+    long[] atRisk = new long[combos];
     Instant horizon = now.plus(rules.config.slaRiskHorizon());
     for (String id : s.open) {
       TicketFacts f = s.tickets.get(id);
       Ticket t = f.ticket;
-      List<String> key = new ArrayList<>(f.dims.size() + 1);
-      key.add(t.status().label());
-      key.addAll(f.dims);
-      open.computeIfAbsent(key, k -> new long[1])[0]++;
-      double[] or = oldestAtRisk.computeIfAbsent(f.dims, k -> new double[2]);
-      or[0] =
-          Math.max(or[0], Math.max(0, Duration.between(t.createdAt(), now).toMillis() / 1000.0));
+      int c = f.combo.id;
+      open[c * statuses.length + t.status().ordinal()]++;
+      if (oldest[c] == null || t.createdAt().isBefore(oldest[c])) {
+        oldest[c] = t.createdAt();
+      }
       for (SlaTarget target : SlaTarget.values()) {
         Instant due = f.due(target);
         if (due != null
             && f.outcome(target, now) == TicketFacts.Outcome.RUNNING
             && !due.isAfter(horizon)) {
-          or[1]++;
+          atRisk[c]++;
           break;
         }
       }
+    }
+    Map<List<String>, long[]> byStatus = new HashMap<>();
+    Map<List<String>, double[]> byDims = new HashMap<>();
+    for (int c = 0; c < combos; c++) {
+      if (oldest[c] == null) {
+        continue;
+      }
+      List<String> values = s.comboById.get(c).values;
+      for (TicketStatus status : statuses) {
+        long count = open[c * statuses.length + status.ordinal()];
+        if (count > 0) {
+          List<String> key = new ArrayList<>(values.size() + 1);
+          key.add(status.label());
+          key.addAll(values);
+          byStatus.put(key, new long[] {count});
+        }
+      }
+      double age = Math.max(0, Duration.between(oldest[c], now).toMillis() / 1000.0);
+      byDims.put(values, new double[] {age, atRisk[c]});
     }
     List<String> statusNames = new ArrayList<>();
     statusNames.add("source");
@@ -238,13 +263,13 @@ public final class KpiEngine {
     List<String> dimNames = new ArrayList<>();
     dimNames.add("source");
     dimNames.addAll(dims);
-    for (Map.Entry<List<String>, long[]> e : sorted(open)) {
+    for (Map.Entry<List<String>, long[]> e : sorted(byStatus)) {
       List<String> values = new ArrayList<>();
       values.add(s.source);
       values.addAll(e.getKey());
       out.add("tickets_open", statusNames, values, e.getValue()[0]);
     }
-    for (Map.Entry<List<String>, double[]> e : sorted(oldestAtRisk)) {
+    for (Map.Entry<List<String>, double[]> e : sorted(byDims)) {
       List<String> values = new ArrayList<>();
       values.add(s.source);
       values.addAll(e.getKey());
@@ -261,136 +286,34 @@ public final class KpiEngine {
   }
 
   private void windows(SourceState s, Instant now, SeriesBuilder out) {
-    int nd = rules.config.dimensions().size();
-    Map<String, Groups<WindowAggregates>> byWindow = new LinkedHashMap<>();
-    List<TreeSet<String>> seen = new ArrayList<>();
-    for (int i = 0; i < nd; i++) {
-      seen.add(new TreeSet<>());
-    }
-    for (Map.Entry<String, Duration> w : rules.config.windows().entrySet()) {
-      Groups<WindowAggregates> g = aggregate(s, now.minus(w.getValue()), now);
-      byWindow.put(w.getKey(), g);
-      for (int i = 0; i < nd; i++) {
-        seen.get(i).addAll(g.perDimension.get(i).keySet());
-      }
-    }
-    for (Map.Entry<String, Groups<WindowAggregates>> w : byWindow.entrySet()) {
-      Groups<WindowAggregates> g = w.getValue();
-      for (int i = 0; i < nd; i++) {
-        for (String v : seen.get(i)) {
-          g.ensure(i, v); // counts are 0, not missing, for a value seen in any window
+    List<String> dims = rules.config.dimensions();
+    List<String> names = new ArrayList<>(rules.config.windows().keySet());
+    WindowPass pass =
+        new WindowPass(s, new ArrayList<>(rules.config.windows().values()), now).run();
+    // per dimension: the values any window counted, by label; counts are 0, not missing, for a
+    // value seen in any window
+    List<List<Map.Entry<String, Integer>>> seen = new ArrayList<>();
+    for (int i = 0; i < dims.size(); i++) {
+      List<Map.Entry<String, Integer>> values = new ArrayList<>();
+      List<String> labels = s.dimValues.get(i);
+      for (int v = 0; v < labels.size(); v++) {
+        if (pass.present(pass.aggregate(i, v))) {
+          values.add(Map.entry(labels.get(v), pass.aggregate(i, v)));
         }
       }
-      emit(s.source, null, null, w.getKey(), g.whole, out);
-      for (int i = 0; i < nd; i++) {
-        for (Map.Entry<String, WindowAggregates> e : g.perDimension.get(i).entrySet()) {
-          emit(
-              s.source,
-              rules.config.dimensions().get(i),
-              e.getKey(),
-              w.getKey(),
-              e.getValue(),
-              out);
+      values.sort(Map.Entry.comparingByKey());
+      seen.add(values);
+    }
+    for (int w = 0; w < names.size(); w++) {
+      String window = names.get(w);
+      emit(s.source, null, null, window, pass.aggregates(w, 0), out);
+      for (int i = 0; i < dims.size(); i++) {
+        for (Map.Entry<String, Integer> e : seen.get(i)) {
+          emit(s.source, dims.get(i), e.getKey(), window, pass.aggregates(w, e.getValue()), out);
         }
       }
-      crm(s, now.minus(rules.config.windows().get(w.getKey())), now, w.getKey(), out);
+      crm(s, now.minus(rules.config.windows().get(window)), now, window, out);
     }
-  }
-
-  private Groups<WindowAggregates> aggregate(SourceState s, Instant from, Instant to) {
-    Groups<WindowAggregates> g =
-        new Groups<>(rules.config.dimensions().size(), WindowAggregates::new);
-    for (String id : s.firstReplied.range(from, to)) {
-      TicketFacts f = s.tickets.get(id);
-      TicketFacts.Outcome o = f.outcome(SlaTarget.FIRST_RESPONSE, to);
-      g.add(
-          f.dims,
-          a -> {
-            a.firstReplyCal.add(f.firstReplyCal);
-            a.firstReplyBus.add(f.firstReplyBus);
-            a.slaFirstMet += o == TicketFacts.Outcome.MET ? 1 : 0;
-            a.slaFirstBreached += o == TicketFacts.Outcome.BREACHED ? 1 : 0;
-          });
-    }
-    for (String id : s.solved.range(from, to)) {
-      TicketFacts f = s.tickets.get(id);
-      Ticket t = f.ticket;
-      TicketFacts.Outcome o = f.outcome(SlaTarget.RESOLUTION, to);
-      g.add(
-          f.dims,
-          a -> {
-            a.resolutionCal.add(f.resolutionCal);
-            a.resolutionBus.add(f.resolutionBus);
-            a.solved++;
-            if (t.agentReplies() != null) {
-              a.fcrKnown++;
-              a.fcrSolved += t.agentReplies() == 1 ? 1 : 0;
-            }
-            a.reopened += t.reopens() > 0 ? 1 : 0;
-            if (t.assignee() != null) {
-              a.agents.add(t.assignee());
-            }
-            a.slaResMet += o == TicketFacts.Outcome.MET ? 1 : 0;
-            a.slaResBreached += o == TicketFacts.Outcome.BREACHED ? 1 : 0;
-          });
-    }
-    for (String id : s.created.range(from, to)) {
-      TicketFacts f = s.tickets.get(id);
-      g.add(
-          f.dims,
-          a -> {
-            a.created++;
-            a.escalated += f.ticket.escalated() ? 1 : 0;
-          });
-    }
-    for (String id : s.open) {
-      TicketFacts f = s.tickets.get(id);
-      for (SlaTarget target : SlaTarget.values()) {
-        Instant due = f.due(target);
-        if (f.fulfilledAt(target) == null
-            && due != null
-            && due.isAfter(from)
-            && !due.isAfter(to)
-            && f.outcome(target, to) == TicketFacts.Outcome.BREACHED) {
-          boolean first = target == SlaTarget.FIRST_RESPONSE;
-          g.add(
-              f.dims,
-              a -> {
-                if (first) {
-                  a.slaFirstBreached++;
-                } else {
-                  a.slaResBreached++;
-                }
-              });
-        }
-      }
-    }
-    for (SurveyKind kind : SurveyKind.values()) {
-      for (String key : s.responded.get(kind).range(from, to)) {
-        SourceState.SurveyFacts f = s.surveys.get(key);
-        var r = f.survey();
-        g.add(
-            s.dims(f),
-            a -> {
-              switch (kind) {
-                case CSAT -> {
-                  a.csatTotal++;
-                  a.csatSatisfied += r.satisfied() ? 1 : 0;
-                }
-                case NPS -> {
-                  a.npsTotal++;
-                  a.npsPromoters += r.promoter() ? 1 : 0;
-                  a.npsDetractors += r.detractor() ? 1 : 0;
-                }
-                case CES -> {
-                  a.cesTotal++;
-                  a.cesSum += r.score();
-                }
-              }
-            });
-      }
-    }
-    return g;
   }
 
   private void emit(
@@ -406,8 +329,9 @@ public final class KpiEngine {
         dimValue,
         window,
         "kpi_first_response_seconds",
-        a.firstReplyCal,
-        a.firstReplyBus,
+        a,
+        WindowAggregates.FIRST_REPLY_CAL,
+        WindowAggregates.FIRST_REPLY_BUS,
         out);
     durations(
         source,
@@ -415,8 +339,9 @@ public final class KpiEngine {
         dimValue,
         window,
         "kpi_resolution_seconds",
-        a.resolutionCal,
-        a.resolutionBus,
+        a,
+        WindowAggregates.RESOLUTION_CAL,
+        WindowAggregates.RESOLUTION_BUS,
         out);
     List<List<String>> l = SeriesBuilder.labels(source, dim, dimValue, "window", window);
     out.add("kpi_tickets_created", l.get(0), l.get(1), a.created);
@@ -442,7 +367,7 @@ public final class KpiEngine {
         "kpi_solved_per_agent",
         l.get(0),
         l.get(1),
-        a.agents.isEmpty() ? Double.NaN : (double) a.solved / a.agents.size());
+        a.agents == 0 ? Double.NaN : (double) a.solved / a.agents);
     for (SlaTarget target : SlaTarget.values()) {
       boolean first = target == SlaTarget.FIRST_RESPONSE;
       long met = first ? a.slaFirstMet : a.slaResMet;
@@ -463,17 +388,18 @@ public final class KpiEngine {
       String dimValue,
       String window,
       String name,
-      Stats.Values cal,
-      Stats.Values bus,
+      WindowAggregates a,
+      int cal,
+      int bus,
       SeriesBuilder out) {
     for (String hours : new String[] {"calendar", "business"}) {
-      Stats.Values v = hours.equals("calendar") ? cal : bus;
-      if (v.size() == 0) {
+      int v = hours.equals("calendar") ? cal : bus;
+      if (a.count[v] == 0) {
         continue;
       }
-      add(out, name, source, dim, dimValue, window, hours, "mean", v.mean());
-      add(out, name, source, dim, dimValue, window, hours, "p50", v.quantile(QUANTILES[0]));
-      add(out, name, source, dim, dimValue, window, hours, "p90", v.quantile(QUANTILES[1]));
+      add(out, name, source, dim, dimValue, window, hours, "mean", a.mean[v]);
+      add(out, name, source, dim, dimValue, window, hours, "p50", a.p50[v]);
+      add(out, name, source, dim, dimValue, window, hours, "p90", a.p90[v]);
     }
   }
 

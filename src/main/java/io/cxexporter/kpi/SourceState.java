@@ -7,13 +7,11 @@ import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaEvent;
 import io.cxexporter.model.SlaStatus;
 import io.cxexporter.model.SlaTarget;
-import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.store.Change;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -21,9 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything the KPI engine knows of one source: the latest version of each record, indexed by the
- * times that put records into windows. {@link #apply} keeps the indexes current with each change
- * and reports the transitions a live change makes.
+ * Everything the KPI engine knows of one source: the latest version of each record, in tables a
+ * refresh scans ({@link WindowPass}), with dimension values and assignees as small indexes. {@link
+ * #apply} keeps them current with each change and reports the transitions a live change makes.
  */
 final class SourceState {
   final String source;
@@ -32,9 +30,18 @@ final class SourceState {
 
   final Map<String, TicketFacts> tickets = new HashMap<>();
   final Set<String> open = new HashSet<>();
-  final TimeIndex created = new TimeIndex();
-  final TimeIndex firstReplied = new TimeIndex();
-  final TimeIndex solved = new TimeIndex();
+
+  /**
+   * Every ticket by slot, for the refresh's linear scans (no per-window range index: the longest
+   * window holds nearly every ticket kept). Slots of removed tickets are reused.
+   */
+  final Table<TicketFacts> ticketTable = new Table<>(TicketFacts.class);
+
+  /** How many times a ticket took a new slot: a survey's failed ticket look-up stays valid till. */
+  private long ticketsAdded;
+
+  /** A lower bound of the solve times of the solved tickets kept: prune scans only past it. */
+  private long minSolvedMillis = Long.MAX_VALUE;
 
   /** Vendor SLA clock events by ticket id, then event id; a ticket may arrive before or after. */
   final Map<String, Map<String, SlaEvent>> slaEvents = new HashMap<>();
@@ -42,30 +49,192 @@ final class SourceState {
   /** Surveys keyed by "stream/id": two streams may reuse an id. */
   final Map<String, SurveyFacts> surveys = new HashMap<>();
 
-  final Map<SurveyKind, TimeIndex> responded = new EnumMap<>(SurveyKind.class);
+  final Table<SurveyFacts> surveyTable = new Table<>(SurveyFacts.class);
+  private long minRespondedMillis = Long.MAX_VALUE;
+
   final Map<String, Customer> customers = new HashMap<>();
   final Map<String, Deal> deals = new HashMap<>();
   final TimeIndex dealsClosed = new TimeIndex();
 
-  /** Dimension combinations and survey kind/score pairs seen, and those not yet reported. */
-  private final Set<List<String>> combos = new HashSet<>();
+  /**
+   * Dimension combinations seen (one shared instance each, with value indexes) and survey
+   * kind/score pairs, and those not yet reported.
+   */
+  private final Map<List<String>, Combo> combos = new HashMap<>();
 
+  final List<Combo> comboById = new ArrayList<>();
+
+  private final Map<List<String>, Combo> surveyDims = new HashMap<>();
   private final Set<List<String>> surveyScores = new HashSet<>();
   final List<List<String>> newCombos = new ArrayList<>();
   final List<List<String>> newSurveyScores = new ArrayList<>();
 
+  /** Per dimension: every value label seen (capped ones, {@code none}, {@code other}) by index. */
+  final List<List<String>> dimValues = new ArrayList<>();
+
+  private final List<Map<String, Integer>> dimIndex = new ArrayList<>();
+
+  /** Assignee names by index, for the distinct agents of solved per agent. */
+  private final Map<String, Integer> agents = new HashMap<>();
+
+  /** One shared combination of capped dimension values, with their dictionary indexes. */
+  static final class Combo {
+    final List<String> values;
+    final int[] index;
+    final int id;
+
+    Combo(List<String> values, int[] index, int id) {
+      this.values = values;
+      this.index = index;
+      this.id = id;
+    }
+  }
+
   /** A survey with its own capped dimension values (null where it gives none). */
-  record SurveyFacts(SurveyResponse survey, List<String> ownDims) {}
+  static final class SurveyFacts {
+    /** Its key in {@link #surveys}. */
+    final String key;
+
+    final SurveyResponse survey;
+
+    /** Its own dimension values (null where none) and their indexes (-1 there). */
+    final Combo own;
+
+    final long respondedMillis;
+    int slot = -1;
+
+    /** The survey's ticket when last looked up, and the ticket count added at a failed look-up. */
+    private TicketFacts ticket;
+
+    private long missedAt = -1;
+
+    SurveyFacts(String key, SurveyResponse survey, Combo own) {
+      this.key = key;
+      this.survey = survey;
+      this.own = own;
+      this.respondedMillis = survey.respondedAt().toEpochMilli();
+    }
+
+    SurveyResponse survey() {
+      return survey;
+    }
+
+    List<String> ownDims() {
+      return own.values;
+    }
+  }
+
+  /** A growable array of records with reusable slots. */
+  static final class Table<T> {
+    private T[] items;
+    private int high;
+    private int[] free = new int[16];
+    private int freeCount;
+
+    @SuppressWarnings("unchecked")
+    Table(Class<T> type) {
+      items = (T[]) java.lang.reflect.Array.newInstance(type, 64);
+    }
+
+    /** Puts {@code item} in a free slot; returns the slot. */
+    int add(T item) {
+      int slot;
+      if (freeCount > 0) {
+        slot = free[--freeCount];
+      } else {
+        if (high == items.length) {
+          items = java.util.Arrays.copyOf(items, high * 2);
+        }
+        slot = high++;
+      }
+      items[slot] = item;
+      return slot;
+    }
+
+    void set(int slot, T item) {
+      items[slot] = item;
+    }
+
+    void remove(int slot) {
+      items[slot] = null;
+      if (freeCount == free.length) {
+        free = java.util.Arrays.copyOf(free, freeCount * 2);
+      }
+      free[freeCount++] = slot;
+    }
+
+    /** The backing array: slots {@code 0 .. limit()-1}, null where free. */
+    T[] items() {
+      return items;
+    }
+
+    int limit() {
+      return high;
+    }
+  }
 
   SourceState(String source, Rules rules) {
     this.source = source;
     this.rules = rules;
     for (int i = 0; i < rules.config.dimensions().size(); i++) {
       caps.add(new LabelCap(rules.config.maxLabelValues()));
+      dimValues.add(new ArrayList<>());
+      dimIndex.add(new HashMap<>());
     }
-    for (SurveyKind k : SurveyKind.values()) {
-      responded.put(k, new TimeIndex());
+  }
+
+  /** The index of a dimension's value label, added when new. */
+  int valueIndex(int dim, String value) {
+    Integer i = dimIndex.get(dim).get(value);
+    if (i == null) {
+      i = dimValues.get(dim).size();
+      dimValues.get(dim).add(value);
+      dimIndex.get(dim).put(value, i);
     }
+    return i;
+  }
+
+  /** The shared combination equal to {@code dims}; reports a new one. */
+  private Combo combo(List<String> dims) {
+    Combo c = combos.get(dims);
+    if (c == null) {
+      int[] index = new int[dims.size()];
+      for (int i = 0; i < dims.size(); i++) {
+        index[i] = valueIndex(i, dims.get(i));
+      }
+      c = new Combo(dims, index, combos.size());
+      combos.put(dims, c);
+      comboById.add(c);
+      newCombos.add(dims);
+    }
+    return c;
+  }
+
+  /** Combinations seen so far (their ids are below this). */
+  int comboCount() {
+    return combos.size();
+  }
+
+  /** Gives the facts their shared dimension combination and agent index. */
+  private void canonical(TicketFacts f) {
+    Combo c = combo(f.dims);
+    f.dims = c.values;
+    f.dimIndex = c.index;
+    f.combo = c;
+    String a = f.ticket.assignee();
+    if (a != null) {
+      Integer i = agents.get(a);
+      if (i == null) {
+        i = agents.size();
+        agents.put(a, i);
+      }
+      f.agent = i;
+    }
+  }
+
+  /** Distinct assignees seen (agent indexes are below this). */
+  int agentCount() {
+    return agents.size();
   }
 
   /**
@@ -104,17 +273,9 @@ final class SourceState {
     removeTicket(old);
     TicketFacts f = rules.facts(withVendorSla(t), caps);
     f.raw = t;
+    canonical(f);
     tickets.put(t.id(), f);
-    if (combos.add(f.dims)) {
-      newCombos.add(f.dims);
-    }
-    created.add(t.createdAt(), t.id());
-    firstReplied.add(t.firstReplyAt(), t.id());
-    if (t.isOpen()) {
-      open.add(t.id());
-    } else {
-      solved.add(t.solvedAt(), t.id());
-    }
+    index(f, old);
     if (old != null) {
       f.breachCounted = old.breachCounted;
     } else if (prev != null) {
@@ -129,6 +290,24 @@ final class SourceState {
       transitions(prev, f, out);
     }
     breaches(f, now, live, out);
+  }
+
+  /** Puts new facts in the table, in the slot of the version they replace if any. */
+  private void index(TicketFacts f, TicketFacts old) {
+    if (old != null && old.slot >= 0) {
+      f.slot = old.slot;
+      old.slot = -1;
+      ticketTable.set(f.slot, f);
+    } else {
+      f.slot = ticketTable.add(f);
+      ticketsAdded++;
+    }
+    if (f.open) {
+      open.add(f.ticket.id());
+    }
+    if (f.solvedMillis != TicketFacts.NO_TIME) {
+      minSolvedMillis = Math.min(minSolvedMillis, f.solvedMillis);
+    }
   }
 
   /**
@@ -153,7 +332,9 @@ final class SourceState {
     TicketFacts f = rules.facts(withVendorSla(old.raw), caps);
     f.raw = old.raw;
     f.breachCounted = old.breachCounted;
+    canonical(f);
     tickets.put(ticketId, f);
+    index(f, old);
     breaches(f, now, live, out);
   }
 
@@ -195,7 +376,10 @@ final class SourceState {
       out.add(transition(Transition.Type.REOPENED, f, null));
     }
     boolean resolvedAgain =
-        wasSolved && !t.isOpen() && reopenDelta > 0 && !t.solvedAt().equals(before.solvedAt());
+        wasSolved
+            && !t.isOpen()
+            && reopenDelta > 0
+            && !java.util.Objects.equals(t.solvedAt(), before.solvedAt());
     if (!t.isOpen() && t.solvedAt() != null && (!wasSolved || resolvedAgain)) {
       out.add(
           new Transition(
@@ -219,21 +403,24 @@ final class SourceState {
   private void survey(String stream, SurveyResponse s, boolean isNew, List<Transition> out) {
     String key = stream + "/" + s.id();
     SurveyFacts old = surveys.remove(key);
-    if (old != null) {
-      responded.get(old.survey().kind()).remove(old.survey().respondedAt(), key);
-    }
     List<String> own = new ArrayList<>();
     for (int i = 0; i < rules.config.dimensions().size(); i++) {
       String v = surveyDimension(s, rules.config.dimensions().get(i));
       own.add(v == null ? null : caps.get(i).admit(v));
     }
-    SurveyFacts f = new SurveyFacts(s, own);
+    SurveyFacts f = new SurveyFacts(key, s, ownCombo(own));
     surveys.put(key, f);
+    if (old != null) {
+      f.slot = old.slot;
+      surveyTable.set(f.slot, f);
+    } else {
+      f.slot = surveyTable.add(f);
+    }
+    minRespondedMillis = Math.min(minRespondedMillis, f.respondedMillis);
     List<String> ks = List.of(s.kind().label(), s.scoreLabel());
     if (surveyScores.add(ks)) {
       newSurveyScores.add(ks);
     }
-    responded.get(s.kind()).add(s.respondedAt(), key);
     if (isNew) {
       out.add(
           new Transition(
@@ -245,6 +432,36 @@ final class SourceState {
               s.kind().label(),
               s.scoreLabel()));
     }
+  }
+
+  /** The shared instance of a survey's own dimension values; index -1 where it gives none. */
+  private Combo ownCombo(List<String> own) {
+    Combo c = surveyDims.get(own);
+    if (c == null) {
+      int[] index = new int[own.size()];
+      for (int i = 0; i < own.size(); i++) {
+        index[i] = own.get(i) == null ? -1 : valueIndex(i, own.get(i));
+      }
+      c = new Combo(java.util.Collections.unmodifiableList(own), index, surveyDims.size());
+      surveyDims.put(own, c);
+    }
+    return c;
+  }
+
+  /** The current facts of a survey's ticket, or null; remembered between refreshes. */
+  TicketFacts ticketOf(SurveyFacts f) {
+    String id = f.survey.ticketId();
+    if (id == null) {
+      return null;
+    }
+    TicketFacts t = f.ticket;
+    if (t != null ? t.slot >= 0 : f.missedAt == ticketsAdded) {
+      return t; // a replaced or removed version has left its slot
+    }
+    t = tickets.get(id);
+    f.ticket = t;
+    f.missedAt = ticketsAdded;
+    return t;
   }
 
   /** The survey's dimension values: its own where given, else its ticket's, else none. */
@@ -284,7 +501,7 @@ final class SourceState {
     } else if (before instanceof SurveyResponse s) {
       SurveyFacts f = surveys.remove(c.stream() + "/" + s.id());
       if (f != null) {
-        responded.get(s.kind()).remove(s.respondedAt(), c.stream() + "/" + s.id());
+        surveyTable.remove(f.slot);
       }
     } else if (before instanceof Customer cu) {
       customers.remove(cu.id());
@@ -307,11 +524,11 @@ final class SourceState {
     if (f == null) {
       return;
     }
-    Ticket t = f.ticket;
-    created.remove(t.createdAt(), t.id());
-    firstReplied.remove(t.firstReplyAt(), t.id());
-    solved.remove(t.solvedAt(), t.id());
-    open.remove(t.id());
+    open.remove(f.ticket.id());
+    if (f.slot >= 0) {
+      ticketTable.remove(f.slot);
+      f.slot = -1;
+    }
   }
 
   /**
@@ -331,12 +548,24 @@ final class SourceState {
    * solved), surveys answered and deals closed before it. The store keeps them.
    */
   void prune(Instant cutoff) {
-    for (String id : solved.before(cutoff)) {
-      TicketFacts f = tickets.get(id);
-      if (f != null && !f.ticket.isOpen()) {
-        removeTicket(tickets.remove(id));
-        slaEvents.remove(id);
+    long c = cutoff.toEpochMilli();
+    if (c >= minSolvedMillis) {
+      long min = Long.MAX_VALUE;
+      TicketFacts[] items = ticketTable.items();
+      for (int i = 0, n = ticketTable.limit(); i < n; i++) {
+        TicketFacts f = items[i];
+        if (f == null || f.solvedMillis == TicketFacts.NO_TIME) {
+          continue;
+        }
+        if (f.solvedMillis <= c) {
+          String id = f.ticket.id();
+          removeTicket(tickets.remove(id));
+          slaEvents.remove(id);
+        } else {
+          min = Math.min(min, f.solvedMillis);
+        }
       }
+      minSolvedMillis = min;
     }
     slaEvents
         .entrySet()
@@ -344,13 +573,22 @@ final class SourceState {
             e ->
                 !tickets.containsKey(e.getKey())
                     && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
-    for (TimeIndex idx : responded.values()) {
-      for (String key : idx.before(cutoff)) {
-        SurveyFacts f = surveys.remove(key);
-        if (f != null) {
-          idx.remove(f.survey().respondedAt(), key);
+    if (c >= minRespondedMillis) {
+      long min = Long.MAX_VALUE;
+      SurveyFacts[] items = surveyTable.items();
+      for (int i = 0, n = surveyTable.limit(); i < n; i++) {
+        SurveyFacts f = items[i];
+        if (f == null) {
+          continue;
+        }
+        if (f.respondedMillis <= c) {
+          surveys.remove(f.key);
+          surveyTable.remove(i);
+        } else {
+          min = Math.min(min, f.respondedMillis);
         }
       }
+      minRespondedMillis = min;
     }
     for (String id : dealsClosed.before(cutoff)) {
       Deal d = deals.remove(id);

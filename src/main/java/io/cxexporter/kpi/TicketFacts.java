@@ -8,14 +8,19 @@ import java.util.List;
 
 /**
  * A ticket's latest version plus what the KPI engine derives from it once per version: capped
- * dimension labels, durations in calendar and business time, and SLA due times.
+ * dimension labels, durations in calendar and business time, SLA due times, and the flat fields
+ * {@link KpiEngine#compute()} reads for every ticket (times in epoch millis, time-independent SLA
+ * outcomes, flags), so a refresh never walks into the ticket itself.
  */
 final class TicketFacts {
+  /** No time: the ticket is not in that index (never replied, not solved). */
+  static final long NO_TIME = Long.MIN_VALUE;
+
   /** The ticket with vendor SLA events folded in; {@link #raw} is the version as stored. */
   final Ticket ticket;
 
   Ticket raw;
-  final List<String> dims;
+  List<String> dims;
   final double firstReplyCal;
   final double firstReplyBus;
   final double resolutionCal;
@@ -25,6 +30,39 @@ final class TicketFacts {
 
   /** Bit per target: the breach was already counted (or happened before we were live). */
   int breachCounted;
+
+  /**
+   * The shared combination of {@link #dims}, and its value indexes in the source's dictionaries.
+   */
+  SourceState.Combo combo;
+
+  int[] dimIndex;
+
+  /** The position in the source's ticket table; -1 while not in it. */
+  int slot = -1;
+
+  /** The assignee's index in the source's agent dictionary, -1 for none. */
+  int agent = -1;
+
+  /** Creation, first reply (when replied) and solve (when solved, not open) in epoch millis. */
+  final long createdMillis;
+
+  final long firstReplyMillis;
+  final long solvedMillis;
+
+  /**
+   * The first response outcome once replied and the resolution outcome once solved: decided, so the
+   * same at any time. Only meaningful when {@link #firstReplyMillis} / {@link #solvedMillis} is
+   * set.
+   */
+  final Outcome firstDecided;
+
+  final Outcome resolutionDecided;
+  final boolean open;
+  final boolean escalated;
+  final boolean reopened;
+  final boolean fcrKnown;
+  final boolean fcrSolved;
 
   TicketFacts(
       Ticket ticket,
@@ -44,6 +82,22 @@ final class TicketFacts {
     this.resolutionBus = resolutionBus;
     this.firstResponseDue = firstResponseDue;
     this.resolutionDue = resolutionDue;
+    this.open = ticket.isOpen();
+    this.createdMillis = ticket.createdAt().toEpochMilli();
+    this.firstReplyMillis =
+        ticket.firstReplyAt() == null ? NO_TIME : ticket.firstReplyAt().toEpochMilli();
+    this.solvedMillis =
+        open || ticket.solvedAt() == null ? NO_TIME : ticket.solvedAt().toEpochMilli();
+    // a replied (solved) ticket's first response (resolution) target is fulfilled: its outcome
+    // no longer depends on the time asked
+    this.firstDecided =
+        firstReplyMillis == NO_TIME ? Outcome.NONE : outcome(SlaTarget.FIRST_RESPONSE, Instant.MIN);
+    this.resolutionDecided =
+        solvedMillis == NO_TIME ? Outcome.NONE : outcome(SlaTarget.RESOLUTION, Instant.MIN);
+    this.escalated = ticket.escalated();
+    this.reopened = ticket.reopens() > 0;
+    this.fcrKnown = ticket.agentReplies() != null;
+    this.fcrSolved = fcrKnown && ticket.agentReplies() == 1;
   }
 
   /** When the target was fulfilled: the first reply or the solve, else null. */

@@ -5,7 +5,10 @@ import java.util.Iterator;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
-/** Record ids ordered by one of their times, so a window is a range scan, not a full scan. */
+/**
+ * Record ids ordered by one of their times, so a window is a range scan, not a full scan (deals;
+ * tickets and surveys are scanned whole: the longest window holds nearly all of them).
+ */
 final class TimeIndex {
   private record Key(long millis, String id) implements Comparable<Key> {
     @Override

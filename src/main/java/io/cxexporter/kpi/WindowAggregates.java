@@ -1,21 +1,28 @@
 package io.cxexporter.kpi;
 
-import java.util.HashSet;
-import java.util.Set;
-
-/** The running sums of one window for the whole source or one dimension value. */
+/**
+ * The sums of one window for the whole source or one dimension value, as {@link WindowPass} found
+ * them.
+ */
 final class WindowAggregates {
-  final Stats.Values firstReplyCal = new Stats.Values();
-  final Stats.Values firstReplyBus = new Stats.Values();
-  final Stats.Values resolutionCal = new Stats.Values();
-  final Stats.Values resolutionBus = new Stats.Values();
+  /** Duration streams: first reply and resolution, in calendar and business time. */
+  static final int FIRST_REPLY_CAL = 0;
+
+  static final int FIRST_REPLY_BUS = 1;
+  static final int RESOLUTION_CAL = 2;
+  static final int RESOLUTION_BUS = 3;
+  static final int STREAMS = 4;
+
   long created;
   long escalated;
   long solved;
   long fcrSolved;
   long fcrKnown;
   long reopened;
-  final Set<String> agents = new HashSet<>();
+
+  /** Distinct assignees of the tickets solved. */
+  int agents;
+
   long slaFirstMet;
   long slaFirstBreached;
   long slaResMet;
@@ -27,6 +34,13 @@ final class WindowAggregates {
   long npsTotal;
   double cesSum;
   long cesTotal;
+
+  /** Per duration stream: how many values (NaN ones not counted), their mean, p50 and p90. */
+  final long[] count = new long[STREAMS];
+
+  final double[] mean = new double[STREAMS];
+  final double[] p50 = new double[STREAMS];
+  final double[] p90 = new double[STREAMS];
 
   static double ratio(long num, long den) {
     return den == 0 ? Double.NaN : (double) num / den;

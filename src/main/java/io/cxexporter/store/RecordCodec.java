@@ -12,10 +12,12 @@ import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaEvent;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
+import java.io.IOException;
 
 /** Serializes records to the store's JSON column and back, with a short kind tag. */
 final class RecordCodec {
-  private static final ObjectMapper JSON =
+  /** Also what {@link TicketJson} writes and reads with: the same generator and parser features. */
+  static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(new JavaTimeModule())
           .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -40,27 +42,55 @@ final class RecordCodec {
 
   static String encode(Record r) {
     try {
+      if (r instanceof Ticket t) {
+        return TicketJson.encode(t);
+      }
       return JSON.writeValueAsString(r);
-    } catch (JsonProcessingException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException("cannot encode record " + r.id(), e);
     }
   }
 
   static Record decode(String kind, String body) {
-    Class<? extends Record> type =
-        switch (kind) {
-          case "ticket" -> Ticket.class;
-          case "survey" -> SurveyResponse.class;
-          case "customer" -> Customer.class;
-          case "deal" -> Deal.class;
-          case "sla_event" -> SlaEvent.class;
-          case "deleted" -> Deleted.class;
-          default -> throw new IllegalArgumentException("unknown record kind " + kind);
-        };
+    Class<? extends Record> type = type(kind);
+    if (type == Ticket.class) {
+      Ticket t = TicketJson.decode(body);
+      if (t != null) {
+        return t;
+      }
+    }
     try {
       return JSON.readValue(body, type);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot decode stored " + kind, e);
     }
+  }
+
+  /** Like {@link #decode(String, String)} from the UTF-8 bytes of the body. */
+  static Record decode(String kind, byte[] body, TicketJson.Strings shared) {
+    Class<? extends Record> type = type(kind);
+    if (type == Ticket.class) {
+      Ticket t = TicketJson.decode(body, shared);
+      if (t != null) {
+        return t;
+      }
+    }
+    try {
+      return JSON.readValue(body, type);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot decode stored " + kind, e);
+    }
+  }
+
+  private static Class<? extends Record> type(String kind) {
+    return switch (kind) {
+      case "ticket" -> Ticket.class;
+      case "survey" -> SurveyResponse.class;
+      case "customer" -> Customer.class;
+      case "deal" -> Deal.class;
+      case "sla_event" -> SlaEvent.class;
+      case "deleted" -> Deleted.class;
+      default -> throw new IllegalArgumentException("unknown record kind " + kind);
+    };
   }
 }

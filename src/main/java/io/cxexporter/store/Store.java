@@ -14,7 +14,18 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
@@ -41,7 +52,10 @@ public final class Store implements AutoCloseable {
 
   private final Connection conn;
   private final Clock clock;
-  private final PreparedStatement selectRecord;
+  private static final int LOOKUP_BATCH = 100;
+  private static final int UPSERT_BATCH = 500;
+
+  private final PreparedStatement selectRecords;
   private final PreparedStatement upsertRecord;
   private final PreparedStatement upsertCursor;
   private Runnable beforeCommit = () -> {};
@@ -66,9 +80,11 @@ public final class Store implements AutoCloseable {
     }
     conn.setAutoCommit(false);
     conn.commit();
-    selectRecord =
+    selectRecords =
         conn.prepareStatement(
-            "SELECT kind, body, updated_at FROM records WHERE source=? AND stream=? AND id=?");
+            "SELECT id, kind, body, updated_at FROM records WHERE source=? AND stream=? AND id IN ("
+                + String.join(",", java.util.Collections.nCopies(LOOKUP_BATCH, "?"))
+                + ")");
     upsertRecord =
         conn.prepareStatement(
             "INSERT INTO records VALUES (?,?,?,?,?,?) ON CONFLICT (source, stream, id) DO UPDATE"
@@ -134,33 +150,39 @@ public final class Store implements AutoCloseable {
   public synchronized List<Change> apply(String source, String stream, Page page) {
     List<Change> changes = new ArrayList<>();
     try {
+      Map<String, Stored> stored = lookup(source, stream, page.records());
+      int batched = 0;
       for (Record r : page.records()) {
+        Stored old = stored.get(r.id());
+        long updatedAt = r.updatedAt().toEpochMilli();
         Record before = null;
-        selectRecord.setString(1, source);
-        selectRecord.setString(2, stream);
-        selectRecord.setString(3, r.id());
-        String oldBody = null;
-        try (ResultSet rs = selectRecord.executeQuery()) {
-          if (rs.next()) {
-            if (rs.getLong(3) > r.updatedAt().toEpochMilli()) {
-              continue; // an older version arrived late: keep the newer one
-            }
-            oldBody = rs.getString(2);
-            before = RecordCodec.decode(rs.getString(1), oldBody);
+        if (old != null) {
+          if (old.updatedAt > updatedAt) {
+            continue; // an older version arrived late: keep the newer one
           }
+          before = old.record != null ? old.record : RecordCodec.decode(old.kind, old.body);
         }
         String body = RecordCodec.encode(r);
-        if (body.equals(oldBody)) {
+        if (old != null && body.equals(old.body)) {
           continue;
         }
+        String kind = RecordCodec.kind(r);
         upsertRecord.setString(1, source);
         upsertRecord.setString(2, stream);
         upsertRecord.setString(3, r.id());
-        upsertRecord.setLong(4, r.updatedAt().toEpochMilli());
-        upsertRecord.setString(5, RecordCodec.kind(r));
+        upsertRecord.setLong(4, updatedAt);
+        upsertRecord.setString(5, kind);
         upsertRecord.setString(6, body);
-        upsertRecord.executeUpdate();
+        upsertRecord.addBatch();
+        if (++batched == UPSERT_BATCH) {
+          upsertRecord.executeBatch();
+          batched = 0;
+        }
+        stored.put(r.id(), new Stored(updatedAt, kind, body, r));
         changes.add(new Change(stream, before, r));
+      }
+      if (batched > 0) {
+        upsertRecord.executeBatch();
       }
       upsertCursor.setString(1, source);
       upsertCursor.setString(2, stream);
@@ -172,22 +194,202 @@ public final class Store implements AutoCloseable {
       conn.commit();
       return changes;
     } catch (SQLException | RuntimeException e) {
+      try {
+        upsertRecord.clearBatch();
+      } catch (SQLException ignored) {
+        // the rollback below is what matters
+      }
       throw rollback("cannot apply a page of " + source + "/" + stream, e);
     }
   }
 
-  /** Calls {@code action(stream, record)} for every stored record of a source, tombstones too. */
+  /**
+   * A stored version: its time, kind and body, and the record itself once this page wrote it (a
+   * second version of the same id in one page compares with the first).
+   */
+  private record Stored(long updatedAt, String kind, String body, Record record) {}
+
+  /** The stored versions of these records' ids, {@value #LOOKUP_BATCH} ids per query. */
+  private Map<String, Stored> lookup(String source, String stream, List<Record> records)
+      throws SQLException {
+    Map<String, Stored> out = new HashMap<>(records.size() * 2);
+    String[] ids = records.stream().map(Record::id).distinct().toArray(String[]::new);
+    for (int from = 0; from < ids.length; from += LOOKUP_BATCH) {
+      selectRecords.setString(1, source);
+      selectRecords.setString(2, stream);
+      for (int i = 0; i < LOOKUP_BATCH; i++) {
+        // a short last batch repeats its last id: IN ignores duplicates
+        selectRecords.setString(3 + i, ids[Math.min(from + i, ids.length - 1)]);
+      }
+      try (ResultSet rs = selectRecords.executeQuery()) {
+        while (rs.next()) {
+          out.put(
+              rs.getString(1), new Stored(rs.getLong(4), rs.getString(2), rs.getString(3), null));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Calls {@code action(stream, record)} for every stored record of a source, tombstones too, in
+   * this thread and in the store's order.
+   *
+   * <p>A start-up reads every record (a million for a large help desk), so the work is spread: one
+   * thread reads rows while others decode them, chunk by chunk, and this thread hands the decoded
+   * records to {@code action} in order (a bounded queue keeps memory to a few chunks). {@code
+   * action} must not use this store.
+   */
   public synchronized void forEach(String source, BiConsumer<String, Record> action) {
+    int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            decoders,
+            r -> {
+              Thread t = new Thread(r, "cx-store-decode");
+              t.setDaemon(true);
+              return t;
+            });
+    BlockingQueue<Future<List<Loaded>>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
+    AtomicBoolean stop = new AtomicBoolean();
+    TicketJson.Strings shared = new TicketJson.Strings();
+    Thread reader =
+        new Thread(() -> readChunks(source, chunks, pool, shared, stop), "cx-store-read");
+    reader.setDaemon(true);
+    reader.start();
+    Throwable failure = null;
+    try {
+      while (true) {
+        Future<List<Loaded>> f = chunks.take();
+        if (f == END) {
+          break;
+        }
+        for (Loaded r : f.get()) {
+          action.accept(r.stream(), r.record());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = e;
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (RuntimeException e) {
+      failure = e; // from the action
+    } finally {
+      // the reader must be done with the connection before anything else uses it
+      stop.set(true);
+      chunks.clear(); // frees a reader blocked on a full queue
+      pool.shutdownNow();
+      joinQuietly(reader);
+    }
+    if (failure instanceof RuntimeException re) {
+      // an undecodable body or a failing action: thrown as if decoded in this thread
+      rollback("cannot read records of " + source, re);
+      throw re;
+    } else if (failure != null) {
+      throw rollback(
+          "cannot read records of " + source,
+          failure instanceof Exception ex ? ex : new RuntimeException(failure));
+    }
+    try {
+      conn.commit();
+    } catch (SQLException e) {
+      throw rollback("cannot read records of " + source, e);
+    }
+  }
+
+  /** A record read by {@link #forEach} with its stream. */
+  private record Loaded(String stream, Record record) {}
+
+  private static final int CHUNK = 1000;
+
+  /** The end of {@link #forEach}'s chunks. */
+  private static final Future<List<Loaded>> END = CompletableFuture.completedFuture(List.of());
+
+  /**
+   * {@link #forEach}'s reader: rows in chunks, each decoded by {@code pool}, queued in order; then
+   * {@link #END}, or a failed chunk. Uses the connection while {@link #forEach} holds the lock.
+   */
+  private void readChunks(
+      String source,
+      BlockingQueue<Future<List<Loaded>>> chunks,
+      ExecutorService pool,
+      TicketJson.Strings shared,
+      AtomicBoolean stop) {
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
       ps.setString(1, source);
-      ps.setFetchSize(1000);
+      ps.setFetchSize(CHUNK);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          action.accept(rs.getString(1), RecordCodec.decode(rs.getString(2), rs.getString(3)));
+        List<Object[]> rows = new ArrayList<>(CHUNK);
+        while (!stop.get()) {
+          boolean more = rs.next();
+          if (more) {
+            // the body's UTF-8 bytes as stored: parsed without a string copy
+            rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
+          }
+          if (rows.size() == CHUNK || (!more && !rows.isEmpty())) {
+            List<Object[]> chunk = rows;
+            rows = new ArrayList<>(CHUNK);
+            put(chunks, pool.submit(() -> decode(chunk, shared)), stop);
+          }
+          if (!more) {
+            put(chunks, END, stop);
+            return;
+          }
         }
       }
-      conn.commit();
+    } catch (SQLException | RuntimeException | Error e) {
+      put(chunks, CompletableFuture.failedFuture(e), stop);
+    }
+  }
+
+  /** Decoded rows of (stream, kind, body). */
+  private static List<Loaded> decode(List<Object[]> rows, TicketJson.Strings shared) {
+    List<Loaded> out = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      Record r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
+      out.add(new Loaded(shared.of((String) row[0]), r));
+    }
+    return out;
+  }
+
+  private static void put(
+      BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {
+    try {
+      while (!stop.get() && !q.offer(f, 50, TimeUnit.MILLISECONDS)) {
+        // forEach is still handing out earlier chunks
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Whether any record (a tombstone too) is stored for a source: cheaper than {@link #count}. */
+  public synchronized boolean has(String source) {
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT EXISTS (SELECT 1 FROM records WHERE source=?)")) {
+      ps.setString(1, source);
+      try (ResultSet rs = ps.executeQuery()) {
+        boolean any = rs.next() && rs.getInt(1) == 1;
+        conn.commit();
+        return any;
+      }
     } catch (SQLException e) {
       throw rollback("cannot read records of " + source, e);
     }
@@ -225,7 +427,7 @@ public final class Store implements AutoCloseable {
   @Override
   public synchronized void close() {
     try {
-      selectRecord.close();
+      selectRecords.close();
       upsertRecord.close();
       upsertCursor.close();
       conn.close();

@@ -68,7 +68,7 @@ public final class SyncEngine implements AutoCloseable {
 
   /** Adds a connector; call before {@link #start()}. */
   public void add(Connector connector, String type, Duration pollInterval) {
-    boolean hadData = store.count(connector.name()) > 0;
+    boolean hadData = store.has(connector.name());
     List<StreamRunner> runners = new ArrayList<>();
     for (Stream s : connector.streams()) {
       runners.add(

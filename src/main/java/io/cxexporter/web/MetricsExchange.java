@@ -9,8 +9,9 @@ import java.io.OutputStream;
 import java.util.Enumeration;
 
 /**
- * Adapts a Javalin request to client_java's {@code PrometheusScrapeHandler}, which does the content
- * negotiation (text 0.0.4, OpenMetrics, protobuf), {@code name[]} filtering and gzip.
+ * Adapts a Javalin request to client_java's {@code PrometheusScrapeHandler} (through {@code
+ * ScrapeHandler}), which does the content negotiation (text 0.0.4, OpenMetrics, protobuf), {@code
+ * name[]} filtering and gzip.
  */
 final class MetricsExchange implements PrometheusHttpExchange {
   private final Context ctx;

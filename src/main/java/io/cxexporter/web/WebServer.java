@@ -1,11 +1,11 @@
 package io.cxexporter.web;
 
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.metrics.ScrapeHandler;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -41,7 +41,7 @@ public final class WebServer implements AutoCloseable {
    */
   public static WebServer start(
       ServerConfig server, PrometheusRegistry registry, StatusSource status, Clock clock) {
-    PrometheusScrapeHandler scrape = new PrometheusScrapeHandler(registry);
+    ScrapeHandler scrape = new ScrapeHandler(registry);
     Javalin app =
         Javalin.create(
             cfg -> {

@@ -185,6 +185,21 @@ class KpiEngineTest {
   }
 
   @Test
+  void aSolvedTicketReopenedAndClosedWithoutASolveTimeDoesNotBreakTheEngine() {
+    Instant created = NOW.minus(Duration.ofHours(5));
+    apply(false, solved("t9", created, Duration.ofHours(1), Duration.ofHours(2), 1));
+    Ticket closedNoSolveTime =
+        ticket("t9", created)
+            .status(TicketStatus.CLOSED)
+            .reopens(1)
+            .updatedAt(NOW)
+            .build(); // a vendor that reports the reopen count but no solve time
+    assertThat(apply(true, closedNoSolveTime))
+        .extracting(Transition::type)
+        .containsExactly(Transition.Type.REOPENED);
+  }
+
+  @Test
   void aTicketUpdatedTwiceCountsOnceInItsLatestVersion() {
     Instant created = NOW.minus(Duration.ofHours(3));
     apply(false, ticket("1", created).build());

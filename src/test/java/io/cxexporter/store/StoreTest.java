@@ -137,6 +137,9 @@ class StoreTest {
 
       assertThat(s.count("zd")).isEqualTo(2);
       assertThat(s.count("fd")).isEqualTo(1);
+      assertThat(s.has("zd")).isTrue();
+      assertThat(s.has("fd")).isTrue();
+      assertThat(s.has("hs")).isFalse();
       assertThat(s.state("fd", "tickets").cursor().value()).isEqualTo("b");
     }
   }

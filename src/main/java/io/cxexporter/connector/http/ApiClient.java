@@ -1,5 +1,6 @@
 package io.cxexporter.connector.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import io.cxexporter.connector.ConnectorException.Kind;
 import io.cxexporter.connector.RequestListener;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,6 +21,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -91,6 +95,15 @@ public final class ApiClient {
    *     (5xx, timeouts, connection errors after {@code max_attempts}), BAD_RESPONSE (not JSON)
    */
   public ApiResponse get(String endpoint, HttpUrl url) throws ConnectorException {
+    return get(endpoint, url, BodyReader.TREE);
+  }
+
+  /**
+   * Like {@link #get(String, HttpUrl)}, with the JSON body read by {@code reader} (for instance one
+   * that keeps only the fields a connector maps out of large export pages).
+   */
+  public ApiResponse get(String endpoint, HttpUrl url, BodyReader reader)
+      throws ConnectorException {
     for (int attempt = 1; ; attempt++) {
       pace(endpoint);
       Request.Builder rb = new Request.Builder().url(url).header("Accept", "application/json");
@@ -100,12 +113,12 @@ public final class ApiClient {
       try (Response r = client.newCall(rb.build()).execute()) {
         int code = r.code();
         ErrorTable.Action action = ErrorTable.classify(code);
-        String body = action == ErrorTable.Action.OK ? readBody(r) : null;
+        Object body = action == ErrorTable.Action.OK ? readBody(r) : null;
         report(endpoint, Integer.toString(code), t0);
         budget(r.headers());
         switch (action) {
           case OK -> {
-            return new ApiResponse(url, code, r.headers(), parse(endpoint, body));
+            return new ApiResponse(url, code, r.headers(), parse(endpoint, body, reader));
           }
           case AUTH ->
               throw new ConnectorException(
@@ -147,14 +160,27 @@ public final class ApiClient {
     }
   }
 
-  private static String readBody(Response r) throws IOException {
+  /**
+   * The body as bytes when it is UTF-8 (the JSON parser reads them directly, no string copy), else
+   * as a string decoded with the declared charset.
+   */
+  private static Object readBody(Response r) throws IOException {
     ResponseBody b = r.body();
-    return b == null ? "" : b.string();
+    if (b == null) {
+      return new byte[0];
+    }
+    MediaType type = b.contentType();
+    Charset cs = type == null ? null : type.charset();
+    return cs == null || cs.equals(StandardCharsets.UTF_8) ? b.bytes() : b.string();
   }
 
-  private static JsonNode parse(String endpoint, String body) throws ConnectorException {
-    try {
-      JsonNode n = JSON.readTree(body);
+  private static JsonNode parse(String endpoint, Object body, BodyReader reader)
+      throws ConnectorException {
+    try (JsonParser p =
+        body instanceof byte[] bytes
+            ? JSON.createParser(bytes)
+            : JSON.createParser((String) body)) {
+      JsonNode n = reader.read(p);
       if (n == null || n.isMissingNode()) {
         throw new ConnectorException(Kind.BAD_RESPONSE, "empty body from " + endpoint);
       }
@@ -165,6 +191,9 @@ public final class ApiClient {
           "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
           null,
           null);
+    } catch (IOException e) {
+      throw new ConnectorException(
+          Kind.BAD_RESPONSE, "unreadable body from " + endpoint + " (" + e + ")", null, null);
     }
   }
 

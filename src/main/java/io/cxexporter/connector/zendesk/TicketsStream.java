@@ -7,6 +7,7 @@ import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.ApiResponse;
+import io.cxexporter.connector.http.TreeFilter;
 import io.cxexporter.model.Record;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,9 @@ import okhttp3.HttpUrl;
  */
 final class TicketsStream implements Stream {
   static final String ENDPOINT = "incremental/tickets";
+
+  /** A page with every top-level field and, of each ticket, what the mapper reads. */
+  static final TreeFilter PAGE = TreeFilter.all(Map.of("tickets", ZendeskMapper.TICKET_FIELDS));
 
   private final ApiClient api;
   private final HttpUrl base;
@@ -54,6 +58,20 @@ final class TicketsStream implements Stream {
     return "tickets";
   }
 
+  /** One copy of each channel and tag (a bounded set: past the bound, values are not shared). */
+  private final Map<String, String> shared = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String shared(String s) {
+    if (s == null) {
+      return null;
+    }
+    String known = shared.get(s);
+    if (known == null && shared.size() < 10_000) {
+      known = shared.putIfAbsent(s, s);
+    }
+    return known != null ? known : s;
+  }
+
   @Override
   public Page read(Cursor from) throws ConnectorException {
     HttpUrl.Builder url =
@@ -67,7 +85,7 @@ final class TicketsStream implements Stream {
     } else {
       url.addQueryParameter("cursor", from.value());
     }
-    ApiResponse r = api.get(ENDPOINT, url.build());
+    ApiResponse r = api.get(ENDPOINT, url.build(), PAGE);
     JsonNode body = r.body();
     JsonNode tickets = body.path("tickets");
     if (!tickets.isArray() || !body.has("end_of_stream")) {
@@ -101,7 +119,7 @@ final class TicketsStream implements Stream {
         }
       }
       try {
-        records.add(ZendeskMapper.ticket(t, groupNames::get, directory::user));
+        records.add(ZendeskMapper.ticket(t, groupNames::get, directory::user, this::shared));
       } catch (RuntimeException e) {
         throw new ConnectorException(
             ConnectorException.Kind.BAD_RESPONSE,

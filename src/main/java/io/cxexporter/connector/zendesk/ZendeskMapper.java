@@ -1,6 +1,8 @@
 package io.cxexporter.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.connector.http.IsoInstant;
+import io.cxexporter.connector.http.TreeFilter;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
@@ -10,7 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Maps a ticket of Zendesk's incremental export (with {@code include=metric_sets}) to the
@@ -18,6 +22,35 @@ import java.util.function.LongFunction;
  * full_resolution_time_in_minutes}, both {@code calendar} and {@code business}.
  */
 final class ZendeskMapper {
+  /**
+   * The fields of an exported ticket that {@link #ticket} reads: the export's other fields (about
+   * two thirds of a page) are parsed but not built into the tree. Keep in step with {@link #ticket}
+   * and {@link #updatedAt}.
+   */
+  static final TreeFilter TICKET_FIELDS =
+      TreeFilter.only(
+          Map.ofEntries(
+              Map.entry("id", TreeFilter.ALL),
+              Map.entry("created_at", TreeFilter.ALL),
+              Map.entry("updated_at", TreeFilter.ALL),
+              Map.entry("generated_timestamp", TreeFilter.ALL),
+              Map.entry("status", TreeFilter.ALL),
+              Map.entry("priority", TreeFilter.ALL),
+              Map.entry("via", TreeFilter.ALL),
+              Map.entry("group_id", TreeFilter.ALL),
+              Map.entry("assignee_id", TreeFilter.ALL),
+              Map.entry("subject", TreeFilter.ALL),
+              Map.entry("tags", TreeFilter.ALL),
+              Map.entry(
+                  "metric_set",
+                  TreeFilter.only(
+                      "reply_time_in_minutes",
+                      "full_resolution_time_in_minutes",
+                      "solved_at",
+                      "reopens",
+                      "replies",
+                      "group_stations"))));
+
   private ZendeskMapper() {}
 
   /**
@@ -27,13 +60,25 @@ final class ZendeskMapper {
    * @param users user id → name (null when unknown)
    */
   static Record ticket(JsonNode t, LongFunction<String> groups, LongFunction<String> users) {
+    return ticket(t, groups, users, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #ticket(JsonNode, LongFunction, LongFunction)}; {@code shared} returns one copy of
+   * the values many tickets repeat (channel, tags), which the KPI engine keeps for every ticket.
+   */
+  static Record ticket(
+      JsonNode t,
+      LongFunction<String> groups,
+      LongFunction<String> users,
+      UnaryOperator<String> shared) {
     String id = t.path("id").asText();
     Instant updated = updatedAt(t);
     String status = t.path("status").asText("");
     if (status.equals("deleted")) {
       return new Deleted(id, updated);
     }
-    Instant created = Instant.parse(t.path("created_at").asText());
+    Instant created = IsoInstant.parse(t.path("created_at").asText());
     JsonNode m = t.path("metric_set");
     Duration replyCal = minutes(m.path("reply_time_in_minutes").path("calendar"));
     Duration replyBus = minutes(m.path("reply_time_in_minutes").path("business"));
@@ -42,14 +87,14 @@ final class ZendeskMapper {
     TicketStatus st = status(status);
     Instant solvedAt = instant(m.path("solved_at"));
     List<String> tags = new ArrayList<>();
-    t.path("tags").forEach(x -> tags.add(x.asText()));
+    t.path("tags").forEach(x -> tags.add(shared.apply(x.asText())));
     int groupStations = m.path("group_stations").asInt(0);
     return Ticket.builder(id)
         .createdAt(created)
         .updatedAt(updated)
         .status(st)
         .priority(Priority.parse(t.path("priority").asText(null)).orElse(null))
-        .channel(channel(t.path("via").path("channel").asText(null)))
+        .channel(shared.apply(channel(t.path("via").path("channel").asText(null))))
         .group(t.hasNonNull("group_id") ? groups.apply(t.path("group_id").asLong()) : null)
         .assignee(t.hasNonNull("assignee_id") ? users.apply(t.path("assignee_id").asLong()) : null)
         .subject(t.path("subject").asText(null))
@@ -108,6 +153,6 @@ final class ZendeskMapper {
   }
 
   private static Instant instant(JsonNode n) {
-    return n.isTextual() && !n.asText().isEmpty() ? Instant.parse(n.asText()) : null;
+    return n.isTextual() && !n.asText().isEmpty() ? IsoInstant.parse(n.asText()) : null;
   }
 }

@@ -1,0 +1,542 @@
+package io.cxexporter.kpi;
+
+import io.cxexporter.model.SlaTarget;
+import io.cxexporter.model.SurveyResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Every windowed aggregate of one source at one instant, from one scan of its tickets and surveys.
+ *
+ * <p>All windows end now, so they nest: a record in a window is in every longer one. Each record is
+ * counted once, in its ring (the part of the shortest window holding it that no shorter window
+ * covers), and a window is the sum of its rings. Aggregates: the whole source, and one per value of
+ * each dimension.
+ *
+ * <p>Quantiles stay exact nearest-rank without sorting every value: the scan also counts values per
+ * histogram bucket (1/32 of an octave); the counts give the bucket holding the wanted rank, and a
+ * second scan collects only that bucket's values, which are sorted to pick it.
+ */
+final class WindowPass {
+  private static final int CREATED = 0;
+  private static final int ESCALATED = 1;
+  private static final int SOLVED = 2;
+  private static final int FCR_SOLVED = 3;
+  private static final int FCR_KNOWN = 4;
+  private static final int REOPENED = 5;
+  private static final int SLA_FIRST_MET = 6;
+  private static final int SLA_FIRST_BREACHED = 7;
+  private static final int SLA_RES_MET = 8;
+  private static final int SLA_RES_BREACHED = 9;
+  private static final int CSAT_SATISFIED = 10;
+  private static final int CSAT_TOTAL = 11;
+  private static final int NPS_PROMOTERS = 12;
+  private static final int NPS_DETRACTORS = 13;
+  private static final int NPS_TOTAL = 14;
+  private static final int CES_TOTAL = 15;
+  private static final int COUNTERS = 16;
+
+  private static final int S = WindowAggregates.STREAMS;
+
+  // Histogram buckets, in value order: negative (and -0.0), +0.0, tiny, 32 per octave from
+  // 2^MIN_EXP to 2^MAX_EXP, huge (and +Inf).
+  private static final int NEGATIVE = 0;
+  private static final int ZERO = 1;
+  private static final int TINY = 2;
+  private static final int MIN_EXP = -10;
+  private static final int MAX_EXP = 34;
+  private static final int SUB_BITS = 5;
+  private static final int FIRST = 3;
+  private static final int HUGE = FIRST + ((MAX_EXP - MIN_EXP) << SUB_BITS);
+  private static final int B = HUGE + 1;
+  private static final double[] QUANTILES = {0.5, 0.9};
+
+  private final SourceState s;
+  private final int nd;
+  private final int rings;
+
+  /** Window index (config order) by rank (shortest first), and rank by window index. */
+  private final int[] windowOfRank;
+
+  private final int[] rankOfWindow;
+  private final long toMillis;
+  private final long[] fromMillis;
+  private final Instant to;
+  private final Instant[] from;
+
+  /** Aggregate index: 0 the whole source, {@code offset[i] + value index} dimension i's value. */
+  private final int[] offset;
+
+  private final int aggs;
+  private final int[] none;
+  private final long[] counts;
+  private final double[] cesSum;
+  private final long[] n;
+  private final double[] sum;
+  private final int[] hist;
+  private final BitSet[] agents;
+  private final boolean[] present;
+  private final int[] scratch;
+
+  /** Per window rank, aggregate, stream and quantile: the bucket and the rank within it. */
+  private int[] targetBucket;
+
+  private int[] targetRank;
+  private double[] quantile;
+  private double[][] collected;
+  private int[] collectedSize;
+
+  WindowPass(SourceState s, List<Duration> windows, Instant now) {
+    this.s = s;
+    this.nd = s.dimValues.size();
+    this.rings = windows.size();
+    Integer[] order = new Integer[rings];
+    for (int i = 0; i < rings; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> windows.get(a).compareTo(windows.get(b)));
+    windowOfRank = new int[rings];
+    rankOfWindow = new int[rings];
+    to = now;
+    toMillis = now.toEpochMilli();
+    from = new Instant[rings];
+    fromMillis = new long[rings];
+    for (int r = 0; r < rings; r++) {
+      windowOfRank[r] = order[r];
+      rankOfWindow[order[r]] = r;
+      from[r] = now.minus(windows.get(order[r]));
+      fromMillis[r] = from[r].toEpochMilli();
+    }
+    none = new int[nd];
+    for (int i = 0; i < nd; i++) {
+      none[i] = s.valueIndex(i, LabelCap.NONE);
+    }
+    offset = new int[nd];
+    int a = 1;
+    for (int i = 0; i < nd; i++) {
+      offset[i] = a;
+      a += s.dimValues.get(i).size();
+    }
+    aggs = a;
+    counts = new long[rings * aggs * COUNTERS];
+    cesSum = new double[rings * aggs];
+    n = new long[rings * aggs * S];
+    sum = new double[rings * aggs * S];
+    hist = new int[rings * aggs * S * B];
+    agents = new BitSet[rings * aggs];
+    present = new boolean[aggs];
+    scratch = new int[nd];
+  }
+
+  /** Aggregate index of dimension {@code dim}'s value {@code value}. */
+  int aggregate(int dim, int value) {
+    return offset[dim] + value;
+  }
+
+  /** Whether any record of any window counted in the aggregate. */
+  boolean present(int aggregate) {
+    return present[aggregate];
+  }
+
+  /** Runs both scans. */
+  WindowPass run() {
+    scanTickets();
+    scanSurveys();
+    cumulate();
+    findTargets();
+    if (collect()) {
+      collectTickets();
+      pickCollected();
+    }
+    return this;
+  }
+
+  /** The ring of a time in epoch millis (in {@code (from, to]} of its shortest window), or -1. */
+  private int ring(long t) {
+    if (t > toMillis) {
+      return -1;
+    }
+    for (int r = 0; r < rings; r++) {
+      if (t > fromMillis[r]) {
+        return r;
+      }
+    }
+    return -1;
+  }
+
+  private int ring(Instant t) {
+    if (t.isAfter(to)) {
+      return -1;
+    }
+    for (int r = 0; r < rings; r++) {
+      if (t.isAfter(from[r])) {
+        return r;
+      }
+    }
+    return -1;
+  }
+
+  private void touch(int[] d) {
+    present[0] = true;
+    for (int i = 0; i < nd; i++) {
+      present[offset[i] + d[i]] = true;
+    }
+  }
+
+  private void count(int r, int[] d, int counter) {
+    int base = r * aggs;
+    counts[base * COUNTERS + counter]++;
+    for (int i = 0; i < nd; i++) {
+      counts[(base + offset[i] + d[i]) * COUNTERS + counter]++;
+    }
+  }
+
+  private void value(int r, int[] d, int stream, double v) {
+    if (Double.isNaN(v)) {
+      return;
+    }
+    int b = bucket(v);
+    int base = r * aggs;
+    for (int i = -1; i < nd; i++) {
+      int k = (base + (i < 0 ? 0 : offset[i] + d[i])) * S + stream;
+      n[k]++;
+      sum[k] += v;
+      hist[k * B + b]++;
+    }
+  }
+
+  private void agent(int r, int[] d, int agent) {
+    int base = r * aggs;
+    for (int i = -1; i < nd; i++) {
+      int k = base + (i < 0 ? 0 : offset[i] + d[i]);
+      BitSet bits = agents[k];
+      if (bits == null) {
+        bits = agents[k] = new BitSet();
+      }
+      bits.set(agent);
+    }
+  }
+
+  private void scanTickets() {
+    TicketFacts[] items = s.ticketTable.items();
+    for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
+      TicketFacts f = items[i];
+      if (f == null) {
+        continue;
+      }
+      int[] d = f.dimIndex;
+      int r = ring(f.createdMillis);
+      if (r >= 0) {
+        touch(d);
+        count(r, d, CREATED);
+        if (f.escalated) {
+          count(r, d, ESCALATED);
+        }
+      }
+      if (f.firstReplyMillis != TicketFacts.NO_TIME && (r = ring(f.firstReplyMillis)) >= 0) {
+        touch(d);
+        value(r, d, WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal);
+        value(r, d, WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus);
+        if (f.firstDecided == TicketFacts.Outcome.MET) {
+          count(r, d, SLA_FIRST_MET);
+        } else if (f.firstDecided == TicketFacts.Outcome.BREACHED) {
+          count(r, d, SLA_FIRST_BREACHED);
+        }
+      }
+      if (f.solvedMillis != TicketFacts.NO_TIME && (r = ring(f.solvedMillis)) >= 0) {
+        touch(d);
+        value(r, d, WindowAggregates.RESOLUTION_CAL, f.resolutionCal);
+        value(r, d, WindowAggregates.RESOLUTION_BUS, f.resolutionBus);
+        count(r, d, SOLVED);
+        if (f.fcrKnown) {
+          count(r, d, FCR_KNOWN);
+          if (f.fcrSolved) {
+            count(r, d, FCR_SOLVED);
+          }
+        }
+        if (f.reopened) {
+          count(r, d, REOPENED);
+        }
+        if (f.agent >= 0) {
+          agent(r, d, f.agent);
+        }
+        if (f.resolutionDecided == TicketFacts.Outcome.MET) {
+          count(r, d, SLA_RES_MET);
+        } else if (f.resolutionDecided == TicketFacts.Outcome.BREACHED) {
+          count(r, d, SLA_RES_BREACHED);
+        }
+      }
+      if (f.open) {
+        // open targets that fell due in the window without being fulfilled
+        for (SlaTarget target : SlaTarget.values()) {
+          Instant due = f.due(target);
+          if (due != null
+              && f.fulfilledAt(target) == null
+              && (r = ring(due)) >= 0
+              && f.outcome(target, to) == TicketFacts.Outcome.BREACHED) {
+            touch(d);
+            count(r, d, target == SlaTarget.FIRST_RESPONSE ? SLA_FIRST_BREACHED : SLA_RES_BREACHED);
+          }
+        }
+      }
+    }
+  }
+
+  private void scanSurveys() {
+    SourceState.SurveyFacts[] items = s.surveyTable.items();
+    for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
+      SourceState.SurveyFacts f = items[i];
+      if (f == null) {
+        continue;
+      }
+      int r = ring(f.respondedMillis);
+      if (r < 0) {
+        continue;
+      }
+      int[] d = dims(f);
+      touch(d);
+      SurveyResponse sr = f.survey;
+      switch (sr.kind()) {
+        case CSAT -> {
+          count(r, d, CSAT_TOTAL);
+          if (sr.satisfied()) {
+            count(r, d, CSAT_SATISFIED);
+          }
+        }
+        case NPS -> {
+          count(r, d, NPS_TOTAL);
+          if (sr.promoter()) {
+            count(r, d, NPS_PROMOTERS);
+          }
+          if (sr.detractor()) {
+            count(r, d, NPS_DETRACTORS);
+          }
+        }
+        case CES -> {
+          count(r, d, CES_TOTAL);
+          int base = r * aggs;
+          cesSum[base] += sr.score();
+          for (int k = 0; k < nd; k++) {
+            cesSum[base + offset[k] + d[k]] += sr.score();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A survey's value indexes: its own, else its ticket's, else {@code none} (as SourceState.dims).
+   */
+  private int[] dims(SourceState.SurveyFacts f) {
+    int[] own = f.own.index;
+    boolean complete = true;
+    for (int v : own) {
+      complete &= v >= 0;
+    }
+    if (complete) {
+      return own;
+    }
+    TicketFacts t = s.ticketOf(f);
+    for (int i = 0; i < nd; i++) {
+      scratch[i] = own[i] >= 0 ? own[i] : t != null ? t.dimIndex[i] : none[i];
+    }
+    return scratch;
+  }
+
+  /** Turns ring sums into window sums: rank r then holds every ring up to r. */
+  private void cumulate() {
+    for (int r = 1; r < rings; r++) {
+      add(counts, r, aggs * COUNTERS);
+      add(n, r, aggs * S);
+      add(cesSum, r, aggs);
+      add(sum, r, aggs * S);
+      add(hist, r, aggs * S * B);
+      for (int a = 0; a < aggs; a++) {
+        BitSet prev = agents[(r - 1) * aggs + a];
+        if (prev != null) {
+          BitSet cur = agents[r * aggs + a];
+          if (cur == null) {
+            cur = agents[r * aggs + a] = new BitSet();
+          }
+          cur.or(prev);
+        }
+      }
+    }
+  }
+
+  private static void add(long[] x, int r, int len) {
+    for (int i = r * len, j = (r - 1) * len, end = i + len; i < end; i++, j++) {
+      x[i] += x[j];
+    }
+  }
+
+  private static void add(double[] x, int r, int len) {
+    for (int i = r * len, j = (r - 1) * len, end = i + len; i < end; i++, j++) {
+      x[i] += x[j];
+    }
+  }
+
+  private static void add(int[] x, int r, int len) {
+    for (int i = r * len, j = (r - 1) * len, end = i + len; i < end; i++, j++) {
+      x[i] += x[j];
+    }
+  }
+
+  /** The bucket and in-bucket rank of every quantile; the values of +0.0 buckets right away. */
+  private void findTargets() {
+    int slots = rings * aggs * S * 2;
+    targetBucket = new int[slots];
+    targetRank = new int[slots];
+    quantile = new double[slots];
+    Arrays.fill(targetBucket, -1);
+    for (int k = 0; k < rings * aggs * S; k++) {
+      long count = n[k];
+      if (count == 0) {
+        continue;
+      }
+      for (int q = 0; q < 2; q++) {
+        long rank = Math.max(1, Math.min(count, (long) Math.ceil(QUANTILES[q] * count)));
+        long below = 0;
+        int b = 0;
+        for (int h = k * B; below + hist[h] < rank; h++, b++) {
+          below += hist[h];
+        }
+        if (b == ZERO) {
+          quantile[k * 2 + q] = 0.0; // the bucket holds +0.0 alone
+        } else {
+          targetBucket[k * 2 + q] = b;
+          targetRank[k * 2 + q] = (int) (rank - below);
+        }
+      }
+    }
+  }
+
+  private boolean collect() {
+    collected = new double[targetBucket.length][];
+    collectedSize = new int[targetBucket.length];
+    boolean any = false;
+    for (int t = 0; t < targetBucket.length; t++) {
+      any |= targetBucket[t] >= 0;
+    }
+    return any;
+  }
+
+  private void collectTickets() {
+    TicketFacts[] items = s.ticketTable.items();
+    for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
+      TicketFacts f = items[i];
+      if (f == null) {
+        continue;
+      }
+      int r;
+      if (f.firstReplyMillis != TicketFacts.NO_TIME && (r = ring(f.firstReplyMillis)) >= 0) {
+        gather(r, f.dimIndex, WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal);
+        gather(r, f.dimIndex, WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus);
+      }
+      if (f.solvedMillis != TicketFacts.NO_TIME && (r = ring(f.solvedMillis)) >= 0) {
+        gather(r, f.dimIndex, WindowAggregates.RESOLUTION_CAL, f.resolutionCal);
+        gather(r, f.dimIndex, WindowAggregates.RESOLUTION_BUS, f.resolutionBus);
+      }
+    }
+  }
+
+  /** Keeps the value for each window and aggregate whose quantile lies in its bucket. */
+  private void gather(int ring, int[] d, int stream, double v) {
+    if (Double.isNaN(v)) {
+      return;
+    }
+    int b = bucket(v);
+    for (int r = ring; r < rings; r++) {
+      int base = r * aggs;
+      for (int i = -1; i < nd; i++) {
+        int k = ((base + (i < 0 ? 0 : offset[i] + d[i])) * S + stream) * 2;
+        if (targetBucket[k] == b) {
+          append(k, v);
+        }
+        if (targetBucket[k + 1] == b && targetBucket[k] != b) {
+          append(k + 1, v);
+        }
+      }
+    }
+  }
+
+  private void append(int t, double v) {
+    double[] c = collected[t];
+    if (c == null) {
+      c = collected[t] = new double[16];
+    } else if (collectedSize[t] == c.length) {
+      c = collected[t] = Arrays.copyOf(c, c.length * 2);
+    }
+    c[collectedSize[t]++] = v;
+  }
+
+  private void pickCollected() {
+    for (int t = 0; t < targetBucket.length; t++) {
+      if (targetBucket[t] < 0) {
+        continue;
+      }
+      // p90 in the same bucket as p50 reads p50's values
+      int from = t % 2 == 1 && targetBucket[t - 1] == targetBucket[t] ? t - 1 : t;
+      if (t == from) {
+        Arrays.sort(collected[t], 0, collectedSize[t]);
+      }
+      quantile[t] = collected[from][targetRank[t] - 1];
+    }
+  }
+
+  /** The bucket of a value that is not NaN; buckets are in value order. */
+  static int bucket(double v) {
+    long bits = Double.doubleToRawLongBits(v);
+    if (bits < 0) {
+      return NEGATIVE;
+    }
+    if (bits == 0) {
+      return ZERO;
+    }
+    int e = (int) (bits >>> 52) - 1023;
+    if (e < MIN_EXP) {
+      return TINY;
+    }
+    if (e >= MAX_EXP) {
+      return HUGE;
+    }
+    return FIRST + ((e - MIN_EXP) << SUB_BITS) + (int) ((bits >>> (52 - SUB_BITS)) & 31);
+  }
+
+  /** The sums of window {@code window} (config order) for aggregate {@code aggregate}. */
+  WindowAggregates aggregates(int window, int aggregate) {
+    int r = rankOfWindow[window];
+    int k = r * aggs + aggregate;
+    WindowAggregates a = new WindowAggregates();
+    int c = k * COUNTERS;
+    a.created = counts[c + CREATED];
+    a.escalated = counts[c + ESCALATED];
+    a.solved = counts[c + SOLVED];
+    a.fcrSolved = counts[c + FCR_SOLVED];
+    a.fcrKnown = counts[c + FCR_KNOWN];
+    a.reopened = counts[c + REOPENED];
+    a.slaFirstMet = counts[c + SLA_FIRST_MET];
+    a.slaFirstBreached = counts[c + SLA_FIRST_BREACHED];
+    a.slaResMet = counts[c + SLA_RES_MET];
+    a.slaResBreached = counts[c + SLA_RES_BREACHED];
+    a.csatSatisfied = counts[c + CSAT_SATISFIED];
+    a.csatTotal = counts[c + CSAT_TOTAL];
+    a.npsPromoters = counts[c + NPS_PROMOTERS];
+    a.npsDetractors = counts[c + NPS_DETRACTORS];
+    a.npsTotal = counts[c + NPS_TOTAL];
+    a.cesTotal = counts[c + CES_TOTAL];
+    a.cesSum = cesSum[k];
+    a.agents = agents[k] == null ? 0 : agents[k].cardinality();
+    for (int st = 0; st < S; st++) {
+      int v = k * S + st;
+      a.count[st] = n[v];
+      a.mean[st] = n[v] == 0 ? Double.NaN : sum[v] / n[v];
+      a.p50[st] = n[v] == 0 ? Double.NaN : quantile[v * 2];
+      a.p90[st] = n[v] == 0 ? Double.NaN : quantile[v * 2 + 1];
+    }
+    return a;
+  }
+}

@@ -1,0 +1,196 @@
+package io.cxexporter.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cxexporter.connector.Cursor;
+import io.cxexporter.connector.Page;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaStatus;
+import io.cxexporter.model.SlaTarget;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The field-by-field ticket JSON is the very text data binding writes and reads. */
+class StoreCodecTest {
+  static final Instant T = Instant.parse("2026-11-18T10:00:00Z");
+
+  static Ticket random(SplittableRandom r, int i) {
+    Ticket.Builder b =
+        Ticket.builder(i % 7 == 0 ? "id \"quoted\" \u00e9 " + i : Integer.toString(i))
+            .createdAt(T.plusSeconds(r.nextInt(1_000_000)))
+            .updatedAt(
+                T.plusSeconds(1_000_000 + r.nextInt(1000))
+                    .plusNanos(r.nextInt(3) == 0 ? r.nextInt(1_000_000_000) : 0))
+            .status(TicketStatus.values()[r.nextInt(TicketStatus.values().length)])
+            .reopens(r.nextInt(3))
+            .escalated(r.nextBoolean());
+    if (r.nextBoolean()) {
+      b.priority(Priority.values()[r.nextInt(Priority.values().length)]);
+    }
+    if (r.nextBoolean()) {
+      b.channel("email")
+          .group("Billing \\ Returns")
+          .assignee("Agent\n" + i)
+          .subject("Hi\t\u0001 " + i);
+    }
+    if (r.nextBoolean()) {
+      b.firstReplyAt(T.plusSeconds(r.nextInt(1000)))
+          .firstReplyCalendar(Duration.ofSeconds(r.nextInt(100_000)))
+          .firstReplyBusiness(
+              Duration.ofSeconds(r.nextInt(3), r.nextInt(3) == 0 ? r.nextInt(1_000_000_000) : 0));
+    }
+    if (r.nextBoolean()) {
+      b.solvedAt(T.plusSeconds(r.nextInt(100_000)))
+          .resolutionCalendar(Duration.ofSeconds(-r.nextInt(100), -r.nextInt(1000)))
+          .resolutionBusiness(Duration.ZERO);
+    }
+    if (r.nextBoolean()) {
+      b.agentReplies(r.nextInt(5));
+    }
+    if (r.nextInt(4) == 0) {
+      b.sla(
+          List.of(
+              new SlaStatus(SlaTarget.FIRST_RESPONSE, T, null, true),
+              new SlaStatus(SlaTarget.RESOLUTION, null, T.plusSeconds(5), false)));
+    }
+    List<String> tags = new ArrayList<>();
+    for (int k = r.nextInt(4); k > 0; k--) {
+      tags.add("tag" + r.nextInt(10));
+    }
+    return b.tags(tags).build();
+  }
+
+  @Test
+  void ticketsEncodeAsDataBindingDoesAndDecodeBack() throws Exception {
+    SplittableRandom r = new SplittableRandom(11);
+    for (int i = 0; i < 5000; i++) {
+      Ticket t = random(r, i);
+      String bound = RecordCodec.JSON.writeValueAsString(t);
+      String fast = RecordCodec.encode(t);
+      assertThat(fast).isEqualTo(bound);
+      Ticket direct = TicketJson.decode(bound);
+      if (direct != null) {
+        assertThat(direct).isEqualTo(t);
+      } else {
+        // only negative durations are left to data binding
+        assertThat(bound).contains(":-");
+      }
+      assertThat(RecordCodec.decode("ticket", fast)).isEqualTo(t);
+    }
+  }
+
+  @Test
+  void edgeDurationsAndInstantsEncodeAsDataBindingDoes() throws Exception {
+    for (Duration d :
+        List.of(
+            Duration.ZERO,
+            Duration.ofNanos(5),
+            Duration.ofNanos(999),
+            Duration.ofNanos(1000),
+            Duration.ofNanos(1500),
+            Duration.ofMillis(250),
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1, 1),
+            Duration.ofSeconds(-1),
+            Duration.ofNanos(-5),
+            Duration.ofDays(36_500))) {
+      for (Instant at :
+          List.of(
+              T,
+              T.plusNanos(1),
+              T.plusMillis(10),
+              Instant.parse("0999-12-31T23:59:59Z"),
+              Instant.parse("+10000-01-01T00:00:00Z"))) {
+        Ticket t =
+            Ticket.builder("1")
+                .createdAt(at)
+                .status(TicketStatus.SOLVED)
+                .solvedAt(at)
+                .resolutionCalendar(d)
+                .build();
+        assertThat(RecordCodec.encode(t)).isEqualTo(RecordCodec.JSON.writeValueAsString(t));
+        assertThat(RecordCodec.decode("ticket", RecordCodec.encode(t))).isEqualTo(t);
+      }
+    }
+  }
+
+  @Test
+  void forEachHandsOutEveryRecordInStoreOrderAcrossChunks(@TempDir Path dir) {
+    List<Ticket> tickets = new ArrayList<>();
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 2_500; i++) {
+      tickets.add(random(r, i));
+    }
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.apply("zd", "tickets", new Page(List.copyOf(tickets), new Cursor("c1"), true, null));
+      List<String> order = new ArrayList<>();
+      s.forEach("zd", (stream, rec) -> order.add(rec.id()));
+      List<String> sorted = new ArrayList<>(order);
+      java.util.Collections.sort(sorted); // the primary key's order
+      assertThat(order).isEqualTo(sorted).hasSize(2_500);
+      List<Record> all = new ArrayList<>();
+      s.forEach("zd", (stream, rec) -> all.add(rec));
+      assertThat(all).containsExactlyInAnyOrderElementsOf(tickets);
+    }
+  }
+
+  @Test
+  void anUndecodableRowFailsForEachAndLeavesTheStoreUsable(@TempDir Path dir) throws Exception {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      List<Record> tickets = new ArrayList<>();
+      SplittableRandom r = new SplittableRandom(6);
+      for (int i = 0; i < 3_000; i++) {
+        tickets.add(random(r, i));
+      }
+      s.apply("zd", "tickets", new Page(tickets, new Cursor("c1"), false, null));
+      synchronized (s) {
+        try (var st = s.connection().createStatement()) {
+          st.executeUpdate(
+              "UPDATE records SET body='{\"id\":1' WHERE id=(SELECT max(id) FROM records)");
+        }
+        s.connection().commit();
+      }
+      assertThatThrownBy(() -> s.forEach("zd", (stream, rec) -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cannot decode stored ticket");
+      assertThatThrownBy(
+              () ->
+                  s.forEach(
+                      "zd",
+                      (stream, rec) -> {
+                        throw new IllegalStateException("action failed");
+                      }))
+          .hasMessage("action failed");
+      assertThat(s.count("zd")).isEqualTo(3_000);
+      s.apply("zd", "tickets", new Page(List.of(random(r, 5)), new Cursor("c2"), true, null));
+      assertThat(s.state("zd", "tickets").cursor()).isEqualTo(new Cursor("c2"));
+    }
+  }
+
+  @Test
+  void otherShapesAreLeftToDataBinding() {
+    // fields in another order, durations as integers, unknown fields: not the fast path's shape
+    String other =
+        "{\"status\":\"OPEN\",\"id\":\"1\",\"createdAt\":\"2026-11-18T10:00:00Z\","
+            + "\"updatedAt\":\"2026-11-18T10:00:00+00:00\",\"firstReplyCalendar\":60,\"x\":[1]}";
+    Ticket t = (Ticket) RecordCodec.decode("ticket", other);
+    assertThat(t.firstReplyCalendar()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(t.updatedAt()).isEqualTo(T);
+    assertThatThrownBy(() -> RecordCodec.decode("ticket", "{\"id\":\"1\"}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot decode stored ticket");
+    assertThatThrownBy(() -> RecordCodec.decode("ticket", "{\"id\":\"1\",\"status\":\"NOPE\"}"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
