@@ -48,18 +48,10 @@ final class RatingsStream implements Stream {
 
   @Override
   public Page read(Cursor from) throws ConnectorException {
-    long backfillStart = clock.instant().minus(backfill).getEpochSecond();
-    long start = backfillStart;
-    String after = null;
-    if (!from.isStart()) {
-      for (String part : from.value().split(";")) {
-        if (part.startsWith("start=")) {
-          start = Long.parseLong(part.substring(6));
-        } else if (part.startsWith("after=")) {
-          after = part.substring(6);
-        }
-      }
-    }
+    TimeCursor cursor =
+        TimeCursor.parse(from, "start", clock.instant().minus(backfill).getEpochSecond());
+    long start = cursor.start();
+    String after = cursor.after();
     HttpUrl.Builder url =
         base.newBuilder()
             .addPathSegments("api/v2/satisfaction_ratings.json")
@@ -102,9 +94,9 @@ final class RatingsStream implements Stream {
     boolean more = body.path("meta").path("has_more").asBoolean();
     String next = body.path("meta").path("after_cursor").asText(null);
     if (more && next != null) {
-      return new Page(records, new Cursor("start=" + start + ";after=" + next), false, null);
+      return new Page(records, cursor.withAfter(next).cursor(), false, null);
     }
     long resume = Math.max(start, newest - OVERLAP.getSeconds());
-    return new Page(records, new Cursor("start=" + resume), true, 1.0);
+    return new Page(records, cursor.at(resume).cursor(), true, 1.0);
   }
 }

@@ -66,20 +66,12 @@ final class SlaEventsStream implements Stream {
   @Override
   public Page read(Cursor from) throws ConnectorException {
     long backfillStart = clock.instant().minus(backfill).getEpochSecond();
-    long start = backfillStart;
-    String after = null;
-    if (!from.isStart()) {
-      for (String part : from.value().split(";")) {
-        if (part.startsWith("t=")) {
-          start = parseLong(part.substring(2), from);
-        } else if (part.startsWith("after=")) {
-          after = part.substring(6);
-        }
-      }
-    }
+    TimeCursor at = TimeCursor.parse(from, "t", backfillStart);
+    long start = at.start();
+    String after = at.after();
     if (!directory.hasSlaPolicies()) {
       // Nothing to measure; when a policy appears, its clocks start after now.
-      Cursor here = from.isStart() ? new Cursor("t=" + clock.instant().getEpochSecond()) : from;
+      Cursor here = from.isStart() ? at.at(clock.instant().getEpochSecond()).cursor() : from;
       return new Page(List.of(), here, true, 1.0);
     }
     return after == null
@@ -105,13 +97,19 @@ final class SlaEventsStream implements Stream {
     if (full && end <= start) {
       // A whole page inside one second: walk that second with cursor pagination.
       return new Page(
-          records, new Cursor("t=" + start + ";after="), false, progress(start, backfillStart));
+          records,
+          new TimeCursor("t", start, "").cursor(),
+          false,
+          TimeCursor.progress(start, backfillStart, clock));
     }
     boolean caughtUp =
         body.path("end_of_stream").asBoolean(false) || !full || body.path("next_page").isNull();
     long next = Math.max(start, end);
     return new Page(
-        records, new Cursor("t=" + next), caughtUp, caughtUp ? 1.0 : progress(next, backfillStart));
+        records,
+        new TimeCursor("t", next, null).cursor(),
+        caughtUp,
+        caughtUp ? 1.0 : TimeCursor.progress(next, backfillStart, clock));
   }
 
   private Page sameSecond(long second, String after, long backfillStart) throws ConnectorException {
@@ -142,12 +140,15 @@ final class SlaEventsStream implements Stream {
     if (!passed && body.path("meta").path("has_more").asBoolean() && !next.isEmpty()) {
       return new Page(
           records,
-          new Cursor("t=" + second + ";after=" + next),
+          new TimeCursor("t", second, next).cursor(),
           false,
-          progress(second, backfillStart));
+          TimeCursor.progress(second, backfillStart, clock));
     }
     return new Page(
-        records, new Cursor("t=" + (second + 1)), false, progress(second, backfillStart));
+        records,
+        new TimeCursor("t", second + 1, null).cursor(),
+        false,
+        TimeCursor.progress(second, backfillStart, clock));
   }
 
   private List<Record> map(JsonNode events) throws ConnectorException {
@@ -229,20 +230,6 @@ final class SlaEventsStream implements Stream {
       return Instant.parse(e.path("time").asText(""));
     } catch (DateTimeParseException ex) {
       throw new IllegalArgumentException("bad time \"" + e.path("time").asText("") + "\"");
-    }
-  }
-
-  private double progress(long at, long backfillStart) {
-    double now = clock.instant().getEpochSecond();
-    return Math.min(1, Math.max(0, (at - backfillStart) / Math.max(1, now - backfillStart)));
-  }
-
-  private static long parseLong(String text, Cursor from) throws ConnectorException {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new ConnectorException(
-          ConnectorException.Kind.PERMANENT, "stored cursor is not ours: " + from.value());
     }
   }
 }

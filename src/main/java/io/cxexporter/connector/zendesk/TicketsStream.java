@@ -135,9 +135,7 @@ final class TicketsStream implements Stream {
       }
       last = Math.max(last, t.path("generated_timestamp").asLong(last));
     }
-    double now = clock.instant().getEpochSecond();
-    Double progress =
-        end ? 1.0 : Math.min(1, Math.max(0, (last - start) / Math.max(1, now - start)));
+    Double progress = end ? 1.0 : TimeCursor.progress(last, start, clock);
     return new Page(records, new Cursor(after), end, progress);
   }
 }
