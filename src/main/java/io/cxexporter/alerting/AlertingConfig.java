@@ -1,7 +1,7 @@
 package io.cxexporter.alerting;
 
-import io.cxexporter.config.KpiCatalog;
-import io.cxexporter.connector.Settings;
+import io.cxexporter.config.Settings;
+import io.cxexporter.kpi.KpiCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

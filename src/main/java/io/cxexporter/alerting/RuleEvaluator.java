@@ -3,7 +3,7 @@ package io.cxexporter.alerting;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cxexporter.config.KpiCatalog;
+import io.cxexporter.kpi.KpiCatalog;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.store.AlertLog;

@@ -1,8 +1,6 @@
 package io.cxexporter.app;
 
 import io.cxexporter.config.ConfigException;
-import io.cxexporter.config.ConfigLoader;
-import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.metrics.RequestMetrics;

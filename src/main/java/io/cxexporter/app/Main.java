@@ -1,8 +1,6 @@
 package io.cxexporter.app;
 
 import io.cxexporter.config.ConfigException;
-import io.cxexporter.config.ConfigLoader;
-import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.config.ServerConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;

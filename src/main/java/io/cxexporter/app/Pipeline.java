@@ -1,11 +1,8 @@
 package io.cxexporter.app;
 
-import io.cxexporter.alerting.AlertAgent;
 import io.cxexporter.alerting.RuleEvaluator;
 import io.cxexporter.alerting.TicketContext;
 import io.cxexporter.alerting.notify.NotifyMetrics;
-import io.cxexporter.config.ConnectorSpec;
-import io.cxexporter.config.ExporterConfig;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.metrics.KpiPublisher;

@@ -1,6 +1,5 @@
 package io.cxexporter.config;
 
-import io.cxexporter.connector.Settings;
 import java.time.DateTimeException;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -19,7 +18,7 @@ import java.util.Set;
  * Reads {@code kpi.business_hours}: a timezone, per-weekday open intervals ({@code mon:
  * "08:00-17:00"}, several as {@code "08:00-12:00,13:00-17:00"}) and holiday dates.
  */
-final class BusinessHoursParser {
+public final class BusinessHoursParser {
   private static final Map<String, DayOfWeek> DAYS =
       Map.of(
           "mon", DayOfWeek.MONDAY,
@@ -32,7 +31,7 @@ final class BusinessHoursParser {
 
   private BusinessHoursParser() {}
 
-  static BusinessHoursConfig parse(Settings s) {
+  public static BusinessHoursConfig parse(Settings s) {
     ZoneId zone = ZoneId.of("UTC");
     String tz = s.string("timezone");
     if (tz != null) {

@@ -1,6 +1,5 @@
 package io.cxexporter.config;
 
-import io.cxexporter.connector.Secret;
 import java.nio.file.Path;
 
 /**

@@ -1,5 +1,6 @@
 package io.cxexporter.connector;
 
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import java.util.List;
 import java.util.Objects;
@@ -12,13 +13,21 @@ import java.util.Objects;
  * @param next the cursor after this page; committed together with the records
  * @param caughtUp true when the stream has nothing newer right now (wait {@code poll_interval})
  * @param progress how far a backfill has come, 0..1, or null when the stream cannot tell
+ * @param rejected the records of the page that could not be mapped (counted, logged, not applied)
  */
-public record Page(List<Record> records, Cursor next, boolean caughtUp, Double progress) {
+public record Page(
+    List<Record> records, Cursor next, boolean caughtUp, Double progress, List<Rejected> rejected) {
   public Page {
     records = List.copyOf(records);
+    rejected = List.copyOf(rejected);
     Objects.requireNonNull(next, "next");
     if (progress != null && !(progress >= 0 && progress <= 1)) {
       throw new IllegalArgumentException("progress must be in 0..1: " + progress);
     }
+  }
+
+  /** A page whose every record was mapped. */
+  public Page(List<Record> records, Cursor next, boolean caughtUp, Double progress) {
+    this(records, next, caughtUp, progress, List.of());
   }
 }

@@ -1,5 +1,7 @@
 package io.cxexporter.connector;
 
+import io.cxexporter.model.Cursor;
+
 /**
  * One incremental feed of a connector (tickets, satisfaction ratings, surveys, customers, deals).
  *

@@ -1,6 +1,6 @@
 package io.cxexporter.metrics;
 
-import io.cxexporter.config.KpiCatalog;
+import io.cxexporter.kpi.KpiCatalog;
 import java.util.Map;
 
 /**

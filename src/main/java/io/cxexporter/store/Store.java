@@ -1,7 +1,6 @@
 package io.cxexporter.store;
 
-import io.cxexporter.connector.Cursor;
-import io.cxexporter.connector.Page;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ import java.util.function.BiConsumer;
  *
  * <pre>{@code
  * try (Store store = Store.open(Path.of("cx-data"), Clock.systemUTC())) {
- *   List<Change> changes = store.apply("zd", "tickets", page);
+ *   List<Change> changes = store.apply("zd", "tickets", page.records(), page.next(), page.caughtUp());
  * }
  * }</pre>
  *
@@ -141,18 +140,22 @@ public final class Store implements AutoCloseable {
 
   /**
    * Applies a page: upserts its records (newest {@code updatedAt} wins, a re-delivered identical
-   * version is no change) and stores {@code page.next()} — all in one transaction. When the page is
-   * caught up the stream's backfill is marked done.
+   * version is no change) and stores {@code next} — all in one transaction. When the page is caught
+   * up the stream's backfill is marked done.
    *
+   * @param records the page's records, oldest change first
+   * @param next the stream's cursor after the page
+   * @param caughtUp true when the stream has nothing newer (its backfill is done)
    * @return what changed, in page order
    * @throws StoreException when the transaction failed; nothing of the page was kept
    */
-  public synchronized List<Change> apply(String source, String stream, Page page) {
+  public synchronized List<Change> apply(
+      String source, String stream, List<? extends Record> records, Cursor next, boolean caughtUp) {
     List<Change> changes = new ArrayList<>();
     try {
-      Map<String, Stored> stored = lookup(source, stream, page.records());
+      Map<String, Stored> stored = lookup(source, stream, records);
       int batched = 0;
-      for (Record r : page.records()) {
+      for (Record r : records) {
         Stored old = stored.get(r.id());
         long updatedAt = r.updatedAt().toEpochMilli();
         Record before = null;
@@ -186,8 +189,8 @@ public final class Store implements AutoCloseable {
       }
       upsertCursor.setString(1, source);
       upsertCursor.setString(2, stream);
-      upsertCursor.setString(3, page.next().value());
-      upsertCursor.setInt(4, page.caughtUp() ? 1 : 0);
+      upsertCursor.setString(3, next.value());
+      upsertCursor.setInt(4, caughtUp ? 1 : 0);
       upsertCursor.setLong(5, clock.millis());
       upsertCursor.executeUpdate();
       beforeCommit.run();
@@ -210,7 +213,7 @@ public final class Store implements AutoCloseable {
   private record Stored(long updatedAt, String kind, String body, Record record) {}
 
   /** The stored versions of these records' ids, {@value #LOOKUP_BATCH} ids per query. */
-  private Map<String, Stored> lookup(String source, String stream, List<Record> records)
+  private Map<String, Stored> lookup(String source, String stream, List<? extends Record> records)
       throws SQLException {
     Map<String, Stored> out = new HashMap<>(records.size() * 2);
     String[] ids = records.stream().map(Record::id).distinct().toArray(String[]::new);

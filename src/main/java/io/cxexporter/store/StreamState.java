@@ -1,6 +1,6 @@
 package io.cxexporter.store;
 
-import io.cxexporter.connector.Cursor;
+import io.cxexporter.model.Cursor;
 import java.time.Instant;
 
 /**

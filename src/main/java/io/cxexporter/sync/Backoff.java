@@ -1,7 +1,7 @@
 package io.cxexporter.sync;
 
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.http.Jitter;
+import io.cxexporter.util.Jitter;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 

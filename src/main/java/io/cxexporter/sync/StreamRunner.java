@@ -2,6 +2,7 @@ package io.cxexporter.sync;
 
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.Page;
+import io.cxexporter.connector.Rejected;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.Transition;
@@ -13,6 +14,7 @@ import io.cxexporter.store.StreamState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -100,10 +102,12 @@ final class StreamRunner {
         StreamState st = store.state(source, stream.name());
         boolean live = st.backfillDone();
         Page page = stream.read(st.cursor());
-        List<Change> changes = store.apply(source, stream.name(), page);
+        List<Change> changes =
+            store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
         List<Transition> t = kpi.apply(source, changes, live);
         transitions.accept(t);
         recordsApplied += changes.size();
+        rejected(page.rejected());
         succeeded();
         onAttempt.run();
         if (!changes.isEmpty()) {
@@ -134,6 +138,25 @@ final class StreamRunner {
       LOG.warn("{}/{}: unexpected failure", source, stream.name(), e);
       return failed("internal", e.toString(), ConnectorException.Kind.TRANSIENT, null);
     }
+  }
+
+  /** Counts and logs the records a page could not map; the rest of the page was applied. */
+  private void rejected(List<Rejected> rejected) {
+    if (rejected.isEmpty()) {
+      return;
+    }
+    metrics.errors.labelValues(source, stream.name(), "mapping").inc(rejected.size());
+    List<String> shown = new ArrayList<>();
+    for (Rejected r : rejected.subList(0, Math.min(10, rejected.size()))) {
+      shown.add(r.id() + " (" + r.reason() + ")");
+    }
+    LOG.warn(
+        "{}/{}: {} record(s) could not be read and were skipped: {}{}",
+        source,
+        stream.name(),
+        rejected.size(),
+        String.join(", ", shown),
+        rejected.size() > shown.size() ? ", ..." : "");
   }
 
   private void succeeded() {

@@ -2,8 +2,8 @@ package io.cxexporter.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.store.AlertLog;

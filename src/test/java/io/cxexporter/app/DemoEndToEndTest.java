@@ -2,7 +2,6 @@ package io.cxexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxexporter.config.ConfigLoader;
 import io.cxexporter.testing.Http;
 import io.cxexporter.testing.Tools;
 import java.io.ByteArrayInputStream;

@@ -44,7 +44,7 @@ class MainTest {
                 + "  connectors[0].pol_interval: unknown key\n"
                 + "  connectors[1].name: duplicate connector name \"demo\"\n"
                 + "  connectors[1].type: unknown connector type \"nope\" (known: "
-                + String.join(", ", io.cxexporter.config.ConfigLoader.discoverFactories().keySet())
+                + String.join(", ", io.cxexporter.app.ConfigLoader.discoverFactories().keySet())
                 + ")\n");
   }
 

@@ -1,7 +1,5 @@
 package io.cxexporter.app;
 
-import io.cxexporter.config.ConfigLoader;
-import io.cxexporter.config.ExporterConfig;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.cxexporter.bench;
 
 import io.cxexporter.app.App;
-import io.cxexporter.config.ConfigLoader;
-import io.cxexporter.config.ExporterConfig;
+import io.cxexporter.app.ConfigLoader;
+import io.cxexporter.app.ExporterConfig;
 import io.cxexporter.connector.RequestListener;
 import io.cxexporter.store.Store;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

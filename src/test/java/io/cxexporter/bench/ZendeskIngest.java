@@ -4,9 +4,7 @@ import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.Page;
-import io.cxexporter.connector.Problems;
 import io.cxexporter.connector.RequestListener;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.zendesk.ZendeskConnectorFactory;
 import io.cxexporter.kpi.KpiEngine;
@@ -14,6 +12,7 @@ import io.cxexporter.kpi.Transition;
 import io.cxexporter.store.Change;
 import io.cxexporter.store.Store;
 import io.cxexporter.store.StreamState;
+import io.cxexporter.testing.TestConnectors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,23 +47,13 @@ final class ZendeskIngest {
 
   /** The Zendesk connector pointed at {@code baseUrl}, built from a config block. */
   static Connector connector(String baseUrl, Clock clock, RequestListener listener) {
-    Map<String, Object> block = new LinkedHashMap<>();
-    block.put("name", SOURCE);
-    block.put("type", "zendesk");
-    block.put("base_url", baseUrl);
-    block.put("auth", Map.of("email", "ops@acme.example", "token", "bench-token"));
-    block.put("per_page", PER_PAGE);
-    block.put("export_requests_per_minute", EXPORTS_PER_MINUTE);
-    Problems p = new Problems();
-    Settings root = Settings.root(Map.of("connectors", List.of(block)), p, k -> null, Path.of("."));
-    Settings s = root.objects("connectors").get(0);
-    s.string("type");
-    Connector c = new ZendeskConnectorFactory().create(s, new ConnectorContext(clock, listener));
-    s.finish();
-    if (!p.messages().isEmpty()) {
-      throw new IllegalStateException("bad connector block: " + p.messages());
-    }
-    return c;
+    return TestConnectors.of(new ZendeskConnectorFactory())
+        .with("name", SOURCE)
+        .with("base_url", baseUrl)
+        .with("auth", Map.of("email", "ops@acme.example", "token", "bench-token"))
+        .with("per_page", PER_PAGE)
+        .with("export_requests_per_minute", EXPORTS_PER_MINUTE)
+        .build(new ConnectorContext(clock, listener));
   }
 
   /** Where the time of an ingest went. */
@@ -150,7 +139,8 @@ final class ZendeskIngest {
           throw new IllegalStateException(s.name() + ": " + e.getMessage(), e);
         }
         long t1 = System.nanoTime();
-        List<Change> changes = store.apply(c.name(), s.name(), page);
+        List<Change> changes =
+            store.apply(c.name(), s.name(), page.records(), page.next(), page.caughtUp());
         long t2 = System.nanoTime();
         if (kpi != null) {
           List<Transition> tr = kpi.apply(c.name(), changes, live);

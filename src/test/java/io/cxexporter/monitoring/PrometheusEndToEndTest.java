@@ -3,8 +3,8 @@ package io.cxexporter.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.app.ConfigLoader;
 import io.cxexporter.app.TestApps;
-import io.cxexporter.config.ConfigLoader;
 import io.cxexporter.testing.Http;
 import io.cxexporter.testing.PrometheusServer;
 import io.cxexporter.testing.Tools;

@@ -3,8 +3,7 @@ package io.cxexporter.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cxexporter.connector.Cursor;
-import io.cxexporter.connector.Page;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaStatus;
@@ -133,7 +132,7 @@ class StoreCodecTest {
       tickets.add(random(r, i));
     }
     try (Store s = Store.open(dir, Clock.systemUTC())) {
-      s.apply("zd", "tickets", new Page(List.copyOf(tickets), new Cursor("c1"), true, null));
+      s.apply("zd", "tickets", List.copyOf(tickets), new Cursor("c1"), true);
       List<String> order = new ArrayList<>();
       s.forEach("zd", (stream, rec) -> order.add(rec.id()));
       List<String> sorted = new ArrayList<>(order);
@@ -153,7 +152,7 @@ class StoreCodecTest {
       for (int i = 0; i < 3_000; i++) {
         tickets.add(random(r, i));
       }
-      s.apply("zd", "tickets", new Page(tickets, new Cursor("c1"), false, null));
+      s.apply("zd", "tickets", tickets, new Cursor("c1"), false);
       synchronized (s) {
         try (var st = s.connection().createStatement()) {
           st.executeUpdate(
@@ -173,7 +172,7 @@ class StoreCodecTest {
                       }))
           .hasMessage("action failed");
       assertThat(s.count("zd")).isEqualTo(3_000);
-      s.apply("zd", "tickets", new Page(List.of(random(r, 5)), new Cursor("c2"), true, null));
+      s.apply("zd", "tickets", List.of(random(r, 5)), new Cursor("c2"), true);
       assertThat(s.state("zd", "tickets").cursor()).isEqualTo(new Cursor("c2"));
     }
   }

@@ -3,8 +3,8 @@ package io.cxexporter.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaStatus;
@@ -33,6 +33,10 @@ class StoreTest {
         .build();
   }
 
+  static List<Change> apply(Store s, String source, String stream, Page p) {
+    return s.apply(source, stream, p.records(), p.next(), p.caughtUp());
+  }
+
   static Page page(String next, boolean caughtUp, Record... records) {
     return new Page(List.of(records), new Cursor(next), caughtUp, null);
   }
@@ -47,7 +51,7 @@ class StoreTest {
   void commitsRecordsAndCursorAndReturnsTheChanges() {
     try (Store s = Store.open(dir, Clock.systemUTC())) {
       Ticket a = ticket("1", T, TicketStatus.OPEN);
-      List<Change> c = s.apply("zd", "tickets", page("c1", false, a));
+      List<Change> c = apply(s, "zd", "tickets", page("c1", false, a));
 
       assertThat(c).containsExactly(new Change("tickets", null, a));
       assertThat(s.state("zd", "tickets").cursor()).isEqualTo(new Cursor("c1"));
@@ -73,7 +77,7 @@ class StoreTest {
             .tags(List.of("vip"))
             .build();
     try (Store s = Store.open(dir, Clock.systemUTC())) {
-      s.apply("zd", "tickets", page("c1", true, full));
+      apply(s, "zd", "tickets", page("c1", true, full));
     }
     try (Store s = Store.open(dir, Clock.systemUTC())) {
       assertThat(all(s)).containsExactly(full);
@@ -86,10 +90,10 @@ class StoreTest {
     try (Store s = Store.open(dir, Clock.systemUTC())) {
       Ticket v1 = ticket("1", T, TicketStatus.OPEN);
       Ticket v2 = ticket("1", T.plusSeconds(60), TicketStatus.SOLVED);
-      List<Change> c = s.apply("zd", "tickets", page("c1", false, v1, v2, v1));
+      List<Change> c = apply(s, "zd", "tickets", page("c1", false, v1, v2, v1));
 
       assertThat(c).containsExactly(new Change("tickets", null, v1), new Change("tickets", v1, v2));
-      assertThat(s.apply("zd", "tickets", page("c2", false, v2))).isEmpty();
+      assertThat(apply(s, "zd", "tickets", page("c2", false, v2))).isEmpty();
       assertThat(all(s)).containsExactly(v2);
     }
   }
@@ -98,11 +102,11 @@ class StoreTest {
   void aTombstoneReplacesTheRecordAndAnOlderVersionCannotResurrectIt() {
     try (Store s = Store.open(dir, Clock.systemUTC())) {
       Ticket v1 = ticket("1", T, TicketStatus.OPEN);
-      s.apply("zd", "tickets", page("c1", false, v1));
+      apply(s, "zd", "tickets", page("c1", false, v1));
       Deleted d = new Deleted("1", T.plusSeconds(10));
-      assertThat(s.apply("zd", "tickets", page("c2", false, d)))
+      assertThat(apply(s, "zd", "tickets", page("c2", false, d)))
           .containsExactly(new Change("tickets", v1, d));
-      assertThat(s.apply("zd", "tickets", page("c3", false, v1))).isEmpty();
+      assertThat(apply(s, "zd", "tickets", page("c3", false, v1))).isEmpty();
       assertThat(all(s)).containsExactly(d);
     }
   }
@@ -110,14 +114,14 @@ class StoreTest {
   @Test
   void aFailedPageKeepsNeitherItsRecordsNorItsCursor() {
     try (Store s = Store.open(dir, Clock.systemUTC())) {
-      s.apply("zd", "tickets", page("c1", false, ticket("1", T, TicketStatus.OPEN)));
+      apply(s, "zd", "tickets", page("c1", false, ticket("1", T, TicketStatus.OPEN)));
       s.beforeCommit(
           () -> {
             throw new IllegalStateException("simulated crash before commit");
           });
 
       assertThatThrownBy(
-              () -> s.apply("zd", "tickets", page("c2", false, ticket("2", T, TicketStatus.OPEN))))
+              () -> apply(s, "zd", "tickets", page("c2", false, ticket("2", T, TicketStatus.OPEN))))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("simulated crash");
 
@@ -131,9 +135,9 @@ class StoreTest {
   @Test
   void sourcesAndStreamsAreKeptApart() {
     try (Store s = Store.open(dir, Clock.systemUTC())) {
-      s.apply("zd", "tickets", page("a", false, ticket("1", T, TicketStatus.OPEN)));
-      s.apply("fd", "tickets", page("b", false, ticket("1", T, TicketStatus.SOLVED)));
-      s.apply("zd", "deals", page("c", false, ticket("1", T, TicketStatus.CLOSED)));
+      apply(s, "zd", "tickets", page("a", false, ticket("1", T, TicketStatus.OPEN)));
+      apply(s, "fd", "tickets", page("b", false, ticket("1", T, TicketStatus.SOLVED)));
+      apply(s, "zd", "deals", page("c", false, ticket("1", T, TicketStatus.CLOSED)));
 
       assertThat(s.count("zd")).isEqualTo(2);
       assertThat(s.count("fd")).isEqualTo(1);

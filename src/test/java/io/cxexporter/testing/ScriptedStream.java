@@ -1,9 +1,9 @@
 package io.cxexporter.testing;
 
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.cxexporter.testing;
 
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorFactory;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.connector.Stream;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Test-only connector type {@code static}: serves the {@link ScriptedStream}s a test registered
  * under the connector's name, and a check result it chose.
  */
-public final class StaticConnectorFactory implements ConnectorFactory {
+public final class StaticConnectorFactory implements ConnectorFactory<String> {
   public static final Map<String, List<ScriptedStream>> STREAMS = new ConcurrentHashMap<>();
   public static final Map<String, CheckResult> CHECKS = new ConcurrentHashMap<>();
 
@@ -24,8 +24,12 @@ public final class StaticConnectorFactory implements ConnectorFactory {
   }
 
   @Override
-  public Connector create(Settings s, ConnectorContext ctx) {
-    String name = s.string("name", "static");
+  public String parse(Settings s) {
+    return s.string("name", "static");
+  }
+
+  @Override
+  public Connector create(String name, ConnectorContext ctx) {
     return new Connector() {
       @Override
       public String name() {

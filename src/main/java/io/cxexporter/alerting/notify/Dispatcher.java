@@ -1,8 +1,8 @@
 package io.cxexporter.alerting.notify;
 
 import io.cxexporter.alerting.Alert;
-import io.cxexporter.connector.http.Jitter;
-import io.cxexporter.connector.http.Sleeper;
+import io.cxexporter.util.Jitter;
+import io.cxexporter.util.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

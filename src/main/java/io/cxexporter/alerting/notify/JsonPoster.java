@@ -2,8 +2,8 @@ package io.cxexporter.alerting.notify;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cxexporter.connector.http.ErrorTable;
-import io.cxexporter.connector.http.RetryAfter;
+import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.cxexporter.alerting.notify;
 
-import io.cxexporter.connector.Secret;
-import io.cxexporter.connector.Settings;
+import io.cxexporter.config.Secret;
+import io.cxexporter.config.Settings;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,7 +51,7 @@ public final class Notifiers {
 
   /**
    * Reads every block and finishes it (unknown keys become problems). Problems go to the blocks'
-   * shared {@link io.cxexporter.connector.Problems}; a block with any problem yields no notifier.
+   * shared {@link io.cxexporter.config.Problems}; a block with any problem yields no notifier.
    *
    * @param blocks the items of {@code alerting.notifiers}
    * @param clock the time for payloads ({@code endsAt} of resolved alerts, ticket due times)

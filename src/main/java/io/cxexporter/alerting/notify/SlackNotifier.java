@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxexporter.alerting.Alert;
 import io.cxexporter.alerting.TicketRef;
-import io.cxexporter.connector.Secret;
+import io.cxexporter.config.Secret;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

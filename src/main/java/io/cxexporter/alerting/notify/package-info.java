@@ -7,7 +7,7 @@
  * io.cxexporter.alerting.notify.SentLog}), retries and counts ({@code cx_notifications_total},
  * {@link io.cxexporter.alerting.notify.NotifyMetrics}).
  *
- * <p>Secrets (webhook URLs, routing keys) stay in {@link io.cxexporter.connector.Secret}s until a
+ * <p>Secrets (webhook URLs, routing keys) stay in {@link io.cxexporter.config.Secret}s until a
  * request is built: no log line, exception message, {@code toString()} or metric shows them.
  */
 package io.cxexporter.alerting.notify;

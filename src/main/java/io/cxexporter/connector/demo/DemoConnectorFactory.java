@@ -1,18 +1,18 @@
 package io.cxexporter.connector.demo;
 
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorFactory;
-import io.cxexporter.connector.Settings;
 
 /**
  * Builds the {@code demo} connector: a simulated helpdesk and CRM that needs no account. Creating
  * it is cheap and does no I/O; nothing is simulated until a stream is read.
  *
  * <pre>{@code
- * Problems problems = new Problems();
- * Connector demo = new DemoConnectorFactory()
- *     .create(Settings.empty("connectors[0]", problems), new ConnectorContext(Clock.systemUTC()));
+ * DemoConnectorFactory f = new DemoConnectorFactory();
+ * Connector demo = f.create(f.parse(Settings.empty("connectors[0]", new Problems())),
+ *     new ConnectorContext(Clock.systemUTC()));
  * Page first = demo.streams().get(0).read(Cursor.START); // the oldest tickets of 30 days
  * }</pre>
  *
@@ -20,7 +20,10 @@ import io.cxexporter.connector.Settings;
  * the settings with their path, e.g. {@code connectors[0].tickets_per_day: must be between 1 and
  * 100000, got 0}.
  */
-public final class DemoConnectorFactory implements ConnectorFactory {
+public final class DemoConnectorFactory implements ConnectorFactory<DemoConnectorFactory.Parsed> {
+
+  /** A {@code demo} block, validated: its name and its options. */
+  record Parsed(String name, DemoOptions options) {}
 
   @Override
   public String type() {
@@ -28,8 +31,12 @@ public final class DemoConnectorFactory implements ConnectorFactory {
   }
 
   @Override
-  public Connector create(Settings settings, ConnectorContext ctx) {
-    String name = settings.string("name", "demo");
-    return new DemoConnector(name, DemoOptions.read(settings), ctx.clock(), ctx.requests());
+  public Parsed parse(Settings settings) {
+    return new Parsed(settings.string("name", "demo"), DemoOptions.read(settings));
+  }
+
+  @Override
+  public Connector create(Parsed p, ConnectorContext ctx) {
+    return new DemoConnector(p.name(), p.options(), ctx.clock(), ctx.requests());
   }
 }

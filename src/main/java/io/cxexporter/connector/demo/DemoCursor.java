@@ -1,6 +1,6 @@
 package io.cxexporter.connector.demo;
 
-import io.cxexporter.connector.Cursor;
+import io.cxexporter.model.Cursor;
 import java.time.DateTimeException;
 import java.time.Instant;
 

@@ -1,6 +1,6 @@
 package io.cxexporter.connector.demo;
 
-import io.cxexporter.connector.Settings;
+import io.cxexporter.config.Settings;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;

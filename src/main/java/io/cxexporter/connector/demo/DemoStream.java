@@ -1,8 +1,8 @@
 package io.cxexporter.connector.demo;
 
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

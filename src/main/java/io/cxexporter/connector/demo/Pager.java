@@ -80,7 +80,7 @@ final class Pager {
     return Math.max(0, Math.min(1, (at - start) / (double) (now - start)));
   }
 
-  private static io.cxexporter.connector.Cursor cursor(World world, long position) {
+  private static io.cxexporter.model.Cursor cursor(World world, long position) {
     return new DemoCursor(position, world.origin()).encode();
   }
 }

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
 import io.cxexporter.connector.RequestListener;
+import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.Jitter;
+import io.cxexporter.util.RetryAfter;
+import io.cxexporter.util.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.Charset;
@@ -18,12 +22,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.function.Consumer;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
-import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 
@@ -50,11 +53,12 @@ public final class ApiClient {
   private static final OkHttpClient SHARED = new OkHttpClient();
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
   private final OkHttpClient client;
-  private final Consumer<Request.Builder> auth;
+  private final Auth auth;
   private final RequestListener listener;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -95,7 +99,7 @@ public final class ApiClient {
    *     (5xx, timeouts, connection errors after {@code max_attempts}), BAD_RESPONSE (not JSON)
    */
   public ApiResponse get(String endpoint, HttpUrl url) throws ConnectorException {
-    return get(endpoint, url, BodyReader.TREE);
+    return send(endpoint, Request.get(url), BodyReader.TREE);
   }
 
   /**
@@ -104,10 +108,36 @@ public final class ApiClient {
    */
   public ApiResponse get(String endpoint, HttpUrl url, BodyReader reader)
       throws ConnectorException {
+    return send(endpoint, Request.get(url), reader);
+  }
+
+  /**
+   * Sends a request and reads the whole JSON body; see {@link #send(String, Request, BodyReader)}.
+   */
+  public ApiResponse send(String endpoint, Request request) throws ConnectorException {
+    return send(endpoint, request, BodyReader.TREE);
+  }
+
+  /**
+   * Sends a GET or a JSON POST (a search endpoint with a body cursor), with the same retries, waits
+   * and error classes as {@link #get(String, HttpUrl)}. A 401 is retried once when the {@link Auth}
+   * could refresh its token (OAuth2), never for static credentials.
+   *
+   * @param endpoint a bounded name for metrics and messages, e.g. {@code incremental/tickets}
+   * @param reader how the JSON body is read into the tree (everything, or the mapped fields only)
+   */
+  public ApiResponse send(String endpoint, Request request, BodyReader reader)
+      throws ConnectorException {
+    boolean refreshed = false;
     for (int attempt = 1; ; attempt++) {
       pace(endpoint);
-      Request.Builder rb = new Request.Builder().url(url).header("Accept", "application/json");
-      auth.accept(rb);
+      okhttp3.Request.Builder rb =
+          new okhttp3.Request.Builder().url(request.url()).header("Accept", "application/json");
+      request.headers().forEach(rb::header);
+      if (request.body() != null) {
+        rb.post(RequestBody.create(request.body().toString(), JSON_TYPE));
+      }
+      auth.apply(rb);
       long t0 = System.nanoTime();
       Duration wait;
       try (Response r = client.newCall(rb.build()).execute()) {
@@ -118,11 +148,17 @@ public final class ApiClient {
         budget(r.headers());
         switch (action) {
           case OK -> {
-            return new ApiResponse(url, code, r.headers(), parse(endpoint, body, reader));
+            return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
           }
-          case AUTH ->
-              throw new ConnectorException(
-                  Kind.AUTH, code, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+          case AUTH -> {
+            if (code == 401 && !refreshed && auth.refresh()) {
+              refreshed = true;
+              attempt--; // a new token is not a retry of a failure
+              continue;
+            }
+            throw new ConnectorException(
+                Kind.AUTH, code, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+          }
           case PERMANENT ->
               throw new ConnectorException(
                   Kind.PERMANENT, code, "HTTP " + code + " from " + endpoint);
@@ -279,7 +315,7 @@ public final class ApiClient {
     private final HttpSettings settings;
     private final RequestListener listener;
     private final Clock clock;
-    private Consumer<Request.Builder> auth = b -> {};
+    private Auth auth = Auth.NONE;
     private Sleeper sleeper = Sleeper.SYSTEM;
     private RateLimitHeaders headers = RateLimitHeaders.COMMON;
     private final Map<String, EndpointLimit> limits = new HashMap<>();
@@ -290,7 +326,7 @@ public final class ApiClient {
       this.clock = clock;
     }
 
-    public Builder auth(Consumer<Request.Builder> auth) {
+    public Builder auth(Auth auth) {
       this.auth = auth;
       return this;
     }

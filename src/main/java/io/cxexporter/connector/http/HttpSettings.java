@@ -1,6 +1,6 @@
 package io.cxexporter.connector.http;
 
-import io.cxexporter.connector.Settings;
+import io.cxexporter.config.Settings;
 import java.time.Duration;
 
 /**

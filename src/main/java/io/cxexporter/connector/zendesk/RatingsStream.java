@@ -2,10 +2,10 @@ package io.cxexporter.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;

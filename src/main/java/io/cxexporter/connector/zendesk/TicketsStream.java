@@ -2,12 +2,12 @@ package io.cxexporter.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.ApiResponse;
 import io.cxexporter.connector.http.TreeFilter;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import java.time.Clock;
 import java.time.Duration;

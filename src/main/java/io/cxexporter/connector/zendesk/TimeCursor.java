@@ -1,7 +1,7 @@
 package io.cxexporter.connector.zendesk;
 
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.Cursor;
+import io.cxexporter.model.Cursor;
 import java.time.Clock;
 
 /**

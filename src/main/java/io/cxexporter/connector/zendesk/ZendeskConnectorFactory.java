@@ -1,15 +1,16 @@
 package io.cxexporter.connector.zendesk;
 
+import io.cxexporter.config.Secret;
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorFactory;
-import io.cxexporter.connector.Secret;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
+import io.cxexporter.connector.http.CommonOptions;
 import io.cxexporter.connector.http.EndpointLimit;
 import io.cxexporter.connector.http.HttpSettings;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import okhttp3.HttpUrl;
  *   sla_resolution_metric: resolution_time   # or requester_wait_time, agent_work_time
  * }</pre>
  */
-public final class ZendeskConnectorFactory implements ConnectorFactory {
+public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOptions> {
   /** Zendesk SLA metrics that may stand for the resolution target. */
   static final List<String> RESOLUTION_METRICS =
       List.of("resolution_time", "requester_wait_time", "agent_work_time");
@@ -43,15 +44,8 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
   }
 
   @Override
-  public Connector create(Settings s, ConnectorContext ctx) {
-    String name = s.string("name", "zendesk");
-    String baseText = s.string("base_url");
-    HttpUrl base = baseText == null ? null : HttpUrl.parse(baseText);
-    if (baseText != null && base == null) {
-      s.problem(
-          "base_url",
-          "expected an http(s) URL like https://acme.zendesk.com, got \"" + baseText + "\"");
-    }
+  public ZendeskOptions parse(Settings s) {
+    CommonOptions common = CommonOptions.read(s, "zendesk", "https://acme.zendesk.com");
     int beforeAuth = s.problems().messages().size();
     Settings a = s.object("auth");
     if (!s.has("auth")) {
@@ -67,9 +61,8 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
       a.problem(
           null, "needs email and token (or token_file), or oauth_token (or oauth_token_file)");
     }
-    Duration backfill = s.duration("backfill", Duration.ofDays(90));
     int perPage = s.intValue("per_page", 1000, 1, 1000);
-    int exportPerMinute = s.intValue("export_requests_per_minute", 10, 1, 1000);
+    int exportPerMinute = CommonOptions.budget(s, "export_requests_per_minute", 10, 1000);
     String resolutionMetric = s.string("sla_resolution_metric", "resolution_time");
     if (!RESOLUTION_METRICS.contains(resolutionMetric)) {
       s.problem(
@@ -80,28 +73,35 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
               + resolutionMetric
               + "\"");
     }
+    Auth auth =
+        oauth.isPresent()
+            ? Auth.bearer(oauth.get())
+            : token.isPresent() ? Auth.basic(email + "/token", token.get()) : Auth.NONE;
     HttpSettings http = HttpSettings.read(s);
-    if (base == null) {
-      return new Closed(name);
-    }
+    return new ZendeskOptions(common, auth, perPage, exportPerMinute, resolutionMetric, http);
+  }
+
+  @Override
+  public Connector create(ZendeskOptions o, ConnectorContext ctx) {
+    HttpUrl base = o.common().baseUrl();
     // One budget for both exports: Zendesk counts incremental export requests together.
-    EndpointLimit exports = new EndpointLimit(exportPerMinute, Duration.ofMinutes(1), ctx.clock());
+    EndpointLimit exports =
+        new EndpointLimit(o.exportRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock());
     ApiClient api =
-        ApiClient.builder(http, ctx.requests(), ctx.clock())
-            .auth(
-                oauth.isPresent()
-                    ? Auth.bearer(oauth.get())
-                    : token.isPresent() ? Auth.basic(email + "/token", token.get()) : b -> {})
+        ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
+            .sleeper(ctx.sleeper())
+            .auth(o.auth())
             .limit(TicketsStream.ENDPOINT, exports)
             .limit(SlaEventsStream.ENDPOINT, exports)
             .build();
+    Duration backfill = o.common().backfill();
     Directory dir = new Directory(api, base);
     List<Stream> streams =
         List.of(
-            new TicketsStream(api, base, dir, ctx.clock(), backfill, perPage),
+            new TicketsStream(api, base, dir, ctx.clock(), backfill, o.perPage()),
             new RatingsStream(api, base, dir, ctx.clock(), backfill),
-            new SlaEventsStream(api, base, dir, ctx.clock(), backfill, resolutionMetric));
-    return new ZendeskConnector(name, api, base, streams);
+            new SlaEventsStream(api, base, dir, ctx.clock(), backfill, o.slaResolutionMetric()));
+    return new ZendeskConnector(o.common().name(), api, base, streams);
   }
 
   /** A running Zendesk connector. */
@@ -148,22 +148,6 @@ public final class ZendeskConnectorFactory implements ConnectorFactory {
     @Override
     public String ticketUrl(String ticketId) {
       return base.newBuilder().addPathSegments("agent/tickets").addPathSegment(ticketId).toString();
-    }
-
-    @Override
-    public void close() {}
-  }
-
-  /** What a block with problems builds: the caller discards it. */
-  private record Closed(String name) implements Connector {
-    @Override
-    public CheckResult check() {
-      return CheckResult.failed("not configured");
-    }
-
-    @Override
-    public List<Stream> streams() {
-      return List.of();
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.cxexporter.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cxexporter.connector.http.IsoInstant;
 import io.cxexporter.connector.http.TreeFilter;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
+import io.cxexporter.util.IsoInstant;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

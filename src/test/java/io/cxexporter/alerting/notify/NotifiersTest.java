@@ -2,7 +2,7 @@ package io.cxexporter.alerting.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxexporter.connector.Problems;
+import io.cxexporter.config.Problems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -206,7 +206,7 @@ class NotifiersTest {
   void readingValidatedBlocksAgainAddsNoProblem() {
     Problems p = new Problems();
     var root =
-        io.cxexporter.connector.Settings.root(
+        io.cxexporter.config.Settings.root(
             Map.of("alerting", Map.of("notifiers", List.of(AM))), p, k -> null, Path.of("."));
     var blocks = root.object("alerting").objects("notifiers");
     Notifiers.read(blocks, Clock.systemUTC());

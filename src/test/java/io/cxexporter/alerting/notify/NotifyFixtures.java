@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.alerting.Alert;
 import io.cxexporter.alerting.TicketRef;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
-import io.cxexporter.connector.http.Sleeper;
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
 import io.cxexporter.testing.MutableClock;
+import io.cxexporter.util.Sleeper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import io.cxexporter.connector.Problems;
+import io.cxexporter.config.Problems;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.ServerSocket;
 import java.time.Duration;

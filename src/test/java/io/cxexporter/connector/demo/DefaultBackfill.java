@@ -1,9 +1,9 @@
 package io.cxexporter.connector.demo;
 
 import io.cxexporter.connector.Connector;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Customer;
 import io.cxexporter.model.Deal;
 import io.cxexporter.model.Record;

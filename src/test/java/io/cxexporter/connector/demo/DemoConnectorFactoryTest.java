@@ -3,10 +3,10 @@ package io.cxexporter.connector.demo;
 import static io.cxexporter.connector.demo.DemoFixtures.FIXED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorFactory;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.connector.Stream;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,7 @@ class DemoConnectorFactoryTest {
     Settings s = DemoFixtures.settings(options, problems);
     s.string("type");
     s.duration("poll_interval", Duration.ofSeconds(60));
-    new DemoConnectorFactory().create(s, DemoFixtures.ctx(FIXED)).close();
+    new DemoConnectorFactory().parse(s);
     s.finish();
     return problems.messages();
   }

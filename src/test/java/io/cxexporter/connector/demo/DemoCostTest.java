@@ -5,7 +5,7 @@ import static io.cxexporter.connector.demo.DemoFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.connector.Connector;
-import io.cxexporter.connector.Cursor;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.testing.MutableClock;
 import java.time.Duration;
 import java.util.HashMap;

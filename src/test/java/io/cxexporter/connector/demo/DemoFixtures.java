@@ -1,13 +1,13 @@
 package io.cxexporter.connector.demo;
 
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,11 +40,12 @@ final class DemoFixtures {
   /** A demo connector with these options; fails the test on any config problem. */
   static Connector connector(Clock clock, Map<String, Object> options) {
     Problems problems = new Problems();
-    Connector c = new DemoConnectorFactory().create(settings(options, problems), ctx(clock));
+    DemoConnectorFactory f = new DemoConnectorFactory();
+    DemoConnectorFactory.Parsed parsed = f.parse(settings(options, problems));
     if (!problems.isEmpty()) {
       throw new AssertionError(problems.messages());
     }
-    return c;
+    return f.create(parsed, ctx(clock));
   }
 
   static Connector connector(Clock clock) {

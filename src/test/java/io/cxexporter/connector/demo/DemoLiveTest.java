@@ -7,9 +7,9 @@ import static io.cxexporter.connector.demo.DemoFixtures.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.connector.Connector;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.testing.MutableClock;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxexporter.testing.MutableClock;
+import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.RetryAfter;
 import java.time.Duration;
 import java.util.Optional;
 import okhttp3.Headers;

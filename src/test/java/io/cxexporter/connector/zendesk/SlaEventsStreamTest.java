@@ -17,9 +17,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.cxexporter.connector.ConnectorContext;
-import io.cxexporter.connector.Cursor;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaEvent;
@@ -55,11 +55,13 @@ class SlaEventsStreamTest {
   }
 
   Stream stream() {
-    return new ZendeskConnectorTest()
-        .connector(vendor.baseUrl(), new ConnectorContext(clock)).streams().stream()
-            .filter(s -> s.name().equals("sla_events"))
-            .findFirst()
-            .orElseThrow();
+    return ZendeskConnectorTest.builder(vendor.baseUrl())
+        .build(new ConnectorContext(clock))
+        .streams()
+        .stream()
+        .filter(s -> s.name().equals("sla_events"))
+        .findFirst()
+        .orElseThrow();
   }
 
   static ObjectNode event(long id, long ticket, String metric, String type, Instant at) {

@@ -114,8 +114,10 @@ class ZendeskBackfillCostTest {
   }
 
   SyncHarness harness() {
-    ZendeskConnectorTest t = new ZendeskConnectorTest();
-    return new SyncHarness(dir, t.connector(vendor.baseUrl(), new ConnectorContext(clock)), clock);
+    return new SyncHarness(
+        dir,
+        ZendeskConnectorTest.builder(vendor.baseUrl()).build(new ConnectorContext(clock)),
+        clock);
   }
 
   @Test

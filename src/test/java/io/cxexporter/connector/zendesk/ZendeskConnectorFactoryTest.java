@@ -9,10 +9,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -28,7 +28,7 @@ class ZendeskConnectorFactoryTest {
             .get(0);
     s.string("name");
     s.string("type");
-    new ZendeskConnectorFactory().create(s, new ConnectorContext(Clock.systemUTC())).close();
+    new ZendeskConnectorFactory().parse(s);
     s.finish();
     return p.messages();
   }
@@ -93,9 +93,10 @@ class ZendeskConnectorFactoryTest {
                   Path.of("."))
               .objects("connectors")
               .get(0);
-      Connector c =
-          new ZendeskConnectorFactory().create(s, new ConnectorContext(Clock.systemUTC()));
+      ZendeskConnectorFactory f = new ZendeskConnectorFactory();
+      ZendeskOptions o = f.parse(s);
       assertThat(p.messages()).isEmpty();
+      Connector c = f.create(o, new ConnectorContext(Clock.systemUTC()));
 
       assertThat(c.check().message())
           .isEqualTo("signed in with role agent; the incremental export needs an admin");

@@ -14,15 +14,13 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorContractTest;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Settings;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.testing.TestConnectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import okhttp3.Credentials;
 import org.junit.jupiter.api.Test;
@@ -43,20 +41,15 @@ class ZendeskConnectorTest extends ConnectorContractTest {
 
   @Override
   public Connector connector(String baseUrl, ConnectorContext ctx) {
-    Map<String, Object> block = new LinkedHashMap<>();
-    block.put("name", "vendor");
-    block.put("type", "zendesk");
-    block.put("base_url", baseUrl);
-    block.put("auth", Map.of("email", "ops@acme.example", "token", "tok-SECRET"));
-    block.put("export_requests_per_minute", 1000);
-    Problems p = new Problems();
-    Settings root = Settings.root(Map.of("connectors", List.of(block)), p, k -> null, Path.of("."));
-    Settings s = root.objects("connectors").get(0);
-    s.string("type");
-    Connector c = new ZendeskConnectorFactory().create(s, ctx);
-    s.finish();
-    assertThat(p.messages()).isEmpty();
-    return c;
+    return builder(baseUrl).build(ctx);
+  }
+
+  /** A Zendesk block against {@code baseUrl}, as the contract tests use it. */
+  static TestConnectors<ZendeskOptions> builder(String baseUrl) {
+    return TestConnectors.of(new ZendeskConnectorFactory())
+        .with("base_url", baseUrl)
+        .with("auth", Map.of("email", "ops@acme.example", "token", "tok-SECRET"))
+        .with("export_requests_per_minute", 1000);
   }
 
   static String fixture(String name) {

@@ -1,6 +1,8 @@
-package io.cxexporter.config;
+package io.cxexporter.app;
 
 import io.cxexporter.alerting.AlertingConfig;
+import io.cxexporter.config.KpiConfig;
+import io.cxexporter.config.ServerConfig;
 import java.nio.file.Path;
 import java.util.List;
 

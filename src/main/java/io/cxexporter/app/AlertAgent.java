@@ -1,5 +1,9 @@
-package io.cxexporter.alerting;
+package io.cxexporter.app;
 
+import io.cxexporter.alerting.Alert;
+import io.cxexporter.alerting.AlertRule;
+import io.cxexporter.alerting.AlertingConfig;
+import io.cxexporter.alerting.RuleEvaluator;
 import io.cxexporter.alerting.notify.Dispatcher;
 import io.cxexporter.alerting.notify.Notifier;
 import io.cxexporter.alerting.notify.Notifiers;

@@ -1,4 +1,4 @@
-package io.cxexporter.connector.http;
+package io.cxexporter.util;
 
 import java.time.Instant;
 

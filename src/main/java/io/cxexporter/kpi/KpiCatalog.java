@@ -1,4 +1,4 @@
-package io.cxexporter.config;
+package io.cxexporter.kpi;
 
 import java.util.List;
 import java.util.Map;

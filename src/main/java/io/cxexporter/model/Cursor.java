@@ -1,4 +1,4 @@
-package io.cxexporter.connector;
+package io.cxexporter.model;
 
 /**
  * Where a stream stopped reading: an opaque string that only its stream understands (a Zendesk

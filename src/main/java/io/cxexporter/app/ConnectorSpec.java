@@ -1,4 +1,4 @@
-package io.cxexporter.config;
+package io.cxexporter.app;
 
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;

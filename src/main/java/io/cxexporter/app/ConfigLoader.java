@@ -1,4 +1,4 @@
-package io.cxexporter.config;
+package io.cxexporter.app;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -7,12 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cxexporter.alerting.AlertingConfig;
 import io.cxexporter.alerting.notify.Notifiers;
-import io.cxexporter.connector.Connector;
-import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.config.BusinessHoursConfig;
+import io.cxexporter.config.BusinessHoursParser;
+import io.cxexporter.config.ConfigException;
+import io.cxexporter.config.KpiConfig;
+import io.cxexporter.config.KpiTarget;
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Secret;
+import io.cxexporter.config.ServerConfig;
+import io.cxexporter.config.Settings;
+import io.cxexporter.config.SlaPolicy;
 import io.cxexporter.connector.ConnectorFactory;
-import io.cxexporter.connector.Problems;
-import io.cxexporter.connector.Secret;
-import io.cxexporter.connector.Settings;
+import io.cxexporter.kpi.KpiCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,9 +55,9 @@ public final class ConfigLoader {
   private static final Set<String> CONNECTOR_COMMON = Set.of("name", "type", "poll_interval");
 
   private final Function<String, String> env;
-  private final Map<String, ConnectorFactory> factories;
+  private final Map<String, ConnectorFactory<?>> factories;
 
-  public ConfigLoader(Function<String, String> env, Map<String, ConnectorFactory> factories) {
+  public ConfigLoader(Function<String, String> env, Map<String, ConnectorFactory<?>> factories) {
     this.env = env;
     this.factories =
         java.util.Collections.unmodifiableMap(new TreeMap<>(factories)); // sorted for messages
@@ -63,9 +69,9 @@ public final class ConfigLoader {
   }
 
   /** Every {@link ConnectorFactory} found by {@link ServiceLoader}, by type. */
-  public static Map<String, ConnectorFactory> discoverFactories() {
-    Map<String, ConnectorFactory> out = new TreeMap<>();
-    for (ConnectorFactory f : ServiceLoader.load(ConnectorFactory.class)) {
+  public static Map<String, ConnectorFactory<?>> discoverFactories() {
+    Map<String, ConnectorFactory<?>> out = new TreeMap<>();
+    for (ConnectorFactory<?> f : ServiceLoader.load(ConnectorFactory.class)) {
       out.put(f.type(), f);
     }
     return out;
@@ -379,7 +385,7 @@ public final class ConfigLoader {
       if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
         c.problem("poll_interval", "must be at least 1s");
       }
-      ConnectorFactory factory = type == null ? null : factories.get(type);
+      ConnectorFactory<?> factory = type == null ? null : factories.get(type);
       if (type != null && factory == null) {
         c.problem(
             "type",
@@ -393,25 +399,26 @@ public final class ConfigLoader {
         c.markAllRead(); // the type is unknown: its keys cannot be judged
         continue;
       }
-      int before = root.problems().messages().size();
-      factory.create(c, new ConnectorContext(Clock.systemUTC())).close();
-      c.finish(); // report its unknown keys next to its other problems
-      if (root.problems().messages().size() == before && name != null) {
-        out.add(new ConnectorSpec(name, type, poll, ctx -> createChecked(factory, c, ctx)));
+      ConnectorSpec spec = spec(factory, c, name, type, poll);
+      if (spec != null) {
+        out.add(spec);
       }
     }
     return out;
   }
 
-  /** Builds the running instance from the same (already validated) block. */
-  private static Connector createChecked(
-      ConnectorFactory factory, Settings validated, ConnectorContext ctx) {
-    Problems p = new Problems();
-    Connector conn = factory.create(validated.copyFor(p), ctx);
-    if (!p.isEmpty()) {
-      conn.close();
-      throw new IllegalStateException(String.join("; ", p.messages()));
+  /**
+   * Parses one block with its factory; the spec creates connectors from the parsed options, or is
+   * null when the block has problems (they are in {@code c}'s problems).
+   */
+  private static <O> ConnectorSpec spec(
+      ConnectorFactory<O> factory, Settings c, String name, String type, Duration poll) {
+    int before = c.problems().messages().size();
+    O options = factory.parse(c);
+    c.finish(); // report its unknown keys next to its other problems
+    if (c.problems().messages().size() != before || name == null) {
+      return null;
     }
-    return conn;
+    return new ConnectorSpec(name, type, poll, ctx -> factory.create(options, ctx));
   }
 }

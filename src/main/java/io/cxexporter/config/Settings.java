@@ -1,4 +1,4 @@
-package io.cxexporter.connector;
+package io.cxexporter.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.cxexporter.connector.http;
+package io.cxexporter.util;
 
 /**
  * What to do with an HTTP status, in one place for every vendor: retry with backoff, wait for the

@@ -1,9 +1,12 @@
-package io.cxexporter.config;
+package io.cxexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.cxexporter.config.ConfigException;
+import io.cxexporter.config.KpiTarget;
+import io.cxexporter.config.SlaPolicy;
 import io.cxexporter.connector.ConnectorFactory;
 import io.cxexporter.connector.demo.DemoConnectorFactory;
 import io.cxexporter.model.Priority;
@@ -24,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class ConfigLoaderTest {
   static final Path INVALID = Path.of("src/test/resources/config/invalid");
-  static final Map<String, ConnectorFactory> FACTORIES = Map.of("demo", new DemoConnectorFactory());
+  static final Map<String, ConnectorFactory<?>> FACTORIES =
+      Map.of("demo", new DemoConnectorFactory());
 
   final ConfigLoader loader =
       new ConfigLoader(Map.of("CX_TEST_TOKEN", "s3cr3t-token", "CX_PORT", "9988")::get, FACTORIES);
