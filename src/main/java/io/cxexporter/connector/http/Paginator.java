@@ -1,83 +1,306 @@
 package io.cxexporter.connector.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Optional;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.cxexporter.connector.ConnectorException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
 
 /**
- * Where the next page is, as a strategy per vendor style, never an ad-hoc loop:
+ * How a vendor says where the next page is, as a strategy, never an ad-hoc loop. A paginator reads
+ * a page's answer and says what follows ({@link Step}): another page at a token, or the end of the
+ * pass. Tokens are strings so that {@link PagedStream} can store them in the cursor; {@link
+ * #follow} turns a token back into a request, derived from the first request of the pass, so a
+ * restart continues the same pass.
  *
  * <ul>
- *   <li>{@link #cursor}: a cursor in the body plus an end flag (Zendesk {@code after_cursor} /
- *       {@code end_of_stream}, Gorgias {@code meta.next_cursor});
- *   <li>{@link #nextUrl}: a next-page URL in the body (Zendesk {@code links.next}, Salesforce
- *       {@code nextRecordsUrl}, Help Scout {@code _links.next.href});
+ *   <li>{@link #cursor}: a body cursor plus an end flag (Zendesk {@code after_cursor} / {@code
+ *       end_of_stream}); at the end the cursor is where the next pass resumes;
+ *   <li>{@link #cursorWhile}: a body cursor while a "more" flag is true (Zendesk {@code
+ *       meta.after_cursor} / {@code meta.has_more});
+ *   <li>{@link #token}: a token sent back as a query parameter until it is missing (Jira {@code
+ *       nextPageToken}, Gorgias {@code meta.next_cursor}, Intercom {@code starting_after});
+ *   <li>{@link #bodyToken}: the same, sent back in a POST body (HubSpot {@code paging.next.after},
+ *       Intercom search {@code pagination.starting_after});
+ *   <li>{@link #nextUrl}: a next-page URL in the body (Help Scout {@code _links.next.href});
+ *   <li>{@link #soql}: Salesforce's {@code nextRecordsUrl} until {@code done};
  *   <li>{@link #linkHeader}: RFC 8288 {@code Link: <...>; rel="next"} (Freshdesk, ServiceNow);
- *   <li>{@link #pageNumber}: {@code page=N} until a short page (LiveAgent, Zoho).
+ *   <li>{@link #pageNumber}: {@code page=N} until a short page (LiveAgent, Zoho);
+ *   <li>{@link #offset}: {@code offset=N} until a short page (JSM {@code start}).
  * </ul>
  */
-@FunctionalInterface
 public interface Paginator {
 
-  /** The next page's URL, or empty when this was the last page. */
-  Optional<HttpUrl> next(ApiResponse page);
+  /**
+   * What follows {@code page} (its request is {@code page.request()}).
+   *
+   * @throws ConnectorException BAD_RESPONSE when the page says there is more but not where
+   */
+  Step next(ApiResponse page) throws ConnectorException;
 
   /**
-   * A cursor at JSON pointer {@code cursorPointer}, sent back as {@code param}; stops when the
-   * boolean at {@code endPointer} is true or the cursor is missing.
+   * The request for the page {@code token} points at, in the pass that began with {@code first}.
    */
-  static Paginator cursor(String cursorPointer, String endPointer, String param) {
-    return page -> {
-      JsonNode end = page.body().at(endPointer);
-      JsonNode c = page.body().at(cursorPointer);
-      if (end.asBoolean(false) || c.isMissingNode() || c.isNull() || c.asText().isEmpty()) {
-        return Optional.empty();
+  Request follow(Request first, String token);
+
+  /** Whether the page has the fields this paginator reads; checked before anything is mapped. */
+  default boolean wellFormed(ApiResponse page) {
+    return true;
+  }
+
+  /**
+   * What follows a page.
+   *
+   * @param more true when another page can be read now
+   * @param token the next page's token; at the end, where the next pass resumes (or null: from the
+   *     stream's watermark)
+   * @param since a new watermark (epoch seconds) for time-based exports whose next page is "from
+   *     this time on", or null
+   */
+  record Step(boolean more, String token, Long since) {
+    /** Another page, at {@code token}. */
+    public static Step more(String token) {
+      return new Step(true, token, null);
+    }
+
+    /** Another page, of records from {@code epochSecond} on (a time-based export). */
+    public static Step moreSince(long epochSecond) {
+      return new Step(true, null, epochSecond);
+    }
+
+    /** The last page; the next pass starts from the stream's watermark. */
+    public static Step last() {
+      return new Step(false, null, null);
+    }
+
+    /** The last page; the next pass resumes at {@code token} (a cursor that never ends). */
+    public static Step lastAt(String token) {
+      return new Step(false, token, null);
+    }
+
+    /** The last page; the next pass reads from {@code epochSecond}. */
+    public static Step lastSince(long epochSecond) {
+      return new Step(false, null, epochSecond);
+    }
+  }
+
+  /**
+   * A cursor at JSON pointer {@code cursorPointer}, sent back as query {@code param} (replacing the
+   * parameters named in {@code replaces}, e.g. the first request's {@code start_time}); the pass
+   * ends when the boolean at {@code endPointer} is true, and the cursor of the last page is where
+   * the next pass resumes. A page that says "not the end" without a cursor is BAD_RESPONSE.
+   */
+  static Paginator cursor(
+      String cursorPointer, String endPointer, String param, String... replaces) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) throws ConnectorException {
+        String c = text(page.body().at(cursorPointer));
+        if (page.body().at(endPointer).asBoolean(false)) {
+          return c == null ? Step.last() : Step.lastAt(c);
+        }
+        if (c == null) {
+          throw new ConnectorException(
+              ConnectorException.Kind.BAD_RESPONSE,
+              "no " + cursorPointer.substring(cursorPointer.lastIndexOf('/') + 1) + " in a page");
+        }
+        return Step.more(c);
       }
-      return Optional.of(page.url().newBuilder().setQueryParameter(param, c.asText()).build());
+
+      @Override
+      public Request follow(Request first, String token) {
+        Request r = first;
+        for (String p : replaces) {
+          r = r.withoutQuery(p);
+        }
+        return r.query(param, token);
+      }
+
+      @Override
+      public boolean wellFormed(ApiResponse page) {
+        return !page.body().at(endPointer).isMissingNode();
+      }
     };
   }
 
-  /** A full next-page URL at JSON pointer {@code pointer}; null or missing ends. */
-  static Paginator nextUrl(String pointer) {
-    return page -> {
-      JsonNode n = page.body().at(pointer);
-      if (n.isMissingNode() || n.isNull() || n.asText().isEmpty()) {
-        return Optional.empty();
+  /**
+   * A cursor at {@code cursorPointer}, sent back as query {@code param}, while the boolean at
+   * {@code morePointer} is true; the next pass starts again from the stream's watermark.
+   */
+  static Paginator cursorWhile(String cursorPointer, String morePointer, String param) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        String c = text(page.body().at(cursorPointer));
+        return page.body().at(morePointer).asBoolean(false) && c != null
+            ? Step.more(c)
+            : Step.last();
       }
-      return Optional.ofNullable(page.url().resolve(n.asText()));
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.query(param, token);
+      }
+
+      @Override
+      public boolean wellFormed(ApiResponse page) {
+        return !page.body().at(morePointer).isMissingNode();
+      }
+    };
+  }
+
+  /** A token at {@code tokenPointer}, sent back as query {@code param}, until it is missing. */
+  static Paginator token(String tokenPointer, String param) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        String t = text(page.body().at(tokenPointer));
+        return t == null ? Step.last() : Step.more(t);
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.query(param, token);
+      }
+    };
+  }
+
+  /**
+   * A token at {@code tokenPointer}, sent back in the POST body at {@code bodyPointer} (e.g. {@code
+   * /after}, {@code /pagination/starting_after}), until it is missing.
+   */
+  static Paginator bodyToken(String tokenPointer, String bodyPointer) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        String t = text(page.body().at(tokenPointer));
+        return t == null ? Step.last() : Step.more(t);
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        ObjectNode body = first.body().deepCopy();
+        int cut = bodyPointer.lastIndexOf('/');
+        JsonNode parent = cut == 0 ? body : body.withObject(bodyPointer.substring(0, cut));
+        ((ObjectNode) parent).put(bodyPointer.substring(cut + 1), token);
+        return first.withBody(body);
+      }
+    };
+  }
+
+  /** A full or relative next-page URL at JSON pointer {@code pointer}; null or missing ends. */
+  static Paginator nextUrl(String pointer) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        String n = text(page.body().at(pointer));
+        return n == null ? Step.last() : Step.more(page.url().resolve(n).toString());
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.withUrl(HttpUrl.get(token));
+      }
+    };
+  }
+
+  /** Salesforce SOQL: {@code nextRecordsUrl} until {@code done} is true. */
+  static Paginator soql() {
+    Paginator next = nextUrl("/nextRecordsUrl");
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) throws ConnectorException {
+        return page.body().path("done").asBoolean(true) ? Step.last() : next.next(page);
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        return Request.get(HttpUrl.get(token));
+      }
+
+      @Override
+      public boolean wellFormed(ApiResponse page) {
+        return page.body().has("done");
+      }
     };
   }
 
   /** The {@code rel="next"} target of the {@code Link} header. */
   static Paginator linkHeader() {
-    Pattern next = Pattern.compile("<([^>]+)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?");
-    return page -> {
-      for (String link : page.headers().values("Link")) {
-        Matcher m = next.matcher(link);
-        if (m.find()) {
-          return Optional.ofNullable(page.url().resolve(m.group(1)));
+    Pattern rel = Pattern.compile("<([^>]+)>\\s*;[^,]*rel\\s*=\\s*\"?next\"?");
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        for (String link : page.headers().values("Link")) {
+          Matcher m = rel.matcher(link);
+          if (m.find()) {
+            HttpUrl u = page.url().resolve(m.group(1));
+            if (u != null) {
+              return Step.more(u.toString());
+            }
+          }
         }
+        return Step.last();
       }
-      return Optional.empty();
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.withUrl(HttpUrl.get(token));
+      }
     };
   }
 
   /**
    * {@code param=N+1} while the array at {@code itemsPointer} holds {@code pageSize} items (a short
-   * page is the last).
+   * page is the last); the first request has no {@code param} (page 1).
    */
   static Paginator pageNumber(String param, String itemsPointer, int pageSize) {
-    return page -> {
-      JsonNode items = page.body().at(itemsPointer);
-      if (!items.isArray() || items.size() < pageSize) {
-        return Optional.empty();
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        JsonNode items = page.body().at(itemsPointer);
+        if (!items.isArray() || items.size() < pageSize) {
+          return Step.last();
+        }
+        String current = page.request().queryParameter(param);
+        long n = current == null ? 1 : Long.parseLong(current);
+        return Step.more(Long.toString(n + 1));
       }
-      String current = page.url().queryParameter(param);
-      int n = current == null ? 1 : Integer.parseInt(current);
-      return Optional.of(
-          page.url().newBuilder().setQueryParameter(param, Integer.toString(n + 1)).build());
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.query(param, token);
+      }
     };
+  }
+
+  /**
+   * {@code param=offset} advanced by the items read, while the array at {@code itemsPointer} holds
+   * {@code pageSize} items; the first request has no {@code param} (offset 0).
+   */
+  static Paginator offset(String param, String itemsPointer, int pageSize) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        JsonNode items = page.body().at(itemsPointer);
+        if (!items.isArray() || items.size() < pageSize) {
+          return Step.last();
+        }
+        String current = page.request().queryParameter(param);
+        long at = current == null ? 0 : Long.parseLong(current);
+        return Step.more(Long.toString(at + items.size()));
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.query(param, token);
+      }
+    };
+  }
+
+  /** The text of a node, or null when it is missing, null or empty. */
+  static String text(JsonNode n) {
+    return n.isMissingNode() || n.isNull() || n.asText().isEmpty() ? null : n.asText();
   }
 }

@@ -6,54 +6,82 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.ApiResponse;
+import io.cxexporter.connector.http.NameDirectory;
 import io.cxexporter.connector.http.Paginator;
+import io.cxexporter.connector.http.Request;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeSet;
-import java.util.stream.Collectors;
 import okhttp3.HttpUrl;
 
 /**
- * Group and agent names, so labels carry names, not ids. Groups are listed whole ({@code
- * /api/v2/groups}) and kept for an hour; agents are fetched in batches of up to 100 ({@code
- * /api/v2/users/show_many}) and kept for a day. A failed lookup leaves the id as the name.
+ * Group and agent names, so labels carry names, not ids, and whether the account has SLA policies.
+ * Groups are listed whole ({@code /api/v2/groups}) and refreshed hourly; agents are fetched in
+ * batches of up to 100 ({@code /api/v2/users/show_many}) and refreshed daily. Both are {@link
+ * NameDirectory}s: a failed lookup leaves the id as the name and never fails the stream.
  */
 final class Directory {
   private final ApiClient api;
   private final HttpUrl base;
-  private final Cache<String, Map<Long, String>> groups =
-      Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
+  private final NameDirectory groups;
+  private final NameDirectory users;
   private final Cache<String, Boolean> slaPolicies =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
-  private final Cache<Long, String> users =
-      Caffeine.newBuilder().maximumSize(50_000).expireAfterWrite(Duration.ofDays(1)).build();
 
-  Directory(ApiClient api, HttpUrl base) {
+  Directory(ApiClient api, HttpUrl base, Clock clock) {
     this.api = api;
     this.base = base;
+    this.groups = NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock);
+    this.users =
+        NameDirectory.batched("users", this::loadUsers, 100, Duration.ofDays(1), 50_000, clock);
   }
 
-  /** The group's name; the whole list is reloaded once when an id is unknown. */
-  String group(long id) throws ConnectorException {
-    Map<Long, String> all = groups.getIfPresent("all");
-    if (all == null || !all.containsKey(id)) {
-      all = loadGroups();
-      groups.put("all", all);
-    }
-    return all.getOrDefault(id, Long.toString(id));
+  /** The group's name, or its id while unknown. */
+  String group(long id) {
+    return groups.name(Long.toString(id));
   }
 
-  private Map<Long, String> loadGroups() throws ConnectorException {
-    Map<Long, String> out = new java.util.HashMap<>();
+  /** A cached user name, or the id. */
+  String user(long id) {
+    return users.name(Long.toString(id));
+  }
+
+  /** Makes sure the names of these users are cached (one request per 100 unknown ids). */
+  void prefetchUsers(Collection<Long> ids) {
+    List<String> s = new ArrayList<>(ids.size());
+    ids.forEach(id -> s.add(Long.toString(id)));
+    users.prefetch(s);
+  }
+
+  private Map<String, String> loadGroups() throws ConnectorException {
+    Map<String, String> out = new HashMap<>();
     Paginator next = Paginator.nextUrl("/next_page");
-    Optional<HttpUrl> url =
-        Optional.of(base.newBuilder().addPathSegments("api/v2/groups.json").build());
-    while (url.isPresent()) {
-      ApiResponse r = api.get("groups", url.get());
-      r.body().path("groups").forEach(g -> out.put(g.path("id").asLong(), g.path("name").asText()));
-      url = next.next(r);
+    Request first = Request.get(base, "api/v2/groups.json");
+    Request request = first;
+    while (true) {
+      ApiResponse r = api.send("groups", request);
+      r.body().path("groups").forEach(g -> out.put(g.path("id").asText(), g.path("name").asText()));
+      Paginator.Step step = next.next(r);
+      if (!step.more()) {
+        return out;
+      }
+      request = next.follow(first, step.token());
+    }
+  }
+
+  private Map<String, String> loadUsers(List<String> ids) throws ConnectorException {
+    HttpUrl url =
+        base.newBuilder()
+            .addPathSegments("api/v2/users/show_many.json")
+            .addQueryParameter("ids", String.join(",", ids))
+            .build();
+    Map<String, String> out = new HashMap<>();
+    for (JsonNode u : api.get("users/show_many", url).body().path("users")) {
+      out.put(u.path("id").asText(), u.path("name").asText());
     }
     return out;
   }
@@ -88,41 +116,5 @@ final class Directory {
     }
     slaPolicies.put("any", any);
     return any;
-  }
-
-  /** Makes sure the names of these users are cached (one request per 100 unknown ids). */
-  void prefetchUsers(Collection<Long> ids) throws ConnectorException {
-    TreeSet<Long> missing = new TreeSet<>();
-    for (Long id : ids) {
-      if (users.getIfPresent(id) == null) {
-        missing.add(id);
-      }
-    }
-    while (!missing.isEmpty()) {
-      TreeSet<Long> batch = new TreeSet<>();
-      while (!missing.isEmpty() && batch.size() < 100) {
-        batch.add(missing.pollFirst());
-      }
-      HttpUrl url =
-          base.newBuilder()
-              .addPathSegments("api/v2/users/show_many.json")
-              .addQueryParameter(
-                  "ids", batch.stream().map(String::valueOf).collect(Collectors.joining(",")))
-              .build();
-      JsonNode body = api.get("users/show_many", url).body();
-      for (JsonNode u : body.path("users")) {
-        users.put(u.path("id").asLong(), u.path("name").asText());
-        batch.remove(u.path("id").asLong());
-      }
-      for (Long unknown : batch) {
-        users.put(unknown, Long.toString(unknown)); // deleted or not visible: keep the id
-      }
-    }
-  }
-
-  /** A cached user name, or the id. */
-  String user(long id) {
-    String n = users.getIfPresent(id);
-    return n == null ? Long.toString(id) : n;
   }
 }

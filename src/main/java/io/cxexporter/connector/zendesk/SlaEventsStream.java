@@ -5,6 +5,11 @@ import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.Page;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
+import io.cxexporter.connector.http.ApiResponse;
+import io.cxexporter.connector.http.PagedStream;
+import io.cxexporter.connector.http.Paginator;
+import io.cxexporter.connector.http.Request;
+import io.cxexporter.connector.http.WatermarkCursor;
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Record;
@@ -14,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 import okhttp3.HttpUrl;
 
@@ -29,19 +33,17 @@ import okhttp3.HttpUrl;
  * <p>The cursor is {@code t=<epoch>}, the next {@code start_time} ({@code end_time} of the last
  * page). Should a full page not move {@code end_time} (more than 1000 events in one second), the
  * stream reads that second with cursor pagination ({@code t=<epoch>;after=<cursor>}) until it sees
- * a later event, so no event is skipped. Accounts without SLA policies (see {@link
- * Directory#hasSlaPolicies}) cost no export requests.
+ * a later event, so no event is skipped: {@link SecondByCursor} is that paginator. Accounts without
+ * SLA policies (see {@link Directory#hasSlaPolicies}) cost no export requests.
  */
 final class SlaEventsStream implements Stream {
   static final String ENDPOINT = "incremental/ticket_metric_events";
   private static final int FULL_PAGE = 1000;
 
-  private final ApiClient api;
-  private final HttpUrl base;
   private final Directory directory;
   private final Clock clock;
-  private final Duration backfill;
   private final String resolutionMetric;
+  private final PagedStream export;
 
   SlaEventsStream(
       ApiClient api,
@@ -50,12 +52,22 @@ final class SlaEventsStream implements Stream {
       Clock clock,
       Duration backfill,
       String resolutionMetric) {
-    this.api = api;
-    this.base = base;
     this.directory = directory;
     this.clock = clock;
-    this.backfill = backfill;
     this.resolutionMetric = resolutionMetric;
+    this.export =
+        PagedStream.builder("sla_events", api, ENDPOINT, clock)
+            .first(
+                since ->
+                    Request.get(base, "api/v2/incremental/ticket_metric_events.json")
+                        .query("start_time", Long.toString(since)))
+            .items("/ticket_metric_events")
+            .paginator(new SecondByCursor())
+            .watermark("t", Duration.ZERO)
+            .backfill(backfill)
+            .time(SlaEventsStream::time)
+            .mapper(this::event)
+            .build();
   }
 
   @Override
@@ -65,115 +77,71 @@ final class SlaEventsStream implements Stream {
 
   @Override
   public Page read(Cursor from) throws ConnectorException {
-    long backfillStart = clock.instant().minus(backfill).getEpochSecond();
-    TimeCursor at = TimeCursor.parse(from, "t", backfillStart);
-    long start = at.start();
-    String after = at.after();
     if (!directory.hasSlaPolicies()) {
       // Nothing to measure; when a policy appears, its clocks start after now.
-      Cursor here = from.isStart() ? at.at(clock.instant().getEpochSecond()).cursor() : from;
+      Cursor here =
+          from.isStart()
+              ? WatermarkCursor.at("t", clock.instant().getEpochSecond()).cursor()
+              : from;
       return new Page(List.of(), here, true, 1.0);
     }
-    return after == null
-        ? timeBased(start, backfillStart)
-        : sameSecond(start, after, backfillStart);
+    return export.read(from);
   }
 
-  private Page timeBased(long start, long backfillStart) throws ConnectorException {
-    HttpUrl url =
-        base.newBuilder()
-            .addPathSegments("api/v2/incremental/ticket_metric_events.json")
-            .addQueryParameter("start_time", Long.toString(start))
-            .build();
-    JsonNode body = api.get(ENDPOINT, url).body();
-    JsonNode events = body.path("ticket_metric_events");
-    if (!events.isArray() || !body.path("end_time").canConvertToLong()) {
-      throw new ConnectorException(
-          ConnectorException.Kind.BAD_RESPONSE, "unexpected page shape from " + ENDPOINT);
-    }
-    List<Record> records = map(events);
-    long end = body.path("end_time").asLong();
-    boolean full = events.size() >= FULL_PAGE;
-    if (full && end <= start) {
-      // A whole page inside one second: walk that second with cursor pagination.
-      return new Page(
-          records,
-          new TimeCursor("t", start, "").cursor(),
-          false,
-          TimeCursor.progress(start, backfillStart, clock));
-    }
-    boolean caughtUp =
-        body.path("end_of_stream").asBoolean(false) || !full || body.path("next_page").isNull();
-    long next = Math.max(start, end);
-    return new Page(
-        records,
-        new TimeCursor("t", next, null).cursor(),
-        caughtUp,
-        caughtUp ? 1.0 : TimeCursor.progress(next, backfillStart, clock));
-  }
-
-  private Page sameSecond(long second, String after, long backfillStart) throws ConnectorException {
-    HttpUrl.Builder url =
-        base.newBuilder()
-            .addPathSegments("api/v2/incremental/ticket_metric_events.json")
-            .addQueryParameter("start_time", Long.toString(second))
-            .addQueryParameter("page[size]", "100");
-    if (after != null && !after.isEmpty()) {
-      url.addQueryParameter("page[after]", after);
-    }
-    JsonNode body = api.get(ENDPOINT, url.build()).body();
-    JsonNode events = body.path("ticket_metric_events");
-    if (!events.isArray() || !body.path("meta").has("has_more")) {
-      throw new ConnectorException(
-          ConnectorException.Kind.BAD_RESPONSE, "unexpected page shape from " + ENDPOINT);
-    }
-    List<Record> records = map(events);
-    boolean passed = false;
-    for (JsonNode e : events) {
-      try {
-        passed |= time(e).getEpochSecond() > second;
-      } catch (IllegalArgumentException ex) {
-        // an event of a clock we do not read; map() has checked ours
-      }
-    }
-    String next = body.path("meta").path("after_cursor").asText("");
-    if (!passed && body.path("meta").path("has_more").asBoolean() && !next.isEmpty()) {
-      return new Page(
-          records,
-          new TimeCursor("t", second, next).cursor(),
-          false,
-          TimeCursor.progress(second, backfillStart, clock));
-    }
-    return new Page(
-        records,
-        new TimeCursor("t", second + 1, null).cursor(),
-        false,
-        TimeCursor.progress(second, backfillStart, clock));
-  }
-
-  private List<Record> map(JsonNode events) throws ConnectorException {
-    List<Record> records = new ArrayList<>();
-    for (JsonNode e : events) {
-      try {
-        Record r = event(e);
-        if (r != null) {
-          records.add(r);
+  /**
+   * The time-based export, and the crowded second: {@code end_time} is the next page's {@code
+   * start_time}; a full page whose {@code end_time} did not move switches to cursor pagination
+   * within that second ({@code page[size]=100}, {@code page[after]}; token {@code ""} starts it)
+   * until an event of a later second shows, then time-based paging goes on from the next second.
+   */
+  static final class SecondByCursor implements Paginator {
+    @Override
+    public Step next(ApiResponse page) {
+      JsonNode body = page.body();
+      JsonNode events = body.path("ticket_metric_events");
+      long start = Long.parseLong(page.request().queryParameter("start_time"));
+      if (inSecond(page.request())) {
+        boolean passed = false;
+        for (JsonNode e : events) {
+          try {
+            passed |= time(e).getEpochSecond() > start;
+          } catch (IllegalArgumentException ex) {
+            // the mapper reports it
+          }
         }
-      } catch (RuntimeException ex) {
-        throw new ConnectorException(
-            ConnectorException.Kind.BAD_RESPONSE,
-            "ticket metric event "
-                + e.path("id").asText("?")
-                + " from "
-                + ENDPOINT
-                + " cannot be read ("
-                + ex.getMessage()
-                + ")",
-            null,
-            ex);
+        String next = body.path("meta").path("after_cursor").asText("");
+        if (!passed && body.path("meta").path("has_more").asBoolean() && !next.isEmpty()) {
+          return Step.more(next);
+        }
+        return Step.moreSince(start + 1);
       }
+      long end = body.path("end_time").asLong();
+      boolean full = events.size() >= FULL_PAGE;
+      if (full && end <= start) {
+        return Step.more(""); // a whole page inside one second: walk it by cursor
+      }
+      boolean caughtUp =
+          body.path("end_of_stream").asBoolean(false) || !full || body.path("next_page").isNull();
+      long next = Math.max(start, end);
+      return caughtUp ? Step.lastSince(next) : Step.moreSince(next);
     }
-    return records;
+
+    @Override
+    public Request follow(Request first, String token) {
+      Request r = first.query("page[size]", "100");
+      return token.isEmpty() ? r : r.query("page[after]", token);
+    }
+
+    @Override
+    public boolean wellFormed(ApiResponse page) {
+      return inSecond(page.request())
+          ? page.body().path("meta").has("has_more")
+          : page.body().path("end_time").canConvertToLong();
+    }
+
+    private static boolean inSecond(Request r) {
+      return r.queryParameter("page[size]") != null;
+    }
   }
 
   /** The event as a record, or null when it is not one of the measured clocks. */

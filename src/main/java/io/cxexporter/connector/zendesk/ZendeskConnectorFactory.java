@@ -95,11 +95,11 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
             .limit(SlaEventsStream.ENDPOINT, exports)
             .build();
     Duration backfill = o.common().backfill();
-    Directory dir = new Directory(api, base);
+    Directory dir = new Directory(api, base, ctx.clock());
     List<Stream> streams =
         List.of(
-            new TicketsStream(api, base, dir, ctx.clock(), backfill, o.perPage()),
-            new RatingsStream(api, base, dir, ctx.clock(), backfill),
+            TicketsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()),
+            RatingsStream.create(api, base, dir, ctx.clock(), backfill),
             new SlaEventsStream(api, base, dir, ctx.clock(), backfill, o.slaResolutionMetric()));
     return new ZendeskConnector(o.common().name(), api, base, streams);
   }

@@ -20,6 +20,14 @@ class HttpPiecesTest {
     return new ApiResponse(HttpUrl.get(url), 200, Headers.of(headers), JSON.readTree(json));
   }
 
+  /** The URL of the page after {@code page}, as the paged stream would request it. */
+  static Optional<HttpUrl> next(Paginator p, ApiResponse page) throws Exception {
+    Paginator.Step step = p.next(page);
+    return step.more()
+        ? Optional.of(p.follow(page.request(), step.token()).url())
+        : Optional.empty();
+  }
+
   @Test
   void errorTableMapsEveryStatusClass() {
     assertThat(ErrorTable.classify(200)).isEqualTo(ErrorTable.Action.OK);
@@ -68,25 +76,26 @@ class HttpPiecesTest {
     ApiResponse last =
         page("https://acme.zendesk.com/x", "{\"after_cursor\":\"def\",\"end_of_stream\":true}");
 
-    assertThat(p.next(more).map(HttpUrl::toString))
+    assertThat(next(p, more).map(HttpUrl::toString))
         .contains(
             "https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?start_time=1&cursor=abc");
-    assertThat(p.next(last)).isEmpty();
+    assertThat(next(p, last)).isEmpty();
   }
 
   @Test
   void nextUrlLinkHeaderAndPageNumberPagination() throws Exception {
     assertThat(
-            Paginator.nextUrl("/links/next")
-                .next(
-                    page(
-                        "https://a.example/x",
-                        "{\"links\":{\"next\":\"https://a.example/x?page[after]=2\"}}")))
+            next(
+                Paginator.nextUrl("/links/next"),
+                page(
+                    "https://a.example/x",
+                    "{\"links\":{\"next\":\"https://a.example/x?page[after]=2\"}}")))
         .map(HttpUrl::toString)
         .contains("https://a.example/x?page[after]=2");
     assertThat(
-            Paginator.nextUrl("/links/next")
-                .next(page("https://a.example/x", "{\"links\":{\"next\":null}}")))
+            next(
+                Paginator.nextUrl("/links/next"),
+                page("https://a.example/x", "{\"links\":{\"next\":null}}")))
         .isEmpty();
 
     ApiResponse linked =
@@ -95,16 +104,15 @@ class HttpPiecesTest {
             "[]",
             "Link",
             "<https://acme.freshdesk.com/api/v2/tickets?page=2>; rel=\"next\"");
-    assertThat(Paginator.linkHeader().next(linked).map(HttpUrl::toString))
+    assertThat(next(Paginator.linkHeader(), linked).map(HttpUrl::toString))
         .contains("https://acme.freshdesk.com/api/v2/tickets?page=2");
-    assertThat(Paginator.linkHeader().next(page("https://a.example/", "[]"))).isEmpty();
+    assertThat(next(Paginator.linkHeader(), page("https://a.example/", "[]"))).isEmpty();
 
     Paginator numbered = Paginator.pageNumber("page", "/items", 2);
     assertThat(
-            numbered
-                .next(page("https://a.example/t?page=3", "{\"items\":[1,2]}"))
+            next(numbered, page("https://a.example/t?page=3", "{\"items\":[1,2]}"))
                 .map(u -> u.queryParameter("page")))
         .isEqualTo(Optional.of("4"));
-    assertThat(numbered.next(page("https://a.example/t", "{\"items\":[1]}"))).isEmpty();
+    assertThat(next(numbered, page("https://a.example/t", "{\"items\":[1]}"))).isEmpty();
   }
 }

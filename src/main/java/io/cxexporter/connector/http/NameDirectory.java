@@ -1,0 +1,226 @@
+package io.cxexporter.connector.http;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.cxexporter.connector.ConnectorException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Id → name lookups for labels (groups, agents), cached on Caffeine. A lookup never fails or stalls
+ * the stream that asks: a name not (yet) known, or one whose lookup failed, is the id itself, and
+ * the failure is logged and retried on a later page. Two shapes:
+ *
+ * <ul>
+ *   <li>{@link #listed}: the vendor lists them all (Zendesk {@code /groups}); the list is loaded on
+ *       first use, reloaded in the background once it is older than {@code refreshAfter} (the old
+ *       names are served meanwhile), and at once when an unknown id appears (at most once a
+ *       minute);
+ *   <li>{@link #batched}: the vendor looks ids up in batches (Zendesk {@code users/show_many});
+ *       {@link #prefetch} loads a page's unknown ids before its records are mapped (so a record
+ *       carries its name from the first sight), and names older than {@code refreshAfter} are
+ *       reloaded in the background while the old ones are served.
+ * </ul>
+ *
+ * <pre>{@code
+ * NameDirectory groups = NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock);
+ * String name = groups.name("360001");   // "Billing", or "360001" until known
+ * }</pre>
+ */
+public final class NameDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(NameDirectory.class);
+  private static final Duration UNKNOWN_RELOAD = Duration.ofMinutes(1);
+  private static final String ALL = "all";
+
+  /** Numeric ids in numeric order (shorter first), so batches ask for ids as people sort them. */
+  private static final java.util.Comparator<String> ID_ORDER =
+      java.util.Comparator.comparingInt(String::length).thenComparing(s -> s);
+
+  /** Loads the whole list: id → name. */
+  @FunctionalInterface
+  public interface ListLoader {
+    Map<String, String> load() throws ConnectorException;
+  }
+
+  /** Loads up to a batch of ids: id → name (ids it does not return are unknown to the vendor). */
+  @FunctionalInterface
+  public interface BatchLoader {
+    Map<String, String> load(List<String> ids) throws ConnectorException;
+  }
+
+  private final String what;
+  private final Clock clock;
+  private final ListLoader list;
+  private final BatchLoader batch;
+  private final int batchSize;
+  private final Cache<String, Map<String, String>> all;
+  private final Cache<String, String> names;
+  private final Duration refreshAfter;
+  private final Executor background;
+  private final AtomicReference<java.time.Instant> lastListLoad = new AtomicReference<>();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final Map<String, java.time.Instant> loadedAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private NameDirectory(
+      String what,
+      Clock clock,
+      ListLoader list,
+      BatchLoader batch,
+      int batchSize,
+      Duration refreshAfter,
+      long maxSize,
+      Executor background) {
+    this.what = what;
+    this.clock = clock;
+    this.list = list;
+    this.batch = batch;
+    this.batchSize = batchSize;
+    this.refreshAfter = refreshAfter;
+    this.background = background;
+    Ticker ticker = () -> clock.millis() * 1_000_000L;
+    this.all = Caffeine.newBuilder().ticker(ticker).build();
+    this.names =
+        Caffeine.newBuilder()
+            .ticker(ticker)
+            .maximumSize(maxSize)
+            .expireAfterWrite(refreshAfter.multipliedBy(2))
+            .build();
+  }
+
+  /**
+   * A directory of a list the vendor returns whole.
+   *
+   * @param what a name for log lines, e.g. {@code groups}
+   * @param refreshAfter how old the list may get before it is reloaded in the background
+   */
+  public static NameDirectory listed(
+      String what, ListLoader loader, Duration refreshAfter, Clock clock) {
+    return new NameDirectory(
+        what, clock, loader, null, 0, refreshAfter, 1, ForkJoinPool.commonPool());
+  }
+
+  /**
+   * A directory the vendor answers in batches of up to {@code batchSize} ids.
+   *
+   * @param maxSize the most names kept
+   */
+  public static NameDirectory batched(
+      String what,
+      BatchLoader loader,
+      int batchSize,
+      Duration refreshAfter,
+      long maxSize,
+      Clock clock) {
+    return new NameDirectory(
+        what, clock, null, loader, batchSize, refreshAfter, maxSize, ForkJoinPool.commonPool());
+  }
+
+  /** The name of {@code id}, or the id while it is unknown. Never throws. */
+  public String name(String id) {
+    if (list == null) {
+      String n = names.getIfPresent(id);
+      return n == null ? id : n;
+    }
+    Map<String, String> m = all.getIfPresent(ALL);
+    if (m == null || (!m.containsKey(id) && mayReloadForUnknown())) {
+      m = loadList(m);
+    } else if (isOld(lastListLoad.get())) {
+      refreshListInBackground();
+    }
+    return m == null ? id : m.getOrDefault(id, id);
+  }
+
+  /**
+   * Makes sure the names of {@code ids} are known: one request per {@code batchSize} unknown or
+   * stale ids. A failed batch leaves its ids unnamed (they stay ids) and is tried again next time.
+   */
+  public void prefetch(Collection<String> ids) {
+    TreeSet<String> missing = new TreeSet<>(ID_ORDER);
+    TreeSet<String> stale = new TreeSet<>(ID_ORDER);
+    for (String id : ids) {
+      if (names.getIfPresent(id) == null) {
+        missing.add(id);
+      } else if (isOld(loadedAt.get(id))) {
+        stale.add(id);
+      }
+    }
+    loadBatches(missing);
+    if (!stale.isEmpty() && refreshing.compareAndSet(false, true)) {
+      background.execute(
+          () -> {
+            try {
+              loadBatches(stale);
+            } finally {
+              refreshing.set(false);
+            }
+          });
+    }
+  }
+
+  private void loadBatches(TreeSet<String> ids) {
+    while (!ids.isEmpty()) {
+      List<String> ask = new ArrayList<>();
+      while (!ids.isEmpty() && ask.size() < batchSize) {
+        ask.add(ids.pollFirst());
+      }
+      try {
+        Map<String, String> got = batch.load(ask);
+        java.time.Instant now = clock.instant();
+        for (String id : ask) {
+          names.put(id, got.getOrDefault(id, id)); // deleted or not visible: keep the id
+          loadedAt.put(id, now);
+        }
+      } catch (ConnectorException e) {
+        LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
+        return;
+      }
+    }
+  }
+
+  private boolean mayReloadForUnknown() {
+    java.time.Instant last = lastListLoad.get();
+    return last == null || !clock.instant().isBefore(last.plus(UNKNOWN_RELOAD));
+  }
+
+  private boolean isOld(java.time.Instant loaded) {
+    return loaded != null && !clock.instant().isBefore(loaded.plus(refreshAfter));
+  }
+
+  private Map<String, String> loadList(Map<String, String> previous) {
+    lastListLoad.set(clock.instant());
+    try {
+      Map<String, String> m = Map.copyOf(list.load());
+      all.put(ALL, m);
+      return m;
+    } catch (ConnectorException e) {
+      LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
+      return previous;
+    }
+  }
+
+  private void refreshListInBackground() {
+    if (refreshing.compareAndSet(false, true)) {
+      background.execute(
+          () -> {
+            try {
+              loadList(all.getIfPresent(ALL));
+            } finally {
+              refreshing.set(false);
+            }
+          });
+    }
+  }
+}
