@@ -12,22 +12,21 @@ import java.util.List;
 
 /**
  * Folds a ticket's vendor SLA events into one {@link SlaStatus} per target that an SLA policy
- * applies to. Targets without an {@code APPLIED} event get none, so the configured {@code kpi.sla}
+ * applies to. Targets without a {@code GOAL_SET} event get none, so the configured {@code kpi.sla}
  * measures them.
  *
  * <ul>
  *   <li>due: the latest {@code BREACHED} event's time; without one, projected from the goal and the
  *       time the clock has run so far (business hours on {@code kpi.business_hours}). No due while
  *       the clock is paused, or for a business-hours goal without {@code kpi.business_hours}.
- *   <li>fulfilled: the last {@code FULFILLED} not followed by a restart (a reopened ticket runs
- *       again).
+ *   <li>fulfilled: the last {@code MET} not followed by a restart (a reopened ticket runs again).
  * </ul>
  */
 final class VendorSla {
-  /** Event order: time, then the vendor's id (numeric ids compare by value). */
+  /** Event order: time, then the vendor's sequence, then the id. */
   static final Comparator<SlaEvent> ORDER =
       Comparator.comparing(SlaEvent::at)
-          .thenComparingInt((SlaEvent e) -> e.id().length())
+          .thenComparingLong(SlaEvent::sequence)
           .thenComparing(SlaEvent::id);
 
   private VendorSla() {}
@@ -66,7 +65,7 @@ final class VendorSla {
     List<Instant[]> runs = new ArrayList<>();
     for (SlaEvent e : events) {
       switch (e.type()) {
-        case APPLIED -> applied = e;
+        case GOAL_SET -> applied = e;
         case BREACHED -> breachAt = e.at();
         case STARTED -> {
           started = true;
@@ -75,7 +74,7 @@ final class VendorSla {
             runningSince = e.at();
           }
         }
-        case PAUSED, FULFILLED -> {
+        case PAUSED, MET -> {
           if (!started && createdAt != null) {
             started = true;
             runningSince = createdAt;
@@ -84,7 +83,7 @@ final class VendorSla {
             runs.add(new Instant[] {runningSince, e.at()});
             runningSince = null;
           }
-          if (e.type() == SlaEvent.Type.FULFILLED) {
+          if (e.type() == SlaEvent.Type.MET) {
             fulfilledAt = e.at();
           }
         }

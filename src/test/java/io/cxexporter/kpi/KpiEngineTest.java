@@ -467,7 +467,13 @@ class KpiEngineTest {
                 true,
                 new SlaEvent("e1", created, "t1", fr, SlaEvent.Type.STARTED, null, false),
                 new SlaEvent(
-                    "e2", created, "t1", fr, SlaEvent.Type.APPLIED, Duration.ofMinutes(40), false)))
+                    "e2",
+                    created,
+                    "t1",
+                    fr,
+                    SlaEvent.Type.GOAL_SET,
+                    Duration.ofMinutes(40),
+                    false)))
         .isEmpty();
     assertThat(
             kpi(

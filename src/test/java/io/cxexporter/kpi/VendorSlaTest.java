@@ -33,7 +33,8 @@ class VendorSlaTest {
             target,
             type,
             goal,
-            business));
+            business,
+            seq));
   }
 
   SlaStatus fold(SlaTarget target, BusinessCalendar calendar) {
@@ -54,7 +55,7 @@ class VendorSlaTest {
 
   @Test
   void pausedTimeDoesNotCountTowardsACalendarGoal() {
-    add(RES, SlaEvent.Type.APPLIED, 0, Duration.ofHours(2), false);
+    add(RES, SlaEvent.Type.GOAL_SET, 0, Duration.ofHours(2), false);
     add(RES, SlaEvent.Type.STARTED, 0);
     add(RES, SlaEvent.Type.PAUSED, 30); // 30 min spent
     assertThat(fold(RES, OFFICE).dueAt()).as("paused: no due").isNull();
@@ -65,7 +66,7 @@ class VendorSlaTest {
 
   @Test
   void aBusinessHoursGoalIsProjectedOnTheConfiguredCalendar() {
-    add(RES, SlaEvent.Type.APPLIED, 0, Duration.ofHours(10), true);
+    add(RES, SlaEvent.Type.GOAL_SET, 0, Duration.ofHours(10), true);
     add(RES, SlaEvent.Type.STARTED, 0);
     // 09:00 + 8 h to 17:00, then 2 h from 08:00 Thursday
     assertThat(fold(RES, OFFICE).dueAt()).isEqualTo(Instant.parse("2026-11-19T10:00:00Z"));
@@ -74,7 +75,7 @@ class VendorSlaTest {
 
   @Test
   void theVendorsBreachTimeWinsOverTheProjection() {
-    add(RES, SlaEvent.Type.APPLIED, 0, Duration.ofHours(2), false);
+    add(RES, SlaEvent.Type.GOAL_SET, 0, Duration.ofHours(2), false);
     add(RES, SlaEvent.Type.STARTED, 0);
     add(RES, SlaEvent.Type.BREACHED, 100);
     assertThat(fold(RES, OFFICE).dueAt()).isEqualTo(T.plusSeconds(6000));
@@ -82,9 +83,9 @@ class VendorSlaTest {
 
   @Test
   void aRestartAfterFulfilmentRunsTheClockAgain() {
-    add(RES, SlaEvent.Type.APPLIED, 0, Duration.ofHours(2), false);
+    add(RES, SlaEvent.Type.GOAL_SET, 0, Duration.ofHours(2), false);
     add(RES, SlaEvent.Type.STARTED, 0);
-    add(RES, SlaEvent.Type.FULFILLED, 60);
+    add(RES, SlaEvent.Type.MET, 60);
     assertThat(fold(RES, OFFICE).fulfilledAt()).isEqualTo(T.plusSeconds(3600));
     assertThat(fold(RES, OFFICE).dueAt()).isNull();
     add(RES, SlaEvent.Type.STARTED, 120); // reopened with 60 min left
@@ -94,9 +95,9 @@ class VendorSlaTest {
 
   @Test
   void theLatestAppliedGoalCountsAndTargetsStayApart() {
-    add(SlaTarget.FIRST_RESPONSE, SlaEvent.Type.APPLIED, 0, Duration.ofMinutes(30), false);
-    add(SlaTarget.FIRST_RESPONSE, SlaEvent.Type.APPLIED, 10, Duration.ofMinutes(120), false);
-    add(RES, SlaEvent.Type.APPLIED, 0, Duration.ofHours(8), false);
+    add(SlaTarget.FIRST_RESPONSE, SlaEvent.Type.GOAL_SET, 0, Duration.ofMinutes(30), false);
+    add(SlaTarget.FIRST_RESPONSE, SlaEvent.Type.GOAL_SET, 10, Duration.ofMinutes(120), false);
+    add(RES, SlaEvent.Type.GOAL_SET, 0, Duration.ofHours(8), false);
     // no STARTED read (the backfill began later): the clocks run from the ticket's creation
     assertThat(fold(SlaTarget.FIRST_RESPONSE, OFFICE).dueAt()).isEqualTo(T.plusSeconds(7200));
     assertThat(fold(RES, OFFICE).dueAt()).isEqualTo(T.plusSeconds(8 * 3600));

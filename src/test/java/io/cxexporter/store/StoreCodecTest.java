@@ -192,4 +192,25 @@ class StoreCodecTest {
     assertThatThrownBy(() -> RecordCodec.decode("ticket", "{\"id\":\"1\",\"status\":\"NOPE\"}"))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void slaEventsStoredWithTheOldZendeskShapedNamesStillDecode() {
+    String before =
+        "{\"id\":\"9\",\"updatedAt\":\"2026-11-18T09:00:00Z\",\"ticketId\":\"7\","
+            + "\"target\":\"FIRST_RESPONSE\",\"type\":\"APPLIED\",\"goal\":\"PT30M\","
+            + "\"businessHours\":true}";
+    assertThat(RecordCodec.decode("sla_event", before))
+        .isEqualTo(
+            new io.cxexporter.model.SlaEvent(
+                "9",
+                Instant.parse("2026-11-18T09:00:00Z"),
+                "7",
+                io.cxexporter.model.SlaTarget.FIRST_RESPONSE,
+                io.cxexporter.model.SlaEvent.Type.GOAL_SET,
+                java.time.Duration.ofMinutes(30),
+                true));
+    assertThat(RecordCodec.decode("sla_event", before.replace("APPLIED", "FULFILLED")))
+        .extracting(r -> ((io.cxexporter.model.SlaEvent) r).type())
+        .isEqualTo(io.cxexporter.model.SlaEvent.Type.MET);
+  }
 }

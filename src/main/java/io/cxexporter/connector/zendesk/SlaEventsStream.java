@@ -28,7 +28,9 @@ import okhttp3.HttpUrl;
  * events of the two measured clocks are kept: {@code reply_time} instance 1 (first response) and
  * the configured resolution metric ({@code resolution_time} by default) instance 1; {@code
  * activate}, {@code pause}, {@code fulfill}, {@code apply_sla} and {@code breach} map to {@link
- * SlaEvent}s, and a breach Zendesk marks {@code deleted} becomes a {@link Deleted} for its id.
+ * SlaEvent}s ({@code STARTED}, {@code PAUSED}, {@code MET}, {@code GOAL_SET}, {@code BREACHED}, in
+ * Zendesk's event-id order), and a breach Zendesk marks {@code deleted} becomes a {@link Deleted}
+ * for its id.
  *
  * <p>The cursor is {@code t=<epoch>}, the next {@code start_time} ({@code end_time} of the last
  * page). Should a full page not move {@code end_time} (more than 1000 events in one second), the
@@ -159,14 +161,15 @@ final class SlaEventsStream implements Stream {
     String id = required(e, "id");
     String ticket = required(e, "ticket_id");
     Instant at = time(e);
+    long seq = e.path("id").asLong(0); // Zendesk's event ids grow with time: its order
     return switch (e.path("type").asText("")) {
-      case "activate" -> new SlaEvent(id, at, ticket, target, SlaEvent.Type.STARTED, null, false);
-      case "pause" -> new SlaEvent(id, at, ticket, target, SlaEvent.Type.PAUSED, null, false);
-      case "fulfill" -> new SlaEvent(id, at, ticket, target, SlaEvent.Type.FULFILLED, null, false);
+      case "activate" -> clock(id, at, ticket, target, SlaEvent.Type.STARTED, seq);
+      case "pause" -> clock(id, at, ticket, target, SlaEvent.Type.PAUSED, seq);
+      case "fulfill" -> clock(id, at, ticket, target, SlaEvent.Type.MET, seq);
       case "breach" ->
           e.path("deleted").asBoolean(false)
               ? new Deleted(id, at)
-              : new SlaEvent(id, at, ticket, target, SlaEvent.Type.BREACHED, null, false);
+              : clock(id, at, ticket, target, SlaEvent.Type.BREACHED, seq);
       case "apply_sla" -> {
         JsonNode sla = e.path("sla");
         if (!sla.path("target").canConvertToLong()) {
@@ -177,12 +180,18 @@ final class SlaEventsStream implements Stream {
             at,
             ticket,
             target,
-            SlaEvent.Type.APPLIED,
+            SlaEvent.Type.GOAL_SET,
             Duration.ofMinutes(sla.path("target").asLong()),
-            sla.path("business_hours").asBoolean(false));
+            sla.path("business_hours").asBoolean(false),
+            seq);
       }
       default -> null; // update_status, measure, apply_group_sla: not a clock change we use
     };
+  }
+
+  private static SlaEvent clock(
+      String id, Instant at, String ticket, SlaTarget target, SlaEvent.Type type, long seq) {
+    return new SlaEvent(id, at, ticket, target, type, null, false, seq);
   }
 
   private static String required(JsonNode e, String field) {

@@ -134,10 +134,12 @@ class SlaEventsStreamTest {
                 t,
                 "7",
                 SlaTarget.FIRST_RESPONSE,
-                SlaEvent.Type.APPLIED,
+                SlaEvent.Type.GOAL_SET,
                 Duration.ofMinutes(30),
-                true),
-            new SlaEvent("2", t, "7", SlaTarget.FIRST_RESPONSE, SlaEvent.Type.STARTED, null, false),
+                true,
+                1),
+            new SlaEvent(
+                "2", t, "7", SlaTarget.FIRST_RESPONSE, SlaEvent.Type.STARTED, null, false, 2),
             new SlaEvent(
                 "4",
                 t.plusSeconds(60),
@@ -145,7 +147,8 @@ class SlaEventsStreamTest {
                 SlaTarget.RESOLUTION,
                 SlaEvent.Type.PAUSED,
                 null,
-                false),
+                false,
+                4),
             new Deleted("5", t.plusSeconds(1800)),
             new SlaEvent(
                 "8",
@@ -154,7 +157,8 @@ class SlaEventsStreamTest {
                 SlaTarget.RESOLUTION,
                 SlaEvent.Type.BREACHED,
                 null,
-                false));
+                false,
+                8));
     vendor.verify(
         getRequestedFor(urlPathEqualTo(EVENTS))
             .withQueryParam(
