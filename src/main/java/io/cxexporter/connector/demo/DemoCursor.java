@@ -1,5 +1,6 @@
 package io.cxexporter.connector.demo;
 
+import io.cxexporter.connector.http.CursorFields;
 import io.cxexporter.model.Cursor;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -10,18 +11,22 @@ import java.time.Instant;
  * origin travels in the cursor so that a restarted exporter continues the same simulation: same
  * backfill start, same customer base, same live tickets.
  *
- * <p>Encoded as {@code at=2026-11-18T09:59:12.345Z;origin=2026-11-18T10:00:00Z}.
+ * <p>Encoded with the kit's {@link CursorFields} as {@code
+ * at=2026-11-18T09:59:12.345Z;origin=2026-11-18T10:00:00Z}.
  *
  * @param position epoch milliseconds of the last delivered instant
  * @param origin epoch milliseconds at which the simulation's live part begins
  */
 record DemoCursor(long position, long origin) {
-  private static final String AT = "at=";
-  private static final String ORIGIN = ";origin=";
+  private static final String AT = "at";
+  private static final String ORIGIN = "origin";
 
   /** The cursor as the stream hands it out. */
   Cursor encode() {
-    return new Cursor(AT + Instant.ofEpochMilli(position) + ORIGIN + Instant.ofEpochMilli(origin));
+    return CursorFields.empty()
+        .with(AT, Instant.ofEpochMilli(position).toString())
+        .with(ORIGIN, Instant.ofEpochMilli(origin).toString())
+        .cursor();
   }
 
   /**
@@ -30,13 +35,13 @@ record DemoCursor(long position, long origin) {
    * @throws IllegalArgumentException when {@code value} is not such a cursor
    */
   static DemoCursor decode(String value) {
-    int sep = value.indexOf(ORIGIN);
-    if (!value.startsWith(AT) || sep < 0) {
+    CursorFields f = CursorFields.parse(new Cursor(value));
+    if (!f.keys().equals(java.util.Set.of(AT, ORIGIN))) {
       throw new IllegalArgumentException("not a demo cursor: \"" + value + "\"");
     }
     try {
-      long at = Instant.parse(value.substring(AT.length(), sep)).toEpochMilli();
-      long origin = Instant.parse(value.substring(sep + ORIGIN.length())).toEpochMilli();
+      long at = Instant.parse(f.get(AT).orElseThrow()).toEpochMilli();
+      long origin = Instant.parse(f.get(ORIGIN).orElseThrow()).toEpochMilli();
       return new DemoCursor(at, origin);
     } catch (DateTimeException | ArithmeticException e) {
       throw new IllegalArgumentException("not a demo cursor: \"" + value + "\"", e);
