@@ -108,8 +108,13 @@ public final class NameDirectory {
    */
   public static NameDirectory listed(
       String what, ListLoader loader, Duration refreshAfter, Clock clock) {
-    return new NameDirectory(
-        what, clock, loader, null, 0, refreshAfter, 1, ForkJoinPool.commonPool());
+    return listed(what, loader, refreshAfter, clock, ForkJoinPool.commonPool());
+  }
+
+  /** As above, refreshing on {@code background} (tests pass a queue they run by hand). */
+  static NameDirectory listed(
+      String what, ListLoader loader, Duration refreshAfter, Clock clock, Executor background) {
+    return new NameDirectory(what, clock, loader, null, 0, refreshAfter, 1, background);
   }
 
   /**
@@ -124,8 +129,21 @@ public final class NameDirectory {
       Duration refreshAfter,
       long maxSize,
       Clock clock) {
+    return batched(
+        what, loader, batchSize, refreshAfter, maxSize, clock, ForkJoinPool.commonPool());
+  }
+
+  /** As above, refreshing on {@code background}. */
+  static NameDirectory batched(
+      String what,
+      BatchLoader loader,
+      int batchSize,
+      Duration refreshAfter,
+      long maxSize,
+      Clock clock,
+      Executor background) {
     return new NameDirectory(
-        what, clock, null, loader, batchSize, refreshAfter, maxSize, ForkJoinPool.commonPool());
+        what, clock, null, loader, batchSize, refreshAfter, maxSize, background);
   }
 
   /** The name of {@code id}, or the id while it is unknown. Never throws. */
