@@ -5,36 +5,67 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.MutableClock;
+import io.cxexporter.testing.RecordingRequests;
+import io.cxexporter.testing.RecordingSleeper;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every connector owes the exporter, against a WireMock stand-in for the vendor: auth
- * sent, pagination consumed to the end, {@code 429} + {@code Retry-After} honoured, 5xx retried,
- * 401 surfaced without a retry storm, garbage and truncated JSON never advancing the cursor, a
+ * sent, pagination consumed to the end with each page asked with the token of the page before it,
+ * every request reported for {@code cx_connector_requests_total}, {@code 429} + {@code Retry-After}
+ * honoured with exactly the wait asked (through the context's {@link io.cxexporter.util.Sleeper}:
+ * no test waits on real time), 5xx retried, 401 surfaced without a retry storm, garbage and
+ * truncated JSON never advancing the cursor, a record that cannot be mapped counted and skipped, a
  * restart resuming from the stored cursor, a record seen twice counted once, deleted records
- * leaving the backlog. A vendor's test extends it and supplies its stubs and exact KPIs.
+ * leaving the backlog. Each pagination style the connector uses ({@link #pagingStyles()}) adds its
+ * scenario: a page token handed back twice, a vendor page cap, a POST body cursor.
+ *
+ * <p>A vendor's test extends it and supplies its stubs and exact KPIs; see {@code
+ * docs/connectors/WRITING.md}.
  */
 public abstract class ConnectorContractTest {
   protected WireMockServer vendor;
   @TempDir protected Path dir;
   protected MutableClock clock;
+  protected RecordingSleeper sleeper;
+  protected RecordingRequests requests;
+  private Path scenarioDir;
+
+  /** The pagination styles a connector's main stream can meet, each with a contract scenario. */
+  public enum PagingStyle {
+    /** The page says it is the last (an end flag, no next token): the pass stops there. */
+    LAST_PAGE,
+    /** A vendor answer that hands back the token the page was asked with: refused, no loop. */
+    TOKEN_LOOP,
+    /** A vendor cap on pages per query: the pass restarts from the watermark, nothing lost. */
+    CAP_RESTART,
+    /** A POST search whose cursor travels in the JSON body. */
+    POST_BODY
+  }
 
   /** The connector under test, pointed at {@code baseUrl}. */
   protected abstract Connector connector(String baseUrl, ConnectorContext ctx);
@@ -62,7 +93,59 @@ public abstract class ConnectorContractTest {
 
   /** Requests a restart after a full backfill costs: by default one caught-up probe per stream. */
   protected int restartRequests() {
-    return connector(vendor.baseUrl(), new ConnectorContext(clock)).streams().size();
+    return connector(vendor.baseUrl(), ctx()).streams().size();
+  }
+
+  /** The connector's name, the {@code source} label of its series (default {@code vendor}). */
+  protected String source() {
+    return "vendor";
+  }
+
+  /**
+   * The main stream's page requests of the backfill, in order: page n+1's pattern names the token
+   * page n returned. The contract checks each was asked exactly once, in this order, and nothing
+   * past the last page.
+   */
+  protected abstract List<RequestPatternBuilder> mainStreamPages();
+
+  /**
+   * Replaces the first page of the backfill with one holding a record the mapper cannot read (and
+   * good ones beside it); returns that record's id.
+   */
+  protected abstract String stubUnreadableRecord(WireMockServer vendor);
+
+  /** The pagination styles of the main stream; each adds its scenario. */
+  protected Set<PagingStyle> pagingStyles() {
+    return EnumSet.of(PagingStyle.LAST_PAGE);
+  }
+
+  /**
+   * {@link PagingStyle#TOKEN_LOOP}: makes the second page of the main stream hand back the token it
+   * was asked with.
+   */
+  protected void stubTokenLoop(WireMockServer vendor) {
+    throw new UnsupportedOperationException("declare TOKEN_LOOP only with stubTokenLoop");
+  }
+
+  /**
+   * {@link PagingStyle#CAP_RESTART}: stubs a backfill that hits the vendor's page cap; returns the
+   * pattern of the restarted query (the watermark moved). The run must still reach every record.
+   */
+  protected RequestPatternBuilder stubCapRestart(WireMockServer vendor) {
+    throw new UnsupportedOperationException("declare CAP_RESTART only with stubCapRestart");
+  }
+
+  /**
+   * {@link PagingStyle#POST_BODY}: the pattern of the second page's POST, whose body carries the
+   * first page's cursor.
+   */
+  protected RequestPatternBuilder secondPostPage() {
+    throw new UnsupportedOperationException("declare POST_BODY only with secondPostPage");
+  }
+
+  /** The context every connector of the contract runs with: recorded requests and waits. */
+  protected ConnectorContext ctx() {
+    return new ConnectorContext(clock, requests, sleeper);
   }
 
   /** Open tickets after the backfill (deleted ones excluded, each ticket once). */
@@ -71,6 +154,9 @@ public abstract class ConnectorContractTest {
   @BeforeEach
   void startVendor() {
     clock = MutableClock.at(now());
+    sleeper = new RecordingSleeper(clock);
+    scenarioDir = dir;
+    requests = new RecordingRequests();
     vendor = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     vendor.start();
     stubBackfill(vendor);
@@ -82,7 +168,7 @@ public abstract class ConnectorContractTest {
   }
 
   protected SyncHarness harness() {
-    return new SyncHarness(dir, connector(vendor.baseUrl(), new ConnectorContext(clock)), clock);
+    return new SyncHarness(scenarioDir, connector(vendor.baseUrl(), ctx()), clock);
   }
 
   private void failFirst(ResponseDefinitionBuilder fault) {
@@ -119,21 +205,107 @@ public abstract class ConnectorContractTest {
       assertThat(h.syncAll()).isEmpty();
       assertThat(h.state(mainStream()).backfillDone()).isTrue();
       assertBackfilledKpis(h.snapshot());
-      assertThat(backlog(h.snapshot(), "vendor")).isEqualTo(expectedBacklog());
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
     }
     assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(backfillRequests());
+    assertThat(requests.requests())
+        .as("every request reported for cx_connector_requests_total")
+        .hasSize(backfillRequests())
+        .allSatisfy(r -> assertThat(r).matches("[a-z_]+(/[a-z_]+)* 200"));
+  }
+
+  @Test
+  void asksEachPageWithTheTokenOfThePageBeforeAndNothingPastTheLast() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+    }
+    List<RequestPatternBuilder> pages = mainStreamPages();
+    List<LoggedRequest> all = vendor.findAll(anyRequestedFor(anyUrl()));
+    List<Integer> at = new ArrayList<>();
+    for (RequestPatternBuilder page : pages) {
+      List<LoggedRequest> matched = vendor.findAll(page);
+      assertThat(matched).as("asked once: %s", page.build()).hasSize(1);
+      at.add(all.indexOf(matched.get(0)));
+    }
+    assertThat(at).as("in order").isSorted();
+  }
+
+  @Test
+  void aRecordThatCannotBeReadIsCountedAndSkippedNotTheWholePage() {
+    String bad = stubUnreadableRecord(vendor);
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.errors(mainStream(), "mapping")).isEqualTo(1.0);
+      assertThat(h.store.state(source(), mainStream()).backfillDone()).isTrue();
+      List<String> ids = new ArrayList<>();
+      h.store.forEach(source(), (stream, r) -> ids.add(stream + "/" + r.id()));
+      assertThat(ids).doesNotContain(mainStream() + "/" + bad).isNotEmpty();
+    }
+  }
+
+  @TestFactory
+  List<DynamicTest> pagingScenarios() {
+    List<DynamicTest> out = new ArrayList<>();
+    for (PagingStyle style : pagingStyles()) {
+      out.add(dynamicTest(style.name(), () -> scenario(style)));
+    }
+    return out;
+  }
+
+  /** Each scenario from scratch: dynamic tests share one {@code @BeforeEach}. */
+  private void scenario(PagingStyle style) {
+    vendor.resetAll();
+    stubBackfill(vendor);
+    clock.set(MutableClock.at(now()).instant());
+    requests.clear();
+    scenarioDir = dir.resolve(style.name());
+    switch (style) {
+      case LAST_PAGE -> {
+        try (SyncHarness h = harness()) {
+          assertThat(h.syncAll()).isEmpty();
+          assertThat(h.state(mainStream()).backfillDone()).isTrue();
+        }
+        List<RequestPatternBuilder> pages = mainStreamPages();
+        assertThat(vendor.findAll(pages.get(pages.size() - 1))).hasSize(1);
+      }
+      case TOKEN_LOOP -> {
+        stubTokenLoop(vendor);
+        try (SyncHarness h = harness()) {
+          assertThat(h.syncAll()).containsKey(mainStream());
+          assertThat(h.lastError(mainStream())).startsWith("bad_response: ").contains("loop");
+          assertThat(h.state(mainStream()).backfillDone()).isFalse();
+        }
+        List<RequestPatternBuilder> pages = mainStreamPages();
+        assertThat(vendor.findAll(pages.get(1))).as("asked once, not in a loop").hasSize(1);
+      }
+      case CAP_RESTART -> {
+        RequestPatternBuilder restarted = stubCapRestart(vendor);
+        try (SyncHarness h = harness()) {
+          assertThat(h.syncAll()).isEmpty();
+          assertBackfilledKpis(h.snapshot());
+        }
+        assertThat(vendor.findAll(restarted)).hasSize(1);
+      }
+      case POST_BODY -> {
+        try (SyncHarness h = harness()) {
+          assertThat(h.syncAll()).isEmpty();
+        }
+        assertThat(vendor.findAll(secondPostPage())).hasSize(1);
+      }
+    }
   }
 
   @Test
   void honoursRetryAfterOn429() {
     failFirst(aResponse().withStatus(429).withHeader("Retry-After", "1"));
-    long t0 = System.nanoTime();
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0))
-        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(sleeper.waits()).as("exactly the wait asked for").contains(Duration.ofSeconds(1));
+    assertThat(sleeper.waits())
+        .allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(Duration.ofSeconds(1)));
     assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(backfillRequests() + 1);
+    assertThat(requests.requests()).filteredOn(r -> r.endsWith(" 429")).hasSize(1);
   }
 
   @Test
@@ -144,6 +316,9 @@ public abstract class ConnectorContractTest {
       assertBackfilledKpis(h.snapshot());
     }
     assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(backfillRequests() + 1);
+    assertThat(sleeper.waits())
+        .as("one backoff with jitter: half to all of 500 ms")
+        .anySatisfy(w -> assertThat(w).isBetween(Duration.ofMillis(250), Duration.ofMillis(500)));
   }
 
   @Test

@@ -30,6 +30,7 @@ public final class SyncHarness implements AutoCloseable {
   public final List<Transition> transitions = new ArrayList<>();
   private final Map<String, StreamRunner> runners = new LinkedHashMap<>();
   private final Connector connector;
+  private final SelfMetrics self;
 
   public SyncHarness(Path dir, Connector connector, Clock clock) {
     this.connector = connector;
@@ -38,7 +39,7 @@ public final class SyncHarness implements AutoCloseable {
     List<Change> stored = new ArrayList<>();
     store.forEach(connector.name(), (s, r) -> stored.add(new Change(s, null, r)));
     kpi.apply(connector.name(), stored, false);
-    SelfMetrics self = SelfMetrics.register(new PrometheusRegistry(), "test", "test");
+    this.self = SelfMetrics.register(new PrometheusRegistry(), "test", "test");
     for (Stream s : connector.streams()) {
       runners.put(
           s.name(),
@@ -74,6 +75,11 @@ public final class SyncHarness implements AutoCloseable {
   /** The last error of a stream, or null. */
   public String lastError(String stream) {
     return runners.get(stream).status().lastError();
+  }
+
+  /** {@code cx_connector_errors_total} of a stream and kind, e.g. {@code mapping}. */
+  public double errors(String stream, String kind) {
+    return self.errors.labelValues(connector.name(), stream, kind).get();
   }
 
   public StreamState state(String stream) {

@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -11,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorContractTest;
@@ -20,8 +22,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import okhttp3.Credentials;
 import org.junit.jupiter.api.Test;
 
@@ -121,6 +126,47 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   @Override
   protected String mainStream() {
     return "tickets";
+  }
+
+  @Override
+  protected List<RequestPatternBuilder> mainStreamPages() {
+    return List.of(
+        getRequestedFor(urlPathEqualTo(EXPORT))
+            .withQueryParam("start_time", matching("\\d+"))
+            .withQueryParam("cursor", absent()),
+        getRequestedFor(urlPathEqualTo(EXPORT))
+            .withQueryParam("cursor", equalTo(CURSOR1))
+            .withQueryParam("start_time", absent()));
+  }
+
+  @Override
+  protected String stubUnreadableRecord(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad =
+        page.replaceFirst("\"created_at\": *\"2026-11-18T08:00:00Z\"", "\"created_at\":\"soon\"");
+    assertThat(bad).isNotEqualTo(page);
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "101";
+  }
+
+  @Override
+  protected Set<PagingStyle> pagingStyles() {
+    return EnumSet.of(PagingStyle.LAST_PAGE, PagingStyle.TOKEN_LOOP);
+  }
+
+  @Override
+  protected void stubTokenLoop(WireMockServer v) {
+    String loop =
+        fixture("tickets-page2.json")
+            .replace(CURSOR2, CURSOR1)
+            .replace("\"end_of_stream\": true", "\"end_of_stream\": false")
+            .replace("\"end_of_stream\":true", "\"end_of_stream\":false");
+    assertThat(loop).contains("\"end_of_stream\": false");
+    v.stubFor(
+        get(urlPathEqualTo(EXPORT))
+            .withQueryParam("cursor", equalTo(CURSOR1))
+            .atPriority(1)
+            .willReturn(okJson(loop)));
   }
 
   @Override
