@@ -9,6 +9,7 @@ import io.cxexporter.alerting.notify.Notifier;
 import io.cxexporter.alerting.notify.Notifiers;
 import io.cxexporter.alerting.notify.NotifyMetrics;
 import io.cxexporter.alerting.notify.SentLog;
+import io.cxexporter.metrics.MetricNames;
 import io.cxexporter.store.AlertLog;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -81,7 +82,7 @@ public final class AlertAgent implements AutoCloseable {
         new Dispatcher(notifiers, sentLog(log), config.repeatInterval(), clock, notifyMetrics);
     Gauge alerts =
         Gauge.builder()
-            .name("cx_alerts")
+            .name(MetricNames.ALERTS)
             .help(
                 "Alert instances of the in-process alerting rules (alerting.rules) by state:"
                     + " pending or firing.")

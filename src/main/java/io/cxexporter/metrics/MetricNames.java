@@ -26,6 +26,13 @@ public final class MetricNames {
   public static final String CONNECTOR_SYNC_DURATION = "cx_connector_sync_duration_seconds";
   public static final String CONNECTOR_BACKFILL = "cx_connector_backfill_progress_ratio";
   public static final String CONNECTOR_ERRORS = "cx_connector_errors_total";
+  public static final String CONNECTOR_UNAUTHORIZED = "cx_connector_unauthorized";
+  public static final String CONNECTOR_POLL_INTERVAL = "cx_connector_poll_interval_seconds";
+  public static final String CONNECTOR_REQUESTS = "cx_connector_requests_total";
+  public static final String CONNECTOR_REQUEST_DURATION = "cx_connector_request_duration_seconds";
+  public static final String CONNECTOR_RATE_LIMIT_REMAINING = "cx_connector_rate_limit_remaining";
+  public static final String ALERTS = "cx_alerts";
+  public static final String NOTIFICATIONS = "cx_notifications_total";
   public static final String BUILD_INFO = "cx_build_info";
   public static final String RELOAD_OK = "cx_config_last_reload_successful";
   public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";

@@ -25,14 +25,14 @@ public final class RequestMetrics {
   private RequestMetrics(PrometheusRegistry r) {
     requests =
         Counter.builder()
-            .name("cx_connector_requests_total")
+            .name(MetricNames.CONNECTOR_REQUESTS)
             .help(
                 "Requests to the vendor API by endpoint and HTTP status (timeout/error without one).")
             .labelNames("source", "endpoint", "code")
             .register(r);
     duration =
         Histogram.builder()
-            .name("cx_connector_request_duration_seconds")
+            .name(MetricNames.CONNECTOR_REQUEST_DURATION)
             .help("Latency of vendor API requests.")
             .unit(Unit.SECONDS)
             .labelNames("source", "endpoint")
@@ -41,7 +41,7 @@ public final class RequestMetrics {
             .register(r);
     remaining =
         Gauge.builder()
-            .name("cx_connector_rate_limit_remaining")
+            .name(MetricNames.CONNECTOR_RATE_LIMIT_REMAINING)
             .help("Requests left in the vendor's current rate-limit window, from its headers.")
             .labelNames("source")
             .register(r);

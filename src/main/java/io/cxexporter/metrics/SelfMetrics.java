@@ -32,7 +32,7 @@ public final class SelfMetrics {
             .register(r);
     unauthorized =
         Gauge.builder()
-            .name("cx_connector_unauthorized")
+            .name(MetricNames.CONNECTOR_UNAUTHORIZED)
             .help(
                 "1 while the vendor rejects the connector's credentials (401/403); it then pauses"
                     + " 5 minutes between tries instead of retrying in a loop.")
@@ -49,7 +49,7 @@ public final class SelfMetrics {
             .register(r);
     pollInterval =
         Gauge.builder()
-            .name("cx_connector_poll_interval_seconds")
+            .name(MetricNames.CONNECTOR_POLL_INTERVAL)
             .help(
                 "The connector's configured poll_interval; alert when the last success is older"
                     + " than a few of these.")

@@ -1,5 +1,6 @@
 package io.cxexporter.alerting.notify;
 
+import io.cxexporter.metrics.MetricNames;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Collection;
@@ -22,7 +23,7 @@ import java.util.Set;
  */
 public final class NotifyMetrics {
   /** The counter's name. */
-  public static final String NOTIFICATIONS = "cx_notifications_total";
+  public static final String NOTIFICATIONS = MetricNames.NOTIFICATIONS;
 
   /** The values of label {@code result}. */
   public static final List<String> RESULTS = List.of("sent", "failed", "dropped");
