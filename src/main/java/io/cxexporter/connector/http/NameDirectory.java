@@ -2,18 +2,19 @@ package io.cxexporter.connector.http;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Ticker;
 import io.cxexporter.connector.ConnectorException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #listed}: the vendor lists them all (Zendesk {@code /groups}); the list is loaded on
  *       first use, reloaded in the background once it is older than {@code refreshAfter} (the old
- *       names are served meanwhile), and at once when an unknown id appears (at most once a
- *       minute);
+ *       names are served meanwhile), and at once when an unknown id appears or the last load failed
+ *       (at most once a minute);
  *   <li>{@link #batched}: the vendor looks ids up in batches (Zendesk {@code users/show_many});
  *       {@link #prefetch} loads a page's unknown ids before its records are mapped (so a record
  *       carries its name from the first sight), and names older than {@code refreshAfter} are
@@ -41,11 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class NameDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(NameDirectory.class);
   private static final Duration UNKNOWN_RELOAD = Duration.ofMinutes(1);
-  private static final String ALL = "all";
 
   /** Numeric ids in numeric order (shorter first), so batches ask for ids as people sort them. */
-  private static final java.util.Comparator<String> ID_ORDER =
-      java.util.Comparator.comparingInt(String::length).thenComparing(s -> s);
+  private static final Comparator<String> ID_ORDER =
+      Comparator.comparingInt(String::length).thenComparing(s -> s);
 
   /** Loads the whole list: id → name. */
   @FunctionalInterface
@@ -59,20 +59,20 @@ public final class NameDirectory {
     Map<String, String> load(List<String> ids) throws ConnectorException;
   }
 
+  /** A loaded list, or one looked-up name, with when it was loaded. */
+  private record Loaded<T>(T value, Instant at) {}
+
   private final String what;
   private final Clock clock;
   private final ListLoader list;
   private final BatchLoader batch;
   private final int batchSize;
-  private final Cache<String, Map<String, String>> all;
-  private final Cache<String, String> names;
   private final Duration refreshAfter;
   private final Executor background;
-  private final AtomicReference<java.time.Instant> lastListLoad = new AtomicReference<>();
-  private final java.util.concurrent.atomic.AtomicBoolean refreshing =
-      new java.util.concurrent.atomic.AtomicBoolean();
-  private final Map<String, java.time.Instant> loadedAt =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Cache<String, Loaded<String>> names;
+  private volatile Loaded<Map<String, String>> all;
+  private volatile Instant lastListTry;
+  private final AtomicBoolean refreshing = new AtomicBoolean();
 
   private NameDirectory(
       String what,
@@ -90,11 +90,9 @@ public final class NameDirectory {
     this.batchSize = batchSize;
     this.refreshAfter = refreshAfter;
     this.background = background;
-    Ticker ticker = () -> clock.millis() * 1_000_000L;
-    this.all = Caffeine.newBuilder().ticker(ticker).build();
     this.names =
         Caffeine.newBuilder()
-            .ticker(ticker)
+            .ticker(() -> clock.millis() * 1_000_000L)
             .maximumSize(maxSize)
             .expireAfterWrite(refreshAfter.multipliedBy(2))
             .build();
@@ -149,16 +147,16 @@ public final class NameDirectory {
   /** The name of {@code id}, or the id while it is unknown. Never throws. */
   public String name(String id) {
     if (list == null) {
-      String n = names.getIfPresent(id);
-      return n == null ? id : n;
+      Loaded<String> n = names.getIfPresent(id);
+      return n == null ? id : n.value();
     }
-    Map<String, String> m = all.getIfPresent(ALL);
-    if (m == null || (!m.containsKey(id) && mayReloadForUnknown())) {
-      m = loadList(m);
-    } else if (isOld(lastListLoad.get())) {
-      refreshListInBackground();
+    Loaded<Map<String, String>> m = all;
+    if ((m == null || !m.value().containsKey(id)) && mayReloadForUnknown()) {
+      m = loadList();
+    } else if (m != null && isOld(m.at())) {
+      refreshInBackground(this::loadList);
     }
-    return m == null ? id : m.getOrDefault(id, id);
+    return m == null ? id : m.value().getOrDefault(id, id);
   }
 
   /**
@@ -169,22 +167,16 @@ public final class NameDirectory {
     TreeSet<String> missing = new TreeSet<>(ID_ORDER);
     TreeSet<String> stale = new TreeSet<>(ID_ORDER);
     for (String id : ids) {
-      if (names.getIfPresent(id) == null) {
+      Loaded<String> n = names.getIfPresent(id);
+      if (n == null) {
         missing.add(id);
-      } else if (isOld(loadedAt.get(id))) {
+      } else if (isOld(n.at())) {
         stale.add(id);
       }
     }
     loadBatches(missing);
-    if (!stale.isEmpty() && refreshing.compareAndSet(false, true)) {
-      background.execute(
-          () -> {
-            try {
-              loadBatches(stale);
-            } finally {
-              refreshing.set(false);
-            }
-          });
+    if (!stale.isEmpty()) {
+      refreshInBackground(() -> loadBatches(stale));
     }
   }
 
@@ -196,10 +188,10 @@ public final class NameDirectory {
       }
       try {
         Map<String, String> got = batch.load(ask);
-        java.time.Instant now = clock.instant();
+        Instant now = clock.instant();
         for (String id : ask) {
-          names.put(id, got.getOrDefault(id, id)); // deleted or not visible: keep the id
-          loadedAt.put(id, now);
+          // deleted or not visible to us: the id stands for the name
+          names.put(id, new Loaded<>(got.getOrDefault(id, id), now));
         }
       } catch (ConnectorException e) {
         LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
@@ -209,32 +201,31 @@ public final class NameDirectory {
   }
 
   private boolean mayReloadForUnknown() {
-    java.time.Instant last = lastListLoad.get();
+    Instant last = lastListTry;
     return last == null || !clock.instant().isBefore(last.plus(UNKNOWN_RELOAD));
   }
 
-  private boolean isOld(java.time.Instant loaded) {
-    return loaded != null && !clock.instant().isBefore(loaded.plus(refreshAfter));
+  private boolean isOld(Instant loaded) {
+    return !clock.instant().isBefore(loaded.plus(refreshAfter));
   }
 
-  private Map<String, String> loadList(Map<String, String> previous) {
-    lastListLoad.set(clock.instant());
+  private Loaded<Map<String, String>> loadList() {
+    lastListTry = clock.instant();
     try {
-      Map<String, String> m = Map.copyOf(list.load());
-      all.put(ALL, m);
-      return m;
+      all = new Loaded<>(Map.copyOf(list.load()), clock.instant());
     } catch (ConnectorException e) {
       LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
-      return previous;
     }
+    return all;
   }
 
-  private void refreshListInBackground() {
+  /** Runs one refresh at a time on the background executor; the old names serve meanwhile. */
+  private void refreshInBackground(Runnable refresh) {
     if (refreshing.compareAndSet(false, true)) {
       background.execute(
           () -> {
             try {
-              loadList(all.getIfPresent(ALL));
+              refresh.run();
             } finally {
               refreshing.set(false);
             }
