@@ -23,11 +23,13 @@ import okhttp3.HttpUrl;
  *       nextPageToken}, Gorgias {@code meta.next_cursor}, Intercom {@code starting_after});
  *   <li>{@link #bodyToken}: the same, sent back in a POST body (HubSpot {@code paging.next.after},
  *       Intercom search {@code pagination.starting_after});
- *   <li>{@link #nextUrl}: a next-page URL in the body (Help Scout {@code _links.next.href});
+ *   <li>{@link #nextUrl}: a next-page URL in the body (Help Scout {@code _links.next.href}, Front
+ *       {@code _pagination.next});
  *   <li>{@link #soql}: Salesforce's {@code nextRecordsUrl} until {@code done};
  *   <li>{@link #linkHeader}: RFC 8288 {@code Link: <...>; rel="next"} (Freshdesk, ServiceNow);
- *   <li>{@link #pageNumber}: {@code page=N} until a short page (LiveAgent, Zoho);
- *   <li>{@link #offset}: {@code offset=N} until a short page (JSM {@code start}).
+ *   <li>{@link #pageNumber}: {@code page=N} until a short page (LiveAgent {@code _page});
+ *   <li>{@link #offset}: {@code offset=N} until a short page (JSM {@code start}, Zoho Desk {@code
+ *       from}).
  * </ul>
  */
 public interface Paginator {
