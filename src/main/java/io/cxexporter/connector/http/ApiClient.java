@@ -8,6 +8,7 @@ import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
 import io.cxexporter.connector.RequestListener;
 import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.HttpClients;
 import io.cxexporter.util.Jitter;
 import io.cxexporter.util.RetryAfter;
 import io.cxexporter.util.Sleeper;
@@ -49,9 +50,6 @@ import okhttp3.ResponseBody;
  * credential.
  */
 public final class ApiClient {
-  /** "OkHttpClients should be shared": one pool and dispatcher for every connector. */
-  private static final OkHttpClient SHARED = new OkHttpClient();
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
@@ -70,7 +68,7 @@ public final class ApiClient {
 
   private ApiClient(Builder b) {
     this.client =
-        SHARED
+        HttpClients.shared()
             .newBuilder()
             .connectTimeout(b.settings.connectTimeout())
             .readTimeout(b.settings.readTimeout())
