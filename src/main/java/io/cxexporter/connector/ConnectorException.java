@@ -22,7 +22,14 @@ public final class ConnectorException extends Exception {
     /** Garbage or truncated body: the page is not applied and is retried with backoff. */
     BAD_RESPONSE,
     /** A request the vendor will never accept (400/404, bad config): back off long. */
-    PERMANENT
+    PERMANENT,
+    /**
+     * An optional feature of the account or plan is not there (Zendesk's SLA policies on a plan
+     * without SLAs). A stream or lookup that can do without it treats it as empty; when one reaches
+     * the sync loop, it backs off long like {@link #PERMANENT}, without marking the source
+     * unauthorized.
+     */
+    FEATURE_UNAVAILABLE
   }
 
   private final Kind kind;
