@@ -34,34 +34,19 @@ public final class ConnectorException extends Exception {
 
   private final Kind kind;
   private final Duration retryAfter;
-  private final int httpStatus;
 
   public ConnectorException(Kind kind, String message) {
     this(kind, message, null, null);
-  }
-
-  /** An error the vendor answered with this HTTP status (401, 403, 404, ...). */
-  public ConnectorException(Kind kind, int httpStatus, String message) {
-    super(message);
-    this.kind = Objects.requireNonNull(kind, "kind");
-    this.retryAfter = null;
-    this.httpStatus = httpStatus;
   }
 
   public ConnectorException(Kind kind, String message, Duration retryAfter, Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.retryAfter = retryAfter;
-    this.httpStatus = 0;
   }
 
   public Kind kind() {
     return kind;
-  }
-
-  /** The vendor's HTTP status for AUTH and PERMANENT errors; 0 when there was none. */
-  public int httpStatus() {
-    return httpStatus;
   }
 
   /** How long the vendor asked us to wait, when it said. */

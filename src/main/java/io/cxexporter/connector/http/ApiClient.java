@@ -166,11 +166,10 @@ public final class ApiClient {
               continue;
             }
             throw new ConnectorException(
-                Kind.AUTH, code, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+                Kind.AUTH, "HTTP " + code + " from " + endpoint + ": credentials rejected");
           }
           case PERMANENT ->
-              throw new ConnectorException(
-                  Kind.PERMANENT, code, "HTTP " + code + " from " + endpoint);
+              throw new ConnectorException(Kind.PERMANENT, "HTTP " + code + " from " + endpoint);
           case FEATURE_UNAVAILABLE ->
               throw new ConnectorException(
                   Kind.FEATURE_UNAVAILABLE,
