@@ -77,7 +77,7 @@ public final class ApiClient {
             .readTimeout(b.settings.readTimeout())
             .callTimeout(b.settings.callTimeout())
             .build();
-    this.auth = b.auth;
+    this.auth = b.auth.forClient(client, b.listener, b.clock);
     this.errors = b.errors;
     this.listener = b.listener;
     this.clock = b.clock;
@@ -339,8 +339,9 @@ public final class ApiClient {
       this.clock = clock;
     }
 
+    /** The credentials; an {@link OAuth2} gets its own token cache for this client. */
     public Builder auth(Auth auth) {
-      this.auth = auth;
+      this.auth = Objects.requireNonNull(auth, "auth");
       return this;
     }
 

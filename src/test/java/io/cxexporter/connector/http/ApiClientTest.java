@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.cxexporter.config.Secret;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.RequestListener;
+import io.cxexporter.util.HttpClients;
 import io.cxexporter.util.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -347,5 +349,31 @@ class ApiClientTest {
         .as("no rule matched: the standard table")
         .isEqualTo(ConnectorException.Kind.PERMANENT);
     assertThat(seen).singleElement().satisfies(b -> assertThat(b).hasSize(4096));
+  }
+
+  @Test
+  void anAuthThatTalksHttpGetsTheSharedPoolTheListenerAndTheClock() {
+    List<Object> given = new ArrayList<>();
+    Clock clock = Clock.systemUTC();
+    Auth capturing =
+        new Auth() {
+          @Override
+          public void apply(okhttp3.Request.Builder request) {}
+
+          @Override
+          public Auth forClient(OkHttpClient http, RequestListener l, Clock c) {
+            given.addAll(List.of(http, l, c));
+            return this;
+          }
+        };
+
+    ApiClient.builder(HttpSettings.DEFAULTS, listener, clock).auth(capturing).build();
+
+    assertThat(given).hasSize(3);
+    OkHttpClient http = (OkHttpClient) given.get(0);
+    assertThat(http.connectionPool()).isSameAs(HttpClients.shared().connectionPool());
+    assertThat(http.dispatcher()).isSameAs(HttpClients.shared().dispatcher());
+    assertThat(http.readTimeoutMillis()).isEqualTo(30_000);
+    assertThat(given.subList(1, 3)).containsExactly(listener, clock);
   }
 }
