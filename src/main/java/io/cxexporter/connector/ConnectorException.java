@@ -22,39 +22,31 @@ public final class ConnectorException extends Exception {
     /** Garbage or truncated body: the page is not applied and is retried with backoff. */
     BAD_RESPONSE,
     /** A request the vendor will never accept (400/404, bad config): back off long. */
-    PERMANENT
+    PERMANENT,
+    /**
+     * An optional feature of the account or plan is not there (Zendesk's SLA policies on a plan
+     * without SLAs). A stream or lookup that can do without it treats it as empty; when one reaches
+     * the sync loop, it backs off long like {@link #PERMANENT}, without marking the source
+     * unauthorized.
+     */
+    FEATURE_UNAVAILABLE
   }
 
   private final Kind kind;
   private final Duration retryAfter;
-  private final int httpStatus;
 
   public ConnectorException(Kind kind, String message) {
     this(kind, message, null, null);
-  }
-
-  /** An error the vendor answered with this HTTP status (401, 403, 404, ...). */
-  public ConnectorException(Kind kind, int httpStatus, String message) {
-    super(message);
-    this.kind = Objects.requireNonNull(kind, "kind");
-    this.retryAfter = null;
-    this.httpStatus = httpStatus;
   }
 
   public ConnectorException(Kind kind, String message, Duration retryAfter, Throwable cause) {
     super(message, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
     this.retryAfter = retryAfter;
-    this.httpStatus = 0;
   }
 
   public Kind kind() {
     return kind;
-  }
-
-  /** The vendor's HTTP status for AUTH and PERMANENT errors; 0 when there was none. */
-  public int httpStatus() {
-    return httpStatus;
   }
 
   /** How long the vendor asked us to wait, when it said. */

@@ -75,7 +75,8 @@ public final class SelfMetrics {
             .name(MetricNames.CONNECTOR_ERRORS)
             .help(
                 "Failed page reads by kind (auth, rate_limited, transient, bad_response,"
-                    + " permanent, store); the page is retried, the cursor does not advance.")
+                    + " permanent, feature_unavailable, store); the page is retried, the cursor"
+                    + " does not advance.")
             .labelNames("source", "stream", "kind")
             .register(r);
     reloadSuccessful =

@@ -180,4 +180,24 @@ class StreamRunnerTest {
           .containsExactly(Transition.Type.CREATED, Transition.Type.SOLVED);
     }
   }
+
+  @Test
+  void aMissingFeatureBacksOffLongWithoutMarkingTheSourceUnauthorized() {
+    try (Store store = Store.open(dir, clock)) {
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, new KpiEngine(Configs.kpi(), clock), s);
+      s.failNext(
+          new ConnectorException(
+              ConnectorException.Kind.FEATURE_UNAVAILABLE, "HTTP 403 from x: not available"));
+
+      assertThat(r.syncOnce()).isEqualTo(Backoff.AUTH_PAUSE);
+      assertThat(r.unauthorized()).isFalse();
+      assertThat(r.status().lastError())
+          .isEqualTo("feature_unavailable: HTTP 403 from x: not available");
+
+      s.failNext(new ConnectorException(ConnectorException.Kind.AUTH, "HTTP 401 from x"));
+      assertThat(r.syncOnce()).isEqualTo(Backoff.AUTH_PAUSE);
+      assertThat(r.unauthorized()).as("only AUTH marks it").isTrue();
+    }
+  }
 }

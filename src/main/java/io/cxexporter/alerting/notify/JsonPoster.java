@@ -3,6 +3,7 @@ package io.cxexporter.alerting.notify;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.HttpClients;
 import io.cxexporter.util.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -23,9 +24,13 @@ import okhttp3.Response;
  * response with every secret fragment blanked out; never the URL.
  */
 final class JsonPoster {
-  /** One client for every notifier: connect 5 s, whole call 15 s, no redirects. */
+  /**
+   * The client every notifier sends with: the process's shared client (one pool and dispatcher with
+   * the connectors) with connect 5 s, whole call 15 s, no redirects.
+   */
   static final OkHttpClient SHARED =
-      new OkHttpClient.Builder()
+      HttpClients.shared()
+          .newBuilder()
           .connectTimeout(Duration.ofSeconds(5))
           .callTimeout(Duration.ofSeconds(15))
           .followRedirects(false)

@@ -8,6 +8,7 @@ import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
 import io.cxexporter.connector.RequestListener;
 import io.cxexporter.util.ErrorTable;
+import io.cxexporter.util.HttpClients;
 import io.cxexporter.util.Jitter;
 import io.cxexporter.util.RetryAfter;
 import io.cxexporter.util.Sleeper;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import okhttp3.Headers;
@@ -35,7 +37,8 @@ import okhttp3.ResponseBody;
  * backoff and jitter for 5xx and connection errors, {@code 429}/{@code 503} waits that honour
  * {@code Retry-After} or the vendor's reset header, a slow-down before the vendor's remaining
  * budget hits zero, per-endpoint limits, and every attempt reported to the {@link RequestListener}.
- * Status codes map to actions in {@link ErrorTable}.
+ * Error statuses map to actions by an {@link ErrorPolicy}: {@link ErrorTable}'s unless the vendor
+ * sets its own with {@link Builder#errors(ErrorPolicy)}.
  *
  * <pre>{@code
  * ApiClient api = ApiClient.builder(HttpSettings.read(settings), ctx.requests(), ctx.clock())
@@ -49,9 +52,6 @@ import okhttp3.ResponseBody;
  * credential.
  */
 public final class ApiClient {
-  /** "OkHttpClients should be shared": one pool and dispatcher for every connector. */
-  private static final OkHttpClient SHARED = new OkHttpClient();
-
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
@@ -59,6 +59,7 @@ public final class ApiClient {
 
   private final OkHttpClient client;
   private final Auth auth;
+  private final ErrorPolicy errors;
   private final RequestListener listener;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -70,13 +71,14 @@ public final class ApiClient {
 
   private ApiClient(Builder b) {
     this.client =
-        SHARED
+        HttpClients.shared()
             .newBuilder()
             .connectTimeout(b.settings.connectTimeout())
             .readTimeout(b.settings.readTimeout())
             .callTimeout(b.settings.callTimeout())
             .build();
-    this.auth = b.auth;
+    this.auth = b.auth.forClient(client, b.listener, b.clock);
+    this.errors = b.errors;
     this.listener = b.listener;
     this.clock = b.clock;
     this.sleeper = b.sleeper;
@@ -96,7 +98,9 @@ public final class ApiClient {
    * @param endpoint a bounded name for metrics and messages, e.g. {@code incremental/tickets}
    * @throws ConnectorException AUTH (401/403, no retry), PERMANENT (other 4xx), RATE_LIMITED (a
    *     wait longer than {@code max_wait}, or still limited after {@code max_attempts}), TRANSIENT
-   *     (5xx, timeouts, connection errors after {@code max_attempts}), BAD_RESPONSE (not JSON)
+   *     (5xx, timeouts, connection errors after {@code max_attempts}), BAD_RESPONSE (not JSON),
+   *     FEATURE_UNAVAILABLE (no retry; only where the {@link ErrorPolicy} says so); statuses as the
+   *     standard policy maps them, unless the client's policy says otherwise
    */
   public ApiResponse get(String endpoint, HttpUrl url) throws ConnectorException {
     return send(endpoint, Request.get(url), BodyReader.TREE);
@@ -142,14 +146,19 @@ public final class ApiClient {
       Duration wait;
       try (Response r = client.newCall(rb.build()).execute()) {
         int code = r.code();
-        ErrorTable.Action action = ErrorTable.classify(code);
-        Object body = action == ErrorTable.Action.OK ? readBody(r) : null;
+        if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
+          Object body = readBody(r);
+          report(endpoint, Integer.toString(code), t0);
+          budget(r.headers());
+          return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
+        }
+        ErrorPolicy.Action action =
+            errors.classify(
+                new ErrorPolicy.Answer(
+                    endpoint, code, () -> r.peekBody(ErrorPolicy.Answer.PEEK_BYTES).string()));
         report(endpoint, Integer.toString(code), t0);
         budget(r.headers());
         switch (action) {
-          case OK -> {
-            return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
-          }
           case AUTH -> {
             if (code == 401 && !refreshed && auth.refresh()) {
               refreshed = true;
@@ -157,11 +166,14 @@ public final class ApiClient {
               continue;
             }
             throw new ConnectorException(
-                Kind.AUTH, code, "HTTP " + code + " from " + endpoint + ": credentials rejected");
+                Kind.AUTH, "HTTP " + code + " from " + endpoint + ": credentials rejected");
           }
           case PERMANENT ->
+              throw new ConnectorException(Kind.PERMANENT, "HTTP " + code + " from " + endpoint);
+          case FEATURE_UNAVAILABLE ->
               throw new ConnectorException(
-                  Kind.PERMANENT, code, "HTTP " + code + " from " + endpoint);
+                  Kind.FEATURE_UNAVAILABLE,
+                  "HTTP " + code + " from " + endpoint + ": not available for this account");
           case RATE_LIMITED -> {
             wait = rateLimitWait(r.headers(), attempt);
             if (wait.compareTo(settings.maxWait()) > 0 || attempt >= settings.maxAttempts()) {
@@ -172,7 +184,7 @@ public final class ApiClient {
                   null);
             }
           }
-          default -> {
+          default -> { // RETRY
             if (attempt >= settings.maxAttempts()) {
               throw new ConnectorException(
                   Kind.TRANSIENT,
@@ -316,6 +328,7 @@ public final class ApiClient {
     private final RequestListener listener;
     private final Clock clock;
     private Auth auth = Auth.NONE;
+    private ErrorPolicy errors = ErrorPolicy.standard();
     private Sleeper sleeper = Sleeper.SYSTEM;
     private RateLimitHeaders headers = RateLimitHeaders.COMMON;
     private final Map<String, EndpointLimit> limits = new HashMap<>();
@@ -326,8 +339,18 @@ public final class ApiClient {
       this.clock = clock;
     }
 
+    /** The credentials; an {@link OAuth2} gets its own token cache for this client. */
     public Builder auth(Auth auth) {
-      this.auth = auth;
+      this.auth = Objects.requireNonNull(auth, "auth");
+      return this;
+    }
+
+    /**
+     * The vendor's status → action rules, when they differ from {@link ErrorPolicy#standard()}
+     * (e.g. Salesforce's 403 {@code REQUEST_LIMIT_EXCEEDED} is a rate limit).
+     */
+    public Builder errors(ErrorPolicy errors) {
+      this.errors = Objects.requireNonNull(errors, "errors");
       return this;
     }
 

@@ -2,7 +2,10 @@ package io.cxexporter.connector.http;
 
 import io.cxexporter.config.Secret;
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.RequestListener;
+import java.time.Clock;
 import okhttp3.Credentials;
+import okhttp3.OkHttpClient;
 
 /**
  * Adds credentials to each request {@link ApiClient} sends; the secret is read only here, never
@@ -12,6 +15,7 @@ import okhttp3.Credentials;
  * <pre>{@code
  * Auth auth = Auth.basic(email + "/token", token);       // Zendesk
  * Auth auth = Auth.header("X-Api-Key", key);              // a vendor's own header
+ * Auth auth = OAuth2.clientCredentials(tokenUrl, id, secret); // fetched, cached, refreshed
  * }</pre>
  */
 public interface Auth {
@@ -34,6 +38,17 @@ public interface Auth {
    */
   default boolean refresh() {
     return false;
+  }
+
+  /**
+   * The credentials as one {@link ApiClient} uses them; called once when the client is built. An
+   * Auth that talks HTTP itself ({@link OAuth2} asking its token endpoint) gets the client's {@code
+   * http} (the shared pool, the connector's timeouts), its request {@code listener} and its {@code
+   * clock} here and returns the instance that holds its tokens; static credentials return
+   * themselves.
+   */
+  default Auth forClient(OkHttpClient http, RequestListener listener, Clock clock) {
+    return this;
   }
 
   /** HTTP Basic, e.g. Zendesk's {@code {email}/token:{token}}. */

@@ -109,7 +109,7 @@ final class Directory {
       }
       any = policies.size() > 0;
     } catch (ConnectorException e) {
-      if (e.httpStatus() != 403) {
+      if (e.kind() != ConnectorException.Kind.FEATURE_UNAVAILABLE) {
         throw e; // a 401 is a rejected token, as for every other request
       }
       any = false;

@@ -1,5 +1,7 @@
 package io.cxexporter.connector.zendesk;
 
+import static io.cxexporter.connector.http.ErrorPolicy.Action.FEATURE_UNAVAILABLE;
+
 import io.cxexporter.config.Secret;
 import io.cxexporter.config.Settings;
 import io.cxexporter.connector.CheckResult;
@@ -12,6 +14,7 @@ import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
 import io.cxexporter.connector.http.EndpointLimit;
+import io.cxexporter.connector.http.ErrorPolicy;
 import io.cxexporter.connector.http.HttpSettings;
 import java.time.Duration;
 import java.util.List;
@@ -91,6 +94,8 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
         ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
             .sleeper(ctx.sleeper())
             .auth(o.auth())
+            .errors(
+                ErrorPolicy.builder().endpoint("slas/policies", 403, FEATURE_UNAVAILABLE).build())
             .limit(TicketsStream.ENDPOINT, exports)
             .limit(SlaEventsStream.ENDPOINT, exports)
             .build();

@@ -16,6 +16,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.cxexporter.config.Secret;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.RequestListener;
+import io.cxexporter.util.HttpClients;
 import io.cxexporter.util.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -230,5 +232,148 @@ class ApiClientTest {
     assertThat(slept)
         .singleElement()
         .satisfies(d -> assertThat(d).isBetween(Duration.ofSeconds(6), Duration.ofSeconds(7)));
+  }
+
+  static final String LIMIT_EXCEEDED =
+      "[{\"message\":\"TotalRequests Limit exceeded.\",\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]";
+
+  /** Salesforce's and Zendesk's rules together, as their factories would set them. */
+  ApiClient withPolicy() {
+    return ApiClient.builder(HttpSettings.DEFAULTS, listener, Clock.systemUTC())
+        .auth(Auth.basic("ops@acme.example/token", new Secret("tok-SECRET")))
+        .sleeper(slept::add)
+        .errors(
+            ErrorPolicy.builder()
+                .bodyContains(403, "REQUEST_LIMIT_EXCEEDED", ErrorPolicy.Action.RATE_LIMITED)
+                .endpoint("slas/policies", 403, ErrorPolicy.Action.FEATURE_UNAVAILABLE)
+                .build())
+        .build();
+  }
+
+  @Test
+  void aForbiddenRateLimitBodyWaitsForRetryAfterAndRetries() throws Exception {
+    vendor.stubFor(
+        get("/q")
+            .inScenario("s")
+            .whenScenarioStateIs(Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withHeader("Retry-After", "7")
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(LIMIT_EXCEEDED))
+            .willSetStateTo("ok"));
+    vendor.stubFor(get("/q").inScenario("s").whenScenarioStateIs("ok").willReturn(okJson("{}")));
+
+    withPolicy().get("query", url("/q"));
+
+    assertThat(codes).containsExactly("query 403", "query 200");
+    assertThat(slept).containsExactly(Duration.ofSeconds(7));
+  }
+
+  @Test
+  void aForbiddenRateLimitBodyThatPersistsIsRateLimitedLikeA429() {
+    vendor.stubFor(get("/q").willReturn(aResponse().withStatus(403).withBody(LIMIT_EXCEEDED)));
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> withPolicy().get("query", url("/q")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.RATE_LIMITED);
+    assertThat(e).hasMessage("HTTP 403 from query: rate limited");
+    assertThat(codes).hasSize(4);
+    assertThat(slept).hasSize(3);
+  }
+
+  @Test
+  void aForbiddenWithAnotherBodyIsStillAuth() {
+    vendor.stubFor(
+        get("/q")
+            .willReturn(
+                aResponse().withStatus(403).withBody("[{\"errorCode\":\"INSUFFICIENT_ACCESS\"}]")));
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> withPolicy().get("query", url("/q")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.AUTH);
+    assertThat(codes).containsExactly("query 403");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void aForbiddenFeatureEndpointIsUnavailableWithoutRetry() {
+    vendor.stubFor(get("/api/v2/slas/policies.json").willReturn(aResponse().withStatus(403)));
+
+    ConnectorException e =
+        catchThrowableOfType(
+            ConnectorException.class,
+            () -> withPolicy().get("slas/policies", url("/api/v2/slas/policies.json")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.FEATURE_UNAVAILABLE);
+    assertThat(e).hasMessage("HTTP 403 from slas/policies: not available for this account");
+    assertThat(codes).containsExactly("slas/policies 403");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void theFeatureRuleHoldsForItsEndpointOnly() {
+    vendor.stubFor(get("/api/v2/groups.json").willReturn(aResponse().withStatus(403)));
+
+    ConnectorException e =
+        catchThrowableOfType(
+            ConnectorException.class, () -> withPolicy().get("groups", url("/api/v2/groups.json")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.AUTH);
+  }
+
+  @Test
+  void aRuleSeesTheStartOfTheErrorBodyOnly() {
+    vendor.stubFor(get("/t").willReturn(aResponse().withStatus(400).withBody("x".repeat(10_000))));
+    List<String> seen = new ArrayList<>();
+    ApiClient api =
+        ApiClient.builder(HttpSettings.DEFAULTS, listener, Clock.systemUTC())
+            .errors(
+                ErrorPolicy.builder()
+                    .when(
+                        a -> {
+                          seen.add(a.body());
+                          return false;
+                        },
+                        ErrorPolicy.Action.RETRY)
+                    .build())
+            .build();
+
+    ConnectorException e =
+        catchThrowableOfType(ConnectorException.class, () -> api.get("t", url("/t")));
+
+    assertThat(e.kind())
+        .as("no rule matched: the standard table")
+        .isEqualTo(ConnectorException.Kind.PERMANENT);
+    assertThat(seen).singleElement().satisfies(b -> assertThat(b).hasSize(4096));
+  }
+
+  @Test
+  void anAuthThatTalksHttpGetsTheSharedPoolTheListenerAndTheClock() {
+    List<Object> given = new ArrayList<>();
+    Clock clock = Clock.systemUTC();
+    Auth capturing =
+        new Auth() {
+          @Override
+          public void apply(okhttp3.Request.Builder request) {}
+
+          @Override
+          public Auth forClient(OkHttpClient http, RequestListener l, Clock c) {
+            given.addAll(List.of(http, l, c));
+            return this;
+          }
+        };
+
+    ApiClient.builder(HttpSettings.DEFAULTS, listener, clock).auth(capturing).build();
+
+    assertThat(given).hasSize(3);
+    OkHttpClient http = (OkHttpClient) given.get(0);
+    assertThat(http.connectionPool()).isSameAs(HttpClients.shared().connectionPool());
+    assertThat(http.dispatcher()).isSameAs(HttpClients.shared().dispatcher());
+    assertThat(http.readTimeoutMillis()).isEqualTo(30_000);
+    assertThat(given.subList(1, 3)).containsExactly(listener, clock);
   }
 }

@@ -1,8 +1,10 @@
 package io.cxexporter.connector.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxexporter.connector.http.ErrorPolicy.Action;
 import io.cxexporter.testing.MutableClock;
 import io.cxexporter.util.ErrorTable;
 import io.cxexporter.util.RetryAfter;
@@ -114,5 +116,51 @@ class HttpPiecesTest {
                 .map(u -> u.queryParameter("page")))
         .isEqualTo(Optional.of("4"));
     assertThat(next(numbered, page("https://a.example/t", "{\"items\":[1]}"))).isEmpty();
+  }
+
+  @Test
+  void theStandardErrorPolicyIsTheErrorTable() {
+    ErrorPolicy p = ErrorPolicy.standard();
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 401, ""))).isEqualTo(Action.AUTH);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 403, "REQUEST_LIMIT_EXCEEDED")))
+        .isEqualTo(Action.AUTH);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 429, ""))).isEqualTo(Action.RATE_LIMITED);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 503, ""))).isEqualTo(Action.RATE_LIMITED);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 500, ""))).isEqualTo(Action.RETRY);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 408, ""))).isEqualTo(Action.RETRY);
+    assertThat(p.classify(ErrorPolicy.Answer.of("t", 404, ""))).isEqualTo(Action.PERMANENT);
+  }
+
+  @Test
+  void errorPolicyRulesAreTriedInOrderBeforeTheStandardOnes() {
+    ErrorPolicy p =
+        ErrorPolicy.builder()
+            .endpoint("slas/policies", 403, Action.FEATURE_UNAVAILABLE)
+            .bodyContains(403, "REQUEST_LIMIT_EXCEEDED", Action.RATE_LIMITED)
+            .build();
+    assertThat(p.classify(ErrorPolicy.Answer.of("slas/policies", 403, "REQUEST_LIMIT_EXCEEDED")))
+        .isEqualTo(Action.FEATURE_UNAVAILABLE);
+    assertThat(
+            p.classify(
+                ErrorPolicy.Answer.of(
+                    "query", 403, "[{\"errorCode\":\"REQUEST_LIMIT_EXCEEDED\"}]")))
+        .isEqualTo(Action.RATE_LIMITED);
+    assertThat(p.classify(ErrorPolicy.Answer.of("query", 403, "{}"))).isEqualTo(Action.AUTH);
+    assertThat(p.classify(ErrorPolicy.Answer.of("slas/policies", 404, "")))
+        .isEqualTo(Action.PERMANENT);
+  }
+
+  @Test
+  void errorPolicyRulesAreCheckedWhenAdded() {
+    ErrorPolicy.Builder b = ErrorPolicy.builder();
+    assertThatThrownBy(() -> b.endpoint("t", 200, Action.RETRY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("status must be 400 to 599, got 200");
+    assertThatThrownBy(() -> b.endpoint(" ", 403, Action.RETRY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("endpoint must not be blank");
+    assertThatThrownBy(() -> b.bodyContains(403, "", Action.RETRY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("text must be 1 to 4096 characters, got 0");
   }
 }
