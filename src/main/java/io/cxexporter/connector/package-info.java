@@ -6,6 +6,7 @@
  * that read {@link io.cxexporter.connector.Page}s from an opaque {@link
  * io.cxexporter.model.Cursor}.
  *
- * <p>This package imports only {@code io.cxexporter.model} and {@code java.*}.
+ * <p>This package imports only {@code io.cxexporter.model}, {@code io.cxexporter.config} (its value
+ * types and {@code Settings}) and {@code io.cxexporter.util} of the exporter.
  */
 package io.cxexporter.connector;

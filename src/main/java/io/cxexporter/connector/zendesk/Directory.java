@@ -25,6 +25,9 @@ import okhttp3.HttpUrl;
  * NameDirectory}s: a failed lookup leaves the id as the name and never fails the stream.
  */
 final class Directory {
+  /** The endpoint name of the SLA policy list; a 403 there means a plan without SLAs. */
+  static final String SLA_POLICIES = "slas/policies";
+
   private final ApiClient api;
   private final HttpUrl base;
   private final NameDirectory groups;
@@ -99,7 +102,7 @@ final class Directory {
     try {
       JsonNode body =
           api.get(
-                  "slas/policies",
+                  SLA_POLICIES,
                   base.newBuilder().addPathSegments("api/v2/slas/policies.json").build())
               .body();
       JsonNode policies = body.path("sla_policies");

@@ -95,7 +95,9 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
             .sleeper(ctx.sleeper())
             .auth(o.auth())
             .errors(
-                ErrorPolicy.builder().endpoint("slas/policies", 403, FEATURE_UNAVAILABLE).build())
+                ErrorPolicy.builder()
+                    .endpoint(Directory.SLA_POLICIES, 403, FEATURE_UNAVAILABLE)
+                    .build())
             .limit(TicketsStream.ENDPOINT, exports)
             .limit(SlaEventsStream.ENDPOINT, exports)
             .build();
