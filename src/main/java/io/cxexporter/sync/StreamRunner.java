@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * Runs one stream: read a page from the stored cursor, commit its records and the next cursor in
  * one transaction, feed the changes to the KPI engine, repeat until caught up. Times every pass and
  * reports success, errors and backfill progress, so no connector can forget to.
+ *
+ * <p>Each page is one {@link #step()}; the {@link SyncEngine} queues the next step behind other
+ * streams' work, so a long backfill never holds a thread. Steps of one runner never overlap, but
+ * successive steps may run on different threads (the executor's queue orders them).
  */
 final class StreamRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
@@ -56,6 +60,12 @@ final class StreamRunner {
   private Instant backfillStartedAt;
   private double backfillStartProgress;
   private Instant lastProgressLog = Instant.EPOCH;
+
+  /**
+   * When the pass in progress started, or null between passes. Like the backfill fields above, only
+   * the running step touches it; the executor's hand-off orders one step before the next.
+   */
+  private Instant passStart;
 
   StreamRunner(
       String source,
@@ -91,41 +101,82 @@ final class StreamRunner {
   }
 
   /**
-   * One sync pass: reads pages until the stream is caught up.
+   * What the scheduler does after one {@link #step()}: read the next page (the pass goes on), rest
+   * {@code poll_interval} (caught up), or retry after a backoff (the step failed).
+   *
+   * @param more true when the stream is not caught up and the next page should be read
+   * @param retry how long to wait before retrying after a failure, or null
+   */
+  record Step(boolean more, Duration retry) {
+    /** The page was applied and more pages wait. */
+    static final Step MORE = new Step(true, null);
+
+    /** The stream is caught up: the pass is over. */
+    static final Step CAUGHT_UP = new Step(false, null);
+
+    /** The step failed; the pass ends and the next one starts after {@code wait}. */
+    static Step retry(Duration wait) {
+      return new Step(false, wait);
+    }
+  }
+
+  /**
+   * One whole sync pass in this thread: steps until the stream is caught up or a step fails. The
+   * scheduler runs steps one by one instead (see {@link SyncEngine}); this is for tests and tools
+   * that sync synchronously.
    *
    * @return null when caught up (wait {@code poll_interval}), else how long to wait before retrying
    */
   Duration syncOnce() {
-    Instant start = clock.instant();
-    try {
-      while (true) {
-        StreamState st = store.state(source, stream.name());
-        boolean live = st.backfillDone();
-        Page page = stream.read(st.cursor());
-        List<Change> changes =
-            store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
-        List<Transition> t = kpi.apply(source, changes, live);
-        transitions.accept(t);
-        recordsApplied += changes.size();
-        rejected(page.rejected());
-        succeeded();
-        onAttempt.run();
-        if (!changes.isEmpty()) {
-          onChange.run();
-        }
-        progress(page);
-        if (page.caughtUp()) {
-          lastSyncDuration = Duration.between(start, clock.instant());
-          metrics
-              .syncDuration
-              .labelValues(source, stream.name())
-              .set(lastSyncDuration.toMillis() / 1000.0);
-          return null;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-          return Duration.ZERO;
-        }
+    while (true) {
+      Step step = step();
+      if (!step.more()) {
+        return step.retry();
       }
+      if (Thread.currentThread().isInterrupted()) {
+        passStart = null;
+        return Duration.ZERO;
+      }
+    }
+  }
+
+  /**
+   * Reads and applies one page from the stored cursor: the unit of work the scheduler queues, so a
+   * backfill of a thousand pages gives its thread back a thousand times. A pass is the run of steps
+   * from the first page to the caught-up one; it is timed from the start of its first step to the
+   * end of its last, time spent waiting in the queue between pages included, so {@code
+   * cx_connector_sync_duration_seconds} means what it always meant. A failed step ends the pass.
+   */
+  Step step() {
+    if (passStart == null) {
+      passStart = clock.instant();
+    }
+    try {
+      StreamState st = store.state(source, stream.name());
+      boolean live = st.backfillDone();
+      Page page = stream.read(st.cursor());
+      List<Change> changes =
+          store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
+      List<Transition> t = kpi.apply(source, changes, live);
+      transitions.accept(t);
+      recordsApplied += changes.size();
+      rejected(page.rejected());
+      succeeded();
+      onAttempt.run();
+      if (!changes.isEmpty()) {
+        onChange.run();
+      }
+      progress(page);
+      if (!page.caughtUp()) {
+        return Step.MORE;
+      }
+      lastSyncDuration = Duration.between(passStart, clock.instant());
+      passStart = null;
+      metrics
+          .syncDuration
+          .labelValues(source, stream.name())
+          .set(lastSyncDuration.toMillis() / 1000.0);
+      return Step.CAUGHT_UP;
     } catch (ConnectorException e) {
       return failed(
           e.kind().name().toLowerCase(Locale.ROOT),
@@ -167,8 +218,8 @@ final class StreamRunner {
     backoff.reset();
   }
 
-  private Duration failed(
-      String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+  private Step failed(String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+    passStart = null;
     lastAttemptOk = false;
     unauthorized = k == ConnectorException.Kind.AUTH;
     lastError = kind + ": " + message;
@@ -184,7 +235,7 @@ final class StreamRunner {
         message,
         backoff.failures(),
         wait);
-    return wait;
+    return Step.retry(wait);
   }
 
   private void progress(Page page) {

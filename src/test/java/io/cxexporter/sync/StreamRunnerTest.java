@@ -17,6 +17,7 @@ import io.cxexporter.testing.Configs;
 import io.cxexporter.testing.MutableClock;
 import io.cxexporter.testing.ScriptedStream;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +33,8 @@ class StreamRunnerTest {
   @TempDir Path dir;
   final MutableClock clock = new MutableClock(NOW);
   final List<Transition> counted = new ArrayList<>();
+  final PrometheusRegistry registry = new PrometheusRegistry();
+  final SelfMetrics self = SelfMetrics.register(registry, "test", "test");
 
   static Ticket t(String id, int minutesAgo, TicketStatus status) {
     Instant c = NOW.minus(Duration.ofHours(6));
@@ -59,7 +62,6 @@ class StreamRunnerTest {
   }
 
   StreamRunner runner(Store store, KpiEngine kpi, ScriptedStream s) {
-    SelfMetrics self = SelfMetrics.register(new PrometheusRegistry(), "test", "test");
     return new StreamRunner(
         "zd",
         "test",
@@ -179,5 +181,33 @@ class StreamRunnerTest {
           .extracting(Transition::type)
           .containsExactly(Transition.Type.CREATED, Transition.Type.SOLVED);
     }
+  }
+
+  @Test
+  void aPassIsTimedFromItsFirstPageToCaughtUpAcrossSteps() {
+    try (Store store = Store.open(dir, clock)) {
+      StreamRunner r = runner(store, new KpiEngine(Configs.kpi(), clock), stream());
+      int steps = 1;
+      while (r.step().more()) {
+        clock.advance(Duration.ofSeconds(2)); // waiting in the queue behind other streams
+        steps++;
+      }
+
+      assertThat(steps).isEqualTo(5);
+      assertThat(r.status().lastSyncDuration()).isEqualTo(Duration.ofSeconds(8));
+      assertThat(gauge("cx_connector_sync_duration_seconds")).isEqualTo(8.0);
+      assertThat(r.status().backfillDone()).isTrue();
+    }
+  }
+
+  /** The value of a self-metric gauge of stream zd/tickets. */
+  double gauge(String name) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals(name))
+        .flatMap(m -> ((GaugeSnapshot) m).getDataPoints().stream())
+        .filter(d -> d.getLabels().get("stream").equals("tickets"))
+        .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
+        .findFirst()
+        .orElseThrow();
   }
 }
