@@ -146,6 +146,12 @@ final class StreamRunner {
    * from the first page to the caught-up one; it is timed from the start of its first step to the
    * end of its last, time spent waiting in the queue between pages included, so {@code
    * cx_connector_sync_duration_seconds} means what it always meant. A failed step ends the pass.
+   *
+   * <p>A page that is not caught up yet names the cursor it was read from as its next one would be
+   * read again and again forever. Such a page is refused as a {@code bad_response} failure
+   * (counted, logged, backed off) before anything of it is applied: neither its records nor its
+   * rejected records are counted and the stored cursor stays, so the retry reads the same page
+   * afresh and nothing is lost or counted twice.
    */
   Step step() {
     if (passStart == null) {
@@ -155,6 +161,13 @@ final class StreamRunner {
       StreamState st = store.state(source, stream.name());
       boolean live = st.backfillDone();
       Page page = stream.read(st.cursor());
+      if (!page.caughtUp() && page.next().equals(st.cursor())) {
+        return failed(
+            "bad_response",
+            "the stream returned the cursor it was read from without catching up",
+            ConnectorException.Kind.BAD_RESPONSE,
+            null);
+      }
       List<Change> changes =
           store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
       List<Transition> t = kpi.apply(source, changes, live);

@@ -3,11 +3,15 @@ package io.cxexporter.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.Page;
+import io.cxexporter.connector.Rejected;
+import io.cxexporter.connector.Stream;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.kpi.Transition;
 import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
@@ -17,6 +21,7 @@ import io.cxexporter.testing.Configs;
 import io.cxexporter.testing.MutableClock;
 import io.cxexporter.testing.ScriptedStream;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +66,7 @@ class StreamRunnerTest {
         .page(t("6", 10, TicketStatus.NEW), t("3", 9, TicketStatus.SOLVED));
   }
 
-  StreamRunner runner(Store store, KpiEngine kpi, ScriptedStream s) {
+  StreamRunner runner(Store store, KpiEngine kpi, Stream s) {
     return new StreamRunner(
         "zd",
         "test",
@@ -209,5 +214,72 @@ class StreamRunnerTest {
         .mapToDouble(GaugeSnapshot.GaugeDataPointSnapshot::getValue)
         .findFirst()
         .orElseThrow();
+  }
+
+  @Test
+  void aPageThatNamesItsOwnCursorAsNextIsRefusedNotLoopedOn() {
+    try (Store store = Store.open(dir, clock)) {
+      StuckStream s = new StuckStream();
+      StreamRunner r = runner(store, new KpiEngine(Configs.kpi(), clock), s);
+
+      Duration retry = r.syncOnce();
+
+      assertThat(retry).as("backs off instead of looping").isNotNull().isPositive();
+      assertThat(s.reads).as("the good page and the stuck one, once").isEqualTo(2);
+      assertThat(store.state("zd", "tickets").cursor()).isEqualTo(new Cursor("1"));
+      assertThat(store.count("zd")).as("the stuck page is not applied").isEqualTo(1);
+      assertThat(errors("bad_response")).isEqualTo(1);
+      assertThat(errors("mapping")).as("nor are its rejected records counted").isZero();
+      assertThat(r.status().lastError())
+          .isEqualTo(
+              "bad_response: the stream returned the cursor it was read from without catching up");
+
+      s.stuck = false; // the vendor recovers: the same page, now with a cursor past it
+      assertThat(r.syncOnce()).isNull();
+      assertThat(store.count("zd")).isEqualTo(2);
+      assertThat(errors("mapping")).isEqualTo(1);
+    }
+  }
+
+  /**
+   * Page 1 from the start; then, while {@code stuck}, a page that names the cursor it was read from
+   * as its next one (a vendor that keeps answering the same page). Gives up after 100 reads, so a
+   * loop fails the test instead of hanging it.
+   */
+  static final class StuckStream implements Stream {
+    volatile boolean stuck = true;
+    int reads;
+
+    @Override
+    public String name() {
+      return "tickets";
+    }
+
+    @Override
+    public Page read(Cursor from) {
+      if (++reads > 100) {
+        throw new AssertionError("read the same cursor 100 times");
+      }
+      if (from.isStart()) {
+        return new Page(List.of(t("1", 30, TicketStatus.OPEN)), new Cursor("1"), false, 0.5);
+      }
+      return new Page(
+          List.of(t("2", 20, TicketStatus.OPEN)),
+          stuck ? from : new Cursor("2"),
+          !stuck,
+          stuck ? 0.5 : 1.0,
+          List.of(new Rejected("3", "bad time \"yesterday\"")));
+    }
+  }
+
+  /** The value of {@code cx_connector_errors_total} of zd/tickets of a kind, 0 when absent. */
+  double errors(String kind) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals("cx_connector_errors")) // no _total
+        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .filter(d -> d.getLabels().get("stream").equals("tickets"))
+        .filter(d -> d.getLabels().get("kind").equals(kind))
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .sum();
   }
 }
