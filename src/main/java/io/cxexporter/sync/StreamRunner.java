@@ -61,6 +61,9 @@ final class StreamRunner {
   private double backfillStartProgress;
   private Instant lastProgressLog = Instant.EPOCH;
 
+  /** True after a failed KPI update until the source is reloaded into the engine from the store. */
+  private boolean kpiStale;
+
   /**
    * When the pass in progress started, or null between passes. Like the backfill fields above, only
    * the running step touches it; the executor's hand-off orders one step before the next.
@@ -152,10 +155,27 @@ final class StreamRunner {
    * (counted, logged, backed off) before anything of it is applied: neither its records nor its
    * rejected records are counted and the stored cursor stays, so the retry reads the same page
    * afresh and nothing is lost or counted twice.
+   *
+   * <p>When the KPI engine throws on a page the store has already committed, that page is never
+   * read again (the cursor has moved past it), so the engine would miss its changes until a
+   * restart. Instead the step reloads the source into the engine from the store, as start-up does
+   * ({@link KpiEngine#load}), and fails as {@code internal} (counted, logged, backed off); a reload
+   * that fails itself is retried before the next page. The page's records reach the KPIs through
+   * the reload, exactly once, and it still counts as applied (records, rejected records, progress).
+   * Its transitions are lost, as in a restart: the reload reads every record as history, so the
+   * counters miss that page's changes (and SLA breaches of the source that fell due since the last
+   * refresh) but never count anything twice.
    */
   Step step() {
     if (passStart == null) {
       passStart = clock.instant();
+    }
+    if (kpiStale && !reloadKpi()) {
+      return failed(
+          "internal",
+          "the KPI state of the source is not reloaded from the store yet",
+          ConnectorException.Kind.TRANSIENT,
+          null);
     }
     try {
       StreamState st = store.state(source, stream.name());
@@ -170,7 +190,12 @@ final class StreamRunner {
       }
       List<Change> changes =
           store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
-      List<Transition> t = kpi.apply(source, changes, live);
+      List<Transition> t;
+      try {
+        t = kpi.apply(source, changes, live);
+      } catch (RuntimeException e) {
+        return kpiFailed(page, changes, e);
+      }
       transitions.accept(t);
       recordsApplied += changes.size();
       rejected(page.rejected());
@@ -231,15 +256,52 @@ final class StreamRunner {
     backoff.reset();
   }
 
+  /**
+   * The KPI engine threw on a page the store has committed: the page counts as applied, the source
+   * is reloaded into the engine from the store, and the step fails as {@code internal}.
+   */
+  private Step kpiFailed(Page page, List<Change> changes, RuntimeException e) {
+    recordsApplied += changes.size();
+    rejected(page.rejected());
+    progress(page);
+    kpiStale = true;
+    String outcome = reloadKpi() ? "reloaded from the store" : "reload failed, retried next";
+    Duration wait =
+        failure(
+            "internal",
+            "KPI update failed after the page was stored (" + e + "); " + outcome,
+            ConnectorException.Kind.TRANSIENT,
+            null);
+    LOG.warn(
+        "{}/{}: page stored but the KPI update failed; source {}; retry #{} in {}",
+        source,
+        stream.name(),
+        outcome,
+        backoff.failures(),
+        wait,
+        e);
+    return Step.retry(wait);
+  }
+
+  /**
+   * Rebuilds the KPI engine's view of this source from the store (every stream of it); false,
+   * logged, when that failed too.
+   */
+  private boolean reloadKpi() {
+    try {
+      long n = kpi.load(source, action -> store.forEach(source, action));
+      kpiStale = false;
+      onChange.run();
+      LOG.info("{}: KPI state reloaded from the store ({} records)", source, n);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("{}: reloading the KPI state from the store failed", source, e);
+      return false;
+    }
+  }
+
   private Step failed(String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
-    passStart = null;
-    lastAttemptOk = false;
-    unauthorized = k == ConnectorException.Kind.AUTH;
-    lastError = kind + ": " + message;
-    lastErrorAt = clock.instant();
-    metrics.errors.labelValues(source, stream.name(), kind).inc();
-    onAttempt.run();
-    Duration wait = backoff.next(k, retryAfter);
+    Duration wait = failure(kind, message, k, retryAfter);
     LOG.warn(
         "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",
         source,
@@ -249,6 +311,19 @@ final class StreamRunner {
         backoff.failures(),
         wait);
     return Step.retry(wait);
+  }
+
+  /** Records a failed step (status, error count, health, backoff); returns the wait. */
+  private Duration failure(
+      String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+    passStart = null;
+    lastAttemptOk = false;
+    unauthorized = k == ConnectorException.Kind.AUTH;
+    lastError = kind + ": " + message;
+    lastErrorAt = clock.instant();
+    metrics.errors.labelValues(source, stream.name(), kind).inc();
+    onAttempt.run();
+    return backoff.next(k, retryAfter);
   }
 
   private void progress(Page page) {

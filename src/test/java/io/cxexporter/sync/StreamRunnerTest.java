@@ -24,12 +24,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -281,5 +284,107 @@ class StreamRunnerTest {
         .filter(d -> d.getLabels().get("kind").equals(kind))
         .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
         .sum();
+  }
+
+  /** The KPIs of a clean run: the backfill of {@link #stream()}, then {@link #livePage}. */
+  KpiSnapshot cleanRun() {
+    try (Store store = Store.open(dir.resolve("clean"), clock)) {
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, kpi, s);
+      assertThat(r.syncOnce()).isNull();
+      livePage(s);
+      assertThat(r.syncOnce()).isNull();
+      assertThat(counted).hasSize(2);
+      counted.clear();
+      return kpi.compute();
+    }
+  }
+
+  static void livePage(ScriptedStream s) {
+    s.page(t("7", 1, TicketStatus.OPEN), t("5", 1, TicketStatus.SOLVED));
+  }
+
+  @Test
+  void aKpiUpdateThatThrowsAfterTheStoreCommittedIsRecoveredFromTheStore() {
+    KpiSnapshot expected = cleanRun();
+    try (Store store = Store.open(dir.resolve("failing"), clock)) {
+      FailingClock kpiClock = new FailingClock(clock);
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), kpiClock);
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, kpi, s);
+      assertThat(r.syncOnce()).isNull();
+      livePage(s);
+      kpiClock.failReads(1); // kpi.apply throws, after store.apply committed the page
+
+      assertThat(r.syncOnce()).as("a failed pass, backed off").isNotNull().isPositive();
+      assertThat(errors("internal")).isEqualTo(1);
+      assertThat(r.status().lastError())
+          .startsWith("internal: KPI update failed after the page was stored (")
+          .endsWith("); reloaded from the store");
+      assertThat(kpi.compute().series()).containsExactlyInAnyOrderElementsOf(expected.series());
+
+      assertThat(r.syncOnce()).as("the cursor had moved on: caught up").isNull();
+      assertThat(s.reads.get()).as("the failed page is not read again").isEqualTo(7);
+      assertThat(kpi.compute().series()).containsExactlyInAnyOrderElementsOf(expected.series());
+      assertThat(counted).as("that page's transitions are lost, never counted twice").isEmpty();
+    }
+  }
+
+  @Test
+  void aReloadThatFailsIsRetriedBeforeTheNextPage() {
+    KpiSnapshot expected = cleanRun();
+    try (Store store = Store.open(dir.resolve("failing"), clock)) {
+      FailingClock kpiClock = new FailingClock(clock);
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), kpiClock);
+      ScriptedStream s = stream();
+      StreamRunner r = runner(store, kpi, s);
+      assertThat(r.syncOnce()).isNull();
+      livePage(s);
+      kpiClock.failReads(2); // kpi.apply throws, and so does the reload after it
+
+      assertThat(r.syncOnce()).isNotNull();
+      assertThat(r.status().lastError()).endsWith("; reload failed, retried next");
+
+      assertThat(r.syncOnce()).isNull();
+      assertThat(r.status().lastError()).isNull();
+      assertThat(errors("internal")).isEqualTo(1);
+      assertThat(kpi.compute().series()).containsExactlyInAnyOrderElementsOf(expected.series());
+    }
+  }
+
+  /**
+   * A clock that throws on its next reads when told to: given to a KPI engine only, it makes the
+   * engine's next {@code apply} (or {@code load}) throw, as a bug inside the engine would.
+   */
+  static final class FailingClock extends Clock {
+    private final Clock clock;
+    private final AtomicInteger failures = new AtomicInteger();
+
+    FailingClock(Clock clock) {
+      this.clock = clock;
+    }
+
+    void failReads(int n) {
+      failures.set(n);
+    }
+
+    @Override
+    public Instant instant() {
+      if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw new IllegalStateException("simulated KPI engine failure");
+      }
+      return clock.instant();
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return clock.getZone();
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
   }
 }
