@@ -75,7 +75,14 @@ final class Pipeline implements AutoCloseable {
         new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
     publisher.refresh();
     SyncEngine sync =
-        new SyncEngine(store, kpi, transitions::record, publisher::markDirty, self, clock);
+        new SyncEngine(
+            store,
+            kpi,
+            publisher::initializeNewLabels,
+            transitions::record,
+            publisher::markDirty,
+            self,
+            clock);
     for (ConnectorSpec spec : config.connectors()) {
       sync.add(
           spec.create(new ConnectorContext(clock, requests.forSource(spec.name()))),

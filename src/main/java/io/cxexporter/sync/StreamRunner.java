@@ -39,6 +39,7 @@ final class StreamRunner {
   private final Stream stream;
   private final Store store;
   private final KpiEngine kpi;
+  private final Runnable newLabels;
   private final Consumer<List<Transition>> transitions;
   private final Runnable onChange;
   private final Runnable onAttempt;
@@ -76,6 +77,7 @@ final class StreamRunner {
       Stream stream,
       Store store,
       KpiEngine kpi,
+      Runnable newLabels,
       Consumer<List<Transition>> transitions,
       Runnable onChange,
       Runnable onAttempt,
@@ -88,6 +90,7 @@ final class StreamRunner {
     this.stream = stream;
     this.store = store;
     this.kpi = kpi;
+    this.newLabels = newLabels;
     this.transitions = transitions;
     this.onChange = onChange;
     this.onAttempt = onAttempt;
@@ -196,6 +199,7 @@ final class StreamRunner {
       } catch (RuntimeException e) {
         return kpiFailed(page, changes, e);
       }
+      newLabels.run(); // zero series first: a counter born at 1 hides its first increase
       transitions.accept(t);
       recordsApplied += changes.size();
       rejected(page.rejected());

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * pages in flight, never for another stream's whole backfill.
  *
  * <pre>{@code
- * SyncEngine sync = new SyncEngine(store, kpi, metrics::record, snapshots::markDirty, self, clock);
+ * SyncEngine sync = new SyncEngine(
+ *     store, kpi, publisher::initializeNewLabels, metrics::record, publisher::markDirty, self, clock);
  * sync.add(connector, "demo", Duration.ofSeconds(15));
  * sync.start();
  * }</pre>
@@ -49,6 +50,7 @@ public final class SyncEngine implements AutoCloseable {
 
   private final Store store;
   private final KpiEngine kpi;
+  private final Runnable newLabels;
   private final Consumer<List<Transition>> transitions;
   private final Runnable onChange;
   private final SelfMetrics metrics;
@@ -62,15 +64,26 @@ public final class SyncEngine implements AutoCloseable {
   private volatile boolean closed;
   private final Map<String, CheckResult> checks = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * An engine with no connectors yet.
+   *
+   * @param newLabels run after each page the KPI engine applied, before its transitions are handed
+   *     over: creates the zero series of the label combinations the KPI engine just learned, so a
+   *     counter never appears at 1 ({@code KpiPublisher::initializeNewLabels})
+   * @param transitions counts the live transitions of each page ({@code TransitionMetrics::record})
+   * @param onChange run after a page changed records or the KPI state was reloaded
+   */
   public SyncEngine(
       Store store,
       KpiEngine kpi,
+      Runnable newLabels,
       Consumer<List<Transition>> transitions,
       Runnable onChange,
       SelfMetrics metrics,
       Clock clock) {
     this.store = store;
     this.kpi = kpi;
+    this.newLabels = newLabels;
     this.transitions = transitions;
     this.onChange = onChange;
     this.metrics = metrics;
@@ -89,6 +102,7 @@ public final class SyncEngine implements AutoCloseable {
               s,
               store,
               kpi,
+              newLabels,
               transitions,
               onChange,
               () -> updateSourceHealth(connector.name()),

@@ -10,7 +10,10 @@ import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.kpi.Transition;
+import io.cxexporter.metrics.KpiPublisher;
 import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.metrics.SnapshotCollector;
+import io.cxexporter.metrics.TransitionMetrics;
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Ticket;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,13 +74,23 @@ class StreamRunnerTest {
   }
 
   StreamRunner runner(Store store, KpiEngine kpi, Stream s) {
+    return runner(store, kpi, s, () -> {}, counted::addAll);
+  }
+
+  StreamRunner runner(
+      Store store,
+      KpiEngine kpi,
+      Stream s,
+      Runnable newLabels,
+      Consumer<List<Transition>> transitions) {
     return new StreamRunner(
         "zd",
         "test",
         s,
         store,
         kpi,
-        counted::addAll,
+        newLabels,
+        transitions,
         () -> {},
         () -> {},
         self,
@@ -386,5 +400,54 @@ class StreamRunnerTest {
     public Clock withZone(ZoneId zone) {
       return this;
     }
+  }
+
+  @Test
+  void aLabelCombinationFirstSeenLiveIsExposedAtZeroBeforeItsFirstCount() {
+    PrometheusRegistry exposed = new PrometheusRegistry();
+    TransitionMetrics metrics = TransitionMetrics.register(exposed, Configs.kpi().dimensions());
+    try (Store store = Store.open(dir, clock)) {
+      KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
+      KpiPublisher publisher =
+          new KpiPublisher(
+              kpi,
+              metrics,
+              SnapshotCollector.register(exposed),
+              self,
+              clock,
+              Duration.ofSeconds(15));
+      List<Double> scrapedAtHandOver = new ArrayList<>();
+      ScriptedStream s = stream(); // group Billing only
+      StreamRunner r =
+          runner(
+              store,
+              kpi,
+              s,
+              publisher::initializeNewLabels,
+              t -> {
+                scrapedAtHandOver.add(salesCreated(exposed)); // a scrape just before counting
+                metrics.record(t);
+              });
+      assertThat(r.syncOnce()).isNull();
+      scrapedAtHandOver.clear();
+
+      Ticket sales = t("7", 1, TicketStatus.OPEN).toBuilder().group("Sales").build();
+      s.page(sales); // a group first seen live: created, no KPI refresh since
+      assertThat(r.syncOnce()).isNull();
+
+      assertThat(scrapedAtHandOver).as("before its first count").containsExactly(0.0);
+      assertThat(salesCreated(exposed)).as("after").isEqualTo(1.0);
+    }
+  }
+
+  /** cx_tickets_created_total of group Sales as a scrape sees it; NaN while it does not exist. */
+  static double salesCreated(PrometheusRegistry registry) {
+    return registry.scrape().stream()
+        .filter(m -> m.getMetadata().getPrometheusName().equals("cx_tickets_created")) // no _total
+        .flatMap(m -> ((CounterSnapshot) m).getDataPoints().stream())
+        .filter(d -> "Sales".equals(d.getLabels().get("group")))
+        .mapToDouble(CounterSnapshot.CounterDataPointSnapshot::getValue)
+        .findFirst()
+        .orElse(Double.NaN);
   }
 }

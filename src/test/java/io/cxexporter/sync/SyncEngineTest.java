@@ -46,7 +46,13 @@ class SyncEngineTest {
     try (Store store = Store.open(dir, clock);
         SyncEngine sync =
             new SyncEngine(
-                store, new KpiEngine(Configs.kpi(), clock), t -> {}, () -> {}, self, clock)) {
+                store,
+                new KpiEngine(Configs.kpi(), clock),
+                () -> {},
+                t -> {},
+                () -> {},
+                self,
+                clock)) {
       for (int i = 1; i <= slowStreams; i++) {
         String name = "slow" + i;
         ScriptedStream slow = new ScriptedStream("tickets");

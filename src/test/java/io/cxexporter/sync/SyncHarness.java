@@ -48,6 +48,7 @@ public final class SyncHarness implements AutoCloseable {
               s,
               store,
               kpi,
+              () -> {},
               transitions::addAll,
               () -> {},
               () -> {},
