@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
-  private static final Duration PROGRESS_LOG_EVERY = Duration.ofSeconds(10);
 
   private final String source;
   private final String type;
@@ -47,9 +46,7 @@ final class StreamRunner {
   private final Clock clock;
   final Backoff backoff;
 
-  private volatile boolean backfillDone;
-  private volatile double progress = Double.NaN;
-  private volatile Duration eta;
+  private final BackfillProgress backfill;
   private volatile Instant lastSuccess;
   private volatile Duration lastSyncDuration;
   private volatile String lastError;
@@ -58,16 +55,13 @@ final class StreamRunner {
   private volatile boolean unauthorized;
   private volatile long recordsApplied;
   private final boolean hadData;
-  private Instant backfillStartedAt;
-  private double backfillStartProgress;
-  private Instant lastProgressLog = Instant.EPOCH;
 
   /** True after a failed KPI update until the source is reloaded into the engine from the store. */
   private boolean kpiStale;
 
   /**
-   * When the pass in progress started, or null between passes. Like the backfill fields above, only
-   * the running step touches it; the executor's hand-off orders one step before the next.
+   * When the pass in progress started, or null between passes. Only the running step touches it;
+   * the executor's hand-off orders one step before the next.
    */
   private Instant passStart;
 
@@ -98,12 +92,13 @@ final class StreamRunner {
     this.clock = clock;
     this.backoff = backoff;
     this.hadData = hadData;
-    StreamState st = store.state(source, stream.name());
-    this.backfillDone = st.backfillDone();
-    if (backfillDone) {
-      progress = 1;
-    }
-    metrics.backfillProgress.labelValues(source, stream.name()).set(backfillDone ? 1 : 0);
+    this.backfill =
+        new BackfillProgress(
+            source,
+            stream.name(),
+            store.state(source, stream.name()).backfillDone(),
+            metrics,
+            clock);
   }
 
   /**
@@ -208,7 +203,7 @@ final class StreamRunner {
       if (!changes.isEmpty()) {
         onChange.run();
       }
-      progress(page);
+      backfill.update(page, recordsApplied);
       if (!page.caughtUp()) {
         return Step.MORE;
       }
@@ -267,7 +262,7 @@ final class StreamRunner {
   private Step kpiFailed(Page page, List<Change> changes, RuntimeException e) {
     recordsApplied += changes.size();
     rejected(page.rejected());
-    progress(page);
+    backfill.update(page, recordsApplied);
     kpiStale = true;
     String outcome = reloadKpi() ? "reloaded from the store" : "reload failed, retried next";
     Duration wait =
@@ -330,47 +325,6 @@ final class StreamRunner {
     return backoff.next(k, retryAfter);
   }
 
-  private void progress(Page page) {
-    Instant now = clock.instant();
-    if (page.caughtUp()) {
-      if (!backfillDone) {
-        backfillDone = true;
-        LOG.info(
-            "{}/{}: backfill complete, {} records, now live",
-            source,
-            stream.name(),
-            recordsApplied);
-      }
-      progress = 1;
-      eta = null;
-    } else if (page.progress() != null) {
-      double p = page.progress();
-      if (backfillStartedAt == null) {
-        backfillStartedAt = now;
-        backfillStartProgress = p;
-      }
-      double done = p - backfillStartProgress;
-      long elapsed = Duration.between(backfillStartedAt, now).toMillis();
-      eta = done > 0 ? Duration.ofMillis((long) (elapsed * (1 - p) / done)) : null;
-      progress = p;
-      if (!backfillDone
-          && Duration.between(lastProgressLog, now).compareTo(PROGRESS_LOG_EVERY) >= 0) {
-        lastProgressLog = now;
-        LOG.info(
-            "{}/{}: backfill {}% ({} records so far, ETA {})",
-            source,
-            stream.name(),
-            Math.round(p * 100),
-            recordsApplied,
-            eta == null ? "unknown" : eta.getSeconds() + "s");
-      }
-    }
-    metrics
-        .backfillProgress
-        .labelValues(source, stream.name())
-        .set(Double.isNaN(progress) ? 0 : progress);
-  }
-
   boolean unauthorized() {
     return unauthorized;
   }
@@ -384,7 +338,7 @@ final class StreamRunner {
   }
 
   boolean ready() {
-    return backfillDone || recordsApplied > 0 || hadData;
+    return backfill.done() || recordsApplied > 0 || hadData;
   }
 
   StreamStatus status() {
@@ -392,9 +346,9 @@ final class StreamRunner {
         source,
         type,
         stream.name(),
-        backfillDone,
-        progress,
-        eta,
+        backfill.done(),
+        backfill.ratio(),
+        backfill.eta(),
         lastSuccess,
         lastSyncDuration,
         lastError,
