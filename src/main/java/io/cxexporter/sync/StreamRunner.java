@@ -148,10 +148,10 @@ final class StreamRunner {
    * end of its last, time spent waiting in the queue between pages included, so {@code
    * cx_connector_sync_duration_seconds} means what it always meant. A failed step ends the pass.
    *
-   * <p>A page that is not caught up yet names the cursor it was read from as its next one would be
-   * read again and again forever. Such a page is refused as a {@code bad_response} failure
-   * (counted, logged, backed off) before anything of it is applied: neither its records nor its
-   * rejected records are counted and the stored cursor stays, so the retry reads the same page
+   * <p>A page that is not caught up but names the cursor it was read from as its next one would
+   * have the stream read that page forever. Such a page is refused as a {@code bad_response}
+   * failure (counted, logged, backed off) before anything of it is applied: neither its records nor
+   * its rejected records are counted and the stored cursor stays, so the retry reads the same page
    * afresh and nothing is lost or counted twice.
    *
    * <p>When the KPI engine throws on a page the store has already committed, that page is never

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * up the stream re-queues its next page with {@code execute}, which makes it due now; the pool's
  * queue runs due tasks in the order they became due (FIFO among equal times), so the next page
  * waits behind every poll, retry, check and other stream's page already waiting. Thirty backfilling
- * streams take turns page by page, and a stream that has one page to read waits at most for the
- * pages in flight, never for another stream's whole backfill.
+ * streams take turns page by page, and a stream that has one page to read waits for the tasks
+ * queued ahead of it (at most one page of each other stream), never for another stream's whole
+ * backfill.
  *
  * <pre>{@code
  * SyncEngine sync = new SyncEngine(
