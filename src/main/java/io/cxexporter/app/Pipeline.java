@@ -11,12 +11,10 @@ import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.metrics.TransitionMetrics;
 import io.cxexporter.store.AlertLog;
-import io.cxexporter.store.Change;
 import io.cxexporter.store.Store;
 import io.cxexporter.sync.SyncEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
-  private static final int LOAD_BATCH = 10_000;
 
   final ExporterConfig config;
   final KpiEngine kpi;
@@ -78,7 +75,14 @@ final class Pipeline implements AutoCloseable {
         new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
     publisher.refresh();
     SyncEngine sync =
-        new SyncEngine(store, kpi, transitions::record, publisher::markDirty, self, clock);
+        new SyncEngine(
+            store,
+            kpi,
+            publisher::initializeNewLabels,
+            transitions::record,
+            publisher::markDirty,
+            self,
+            clock);
     for (ConnectorSpec spec : config.connectors()) {
       sync.add(
           spec.create(new ConnectorContext(clock, requests.forSource(spec.name()))),
@@ -121,20 +125,7 @@ final class Pipeline implements AutoCloseable {
 
   /** Feeds every stored record of a source to the KPI engine as history (no counters). */
   private static long load(Store store, KpiEngine kpi, String source) {
-    List<Change> batch = new ArrayList<>(LOAD_BATCH);
-    long[] n = {0};
-    store.forEach(
-        source,
-        (stream, record) -> {
-          batch.add(new Change(stream, null, record));
-          n[0]++;
-          if (batch.size() == LOAD_BATCH) {
-            kpi.apply(source, batch, false);
-            batch.clear();
-          }
-        });
-    kpi.apply(source, batch, false);
-    return n[0];
+    return kpi.load(source, action -> store.forEach(source, action));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.cxexporter.config.KpiTarget;
 import io.cxexporter.model.Customer;
 import io.cxexporter.model.Deal;
 import io.cxexporter.model.DealStage;
+import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
@@ -17,6 +18,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Derives every KPI from the stored records: keeps the latest version of each record in memory,
@@ -34,6 +37,9 @@ import java.util.Map;
  * lock).
  */
 public final class KpiEngine {
+  /** Records handed to a source's state at a time while loading, to bound the list in memory. */
+  private static final int LOAD_BATCH = 10_000;
+
   private final Rules rules;
   private final Clock clock;
   private final Map<String, SourceState> sources = new LinkedHashMap<>();
@@ -54,6 +60,45 @@ public final class KpiEngine {
    */
   public synchronized List<Transition> apply(String source, List<Change> changes, boolean live) {
     return state(source).apply(changes, live, clock.instant());
+  }
+
+  /**
+   * Replaces everything the engine knows of a source with the records {@code records} hands to its
+   * action, read as history: no transitions, and an SLA breach already due is marked counted, not
+   * reported. This is how the engine learns a source at start-up, and how it recovers after an
+   * {@link #apply} that threw left the source's state half-updated.
+   *
+   * <pre>{@code
+   * long n = kpi.load("zd", action -> store.forEach("zd", action));
+   * }</pre>
+   *
+   * <p>The new state is built aside and swapped in only when every record was read, so a load that
+   * throws leaves the previous state in place. The engine's lock is held throughout: concurrent
+   * {@link #apply} calls wait and then apply on top of the loaded state (re-applying a version the
+   * load already read is harmless: the latest version wins and its transitions were not counted by
+   * the load). Every label combination of the source is reported again by {@link
+   * #drainNewLabels()}.
+   *
+   * @param records calls its argument with {@code (stream, record)} for every stored record of the
+   *     source; it must not call back into this engine
+   * @return how many records were read
+   */
+  public synchronized long load(String source, Consumer<BiConsumer<String, Record>> records) {
+    SourceState fresh = new SourceState(source, rules);
+    List<Change> batch = new ArrayList<>();
+    long[] n = {0};
+    records.accept(
+        (stream, record) -> {
+          batch.add(new Change(stream, null, record));
+          n[0]++;
+          if (batch.size() == LOAD_BATCH) {
+            fresh.apply(batch, false, clock.instant());
+            batch.clear();
+          }
+        });
+    fresh.apply(batch, false, clock.instant());
+    sources.put(source, fresh);
+    return n[0];
   }
 
   /** SLA breaches that happened by time passing since the last tick (live only). */

@@ -27,6 +27,7 @@ public final class KpiPublisher implements AutoCloseable {
   private final SelfMetrics self;
   private final Clock clock;
   private final Duration interval;
+  private final Object newLabelsLock = new Object();
   private final AtomicBoolean dirty = new AtomicBoolean(true);
   private final AtomicReference<KpiSnapshot> latest = new AtomicReference<>(KpiSnapshot.EMPTY);
   private volatile Instant lastRefresh = Instant.EPOCH;
@@ -57,11 +58,27 @@ public final class KpiPublisher implements AutoCloseable {
     return latest.get();
   }
 
+  /**
+   * Creates, at 0, the counter and histogram series of every label combination the KPI engine
+   * learned since the last call. The sync loop calls it after each page the engine applied and
+   * before it counts that page's transitions, so a combination first seen live is exposed at 0
+   * before its first increase (a series born at 1 hides that increase from {@code rate()}).
+   *
+   * <p>Draining and creating happen under one lock: a caller that finds nothing new to drain
+   * because another caller drained it first waits until those series exist, so whoever counts next
+   * finds them.
+   */
+  public void initializeNewLabels() {
+    synchronized (newLabelsLock) {
+      transitions.initialize(kpi.drainNewLabels());
+    }
+  }
+
   /** Counts time-driven transitions (SLA breaches), recomputes and publishes the snapshot now. */
   public synchronized KpiSnapshot refresh() {
     dirty.set(false);
     long t0 = System.nanoTime();
-    transitions.initialize(kpi.drainNewLabels());
+    initializeNewLabels();
     transitions.record(kpi.tick());
     KpiSnapshot s = kpi.compute();
     collector.update(s);

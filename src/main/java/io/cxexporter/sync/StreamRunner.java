@@ -25,16 +25,20 @@ import org.slf4j.LoggerFactory;
  * Runs one stream: read a page from the stored cursor, commit its records and the next cursor in
  * one transaction, feed the changes to the KPI engine, repeat until caught up. Times every pass and
  * reports success, errors and backfill progress, so no connector can forget to.
+ *
+ * <p>Each page is one {@link #step()}; the {@link SyncEngine} queues the next step behind other
+ * streams' work, so a long backfill never holds a thread. Steps of one runner never overlap, but
+ * successive steps may run on different threads (the executor's queue orders them).
  */
 final class StreamRunner {
   private static final Logger LOG = LoggerFactory.getLogger(StreamRunner.class);
-  private static final Duration PROGRESS_LOG_EVERY = Duration.ofSeconds(10);
 
   private final String source;
   private final String type;
   private final Stream stream;
   private final Store store;
   private final KpiEngine kpi;
+  private final Runnable newLabels;
   private final Consumer<List<Transition>> transitions;
   private final Runnable onChange;
   private final Runnable onAttempt;
@@ -42,9 +46,7 @@ final class StreamRunner {
   private final Clock clock;
   final Backoff backoff;
 
-  private volatile boolean backfillDone;
-  private volatile double progress = Double.NaN;
-  private volatile Duration eta;
+  private final BackfillProgress backfill;
   private volatile Instant lastSuccess;
   private volatile Duration lastSyncDuration;
   private volatile String lastError;
@@ -53,9 +55,15 @@ final class StreamRunner {
   private volatile boolean unauthorized;
   private volatile long recordsApplied;
   private final boolean hadData;
-  private Instant backfillStartedAt;
-  private double backfillStartProgress;
-  private Instant lastProgressLog = Instant.EPOCH;
+
+  /** True after a failed KPI update until the source is reloaded into the engine from the store. */
+  private boolean kpiStale;
+
+  /**
+   * When the pass in progress started, or null between passes. Only the running step touches it;
+   * the executor's hand-off orders one step before the next.
+   */
+  private Instant passStart;
 
   StreamRunner(
       String source,
@@ -63,6 +71,7 @@ final class StreamRunner {
       Stream stream,
       Store store,
       KpiEngine kpi,
+      Runnable newLabels,
       Consumer<List<Transition>> transitions,
       Runnable onChange,
       Runnable onAttempt,
@@ -75,6 +84,7 @@ final class StreamRunner {
     this.stream = stream;
     this.store = store;
     this.kpi = kpi;
+    this.newLabels = newLabels;
     this.transitions = transitions;
     this.onChange = onChange;
     this.onAttempt = onAttempt;
@@ -82,50 +92,128 @@ final class StreamRunner {
     this.clock = clock;
     this.backoff = backoff;
     this.hadData = hadData;
-    StreamState st = store.state(source, stream.name());
-    this.backfillDone = st.backfillDone();
-    if (backfillDone) {
-      progress = 1;
-    }
-    metrics.backfillProgress.labelValues(source, stream.name()).set(backfillDone ? 1 : 0);
+    this.backfill =
+        new BackfillProgress(
+            source,
+            stream.name(),
+            store.state(source, stream.name()).backfillDone(),
+            metrics,
+            clock);
   }
 
   /**
-   * One sync pass: reads pages until the stream is caught up.
+   * What the scheduler does after one {@link #step()}: read the next page (the pass goes on), rest
+   * {@code poll_interval} (caught up), or retry after a backoff (the step failed).
+   *
+   * @param more true when the stream is not caught up and the next page should be read
+   * @param retry how long to wait before retrying after a failure, or null
+   */
+  record Step(boolean more, Duration retry) {
+    /** The page was applied and more pages wait. */
+    static final Step MORE = new Step(true, null);
+
+    /** The stream is caught up: the pass is over. */
+    static final Step CAUGHT_UP = new Step(false, null);
+
+    /** The step failed; the pass ends and the next one starts after {@code wait}. */
+    static Step retry(Duration wait) {
+      return new Step(false, wait);
+    }
+  }
+
+  /**
+   * One whole sync pass in this thread: steps until the stream is caught up or a step fails. The
+   * scheduler runs steps one by one instead (see {@link SyncEngine}); this is for tests and tools
+   * that sync synchronously.
    *
    * @return null when caught up (wait {@code poll_interval}), else how long to wait before retrying
    */
   Duration syncOnce() {
-    Instant start = clock.instant();
-    try {
-      while (true) {
-        StreamState st = store.state(source, stream.name());
-        boolean live = st.backfillDone();
-        Page page = stream.read(st.cursor());
-        List<Change> changes =
-            store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
-        List<Transition> t = kpi.apply(source, changes, live);
-        transitions.accept(t);
-        recordsApplied += changes.size();
-        rejected(page.rejected());
-        succeeded();
-        onAttempt.run();
-        if (!changes.isEmpty()) {
-          onChange.run();
-        }
-        progress(page);
-        if (page.caughtUp()) {
-          lastSyncDuration = Duration.between(start, clock.instant());
-          metrics
-              .syncDuration
-              .labelValues(source, stream.name())
-              .set(lastSyncDuration.toMillis() / 1000.0);
-          return null;
-        }
-        if (Thread.currentThread().isInterrupted()) {
-          return Duration.ZERO;
-        }
+    while (true) {
+      Step step = step();
+      if (!step.more()) {
+        return step.retry();
       }
+      if (Thread.currentThread().isInterrupted()) {
+        passStart = null;
+        return Duration.ZERO;
+      }
+    }
+  }
+
+  /**
+   * Reads and applies one page from the stored cursor: the unit of work the scheduler queues, so a
+   * backfill of a thousand pages gives its thread back a thousand times. A pass is the run of steps
+   * from the first page to the caught-up one; it is timed from the start of its first step to the
+   * end of its last, time spent waiting in the queue between pages included, so {@code
+   * cx_connector_sync_duration_seconds} means what it always meant. A failed step ends the pass.
+   *
+   * <p>A page that is not caught up but names the cursor it was read from as its next one would
+   * have the stream read that page forever. Such a page is refused as a {@code bad_response}
+   * failure (counted, logged, backed off) before anything of it is applied: neither its records nor
+   * its rejected records are counted and the stored cursor stays, so the retry reads the same page
+   * afresh and nothing is lost or counted twice.
+   *
+   * <p>When the KPI engine throws on a page the store has already committed, that page is never
+   * read again (the cursor has moved past it), so the engine would miss its changes until a
+   * restart. Instead the step reloads the source into the engine from the store, as start-up does
+   * ({@link KpiEngine#load}), and fails as {@code internal} (counted, logged, backed off); a reload
+   * that fails itself is retried before the next page. The page's records reach the KPIs through
+   * the reload, exactly once, and it still counts as applied (records, rejected records, progress).
+   * Its transitions are lost, as in a restart: the reload reads every record as history, so the
+   * counters miss that page's changes (and SLA breaches of the source that fell due since the last
+   * refresh) but never count anything twice.
+   */
+  Step step() {
+    if (passStart == null) {
+      passStart = clock.instant();
+    }
+    if (kpiStale && !reloadKpi()) {
+      return failed(
+          "internal",
+          "the KPI state of the source is not reloaded from the store yet",
+          ConnectorException.Kind.TRANSIENT,
+          null);
+    }
+    try {
+      StreamState st = store.state(source, stream.name());
+      boolean live = st.backfillDone();
+      Page page = stream.read(st.cursor());
+      if (!page.caughtUp() && page.next().equals(st.cursor())) {
+        return failed(
+            "bad_response",
+            "the stream returned the cursor it was read from without catching up",
+            ConnectorException.Kind.BAD_RESPONSE,
+            null);
+      }
+      List<Change> changes =
+          store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
+      List<Transition> t;
+      try {
+        t = kpi.apply(source, changes, live);
+      } catch (RuntimeException e) {
+        return kpiFailed(page, changes, e);
+      }
+      newLabels.run(); // zero series first: a counter born at 1 hides its first increase
+      transitions.accept(t);
+      recordsApplied += changes.size();
+      rejected(page.rejected());
+      succeeded();
+      onAttempt.run();
+      if (!changes.isEmpty()) {
+        onChange.run();
+      }
+      backfill.update(page, recordsApplied);
+      if (!page.caughtUp()) {
+        return Step.MORE;
+      }
+      lastSyncDuration = Duration.between(passStart, clock.instant());
+      passStart = null;
+      metrics
+          .syncDuration
+          .labelValues(source, stream.name())
+          .set(lastSyncDuration.toMillis() / 1000.0);
+      return Step.CAUGHT_UP;
     } catch (ConnectorException e) {
       return failed(
           e.kind().name().toLowerCase(Locale.ROOT),
@@ -167,15 +255,52 @@ final class StreamRunner {
     backoff.reset();
   }
 
-  private Duration failed(
-      String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
-    lastAttemptOk = false;
-    unauthorized = k == ConnectorException.Kind.AUTH;
-    lastError = kind + ": " + message;
-    lastErrorAt = clock.instant();
-    metrics.errors.labelValues(source, stream.name(), kind).inc();
-    onAttempt.run();
-    Duration wait = backoff.next(k, retryAfter);
+  /**
+   * The KPI engine threw on a page the store has committed: the page counts as applied, the source
+   * is reloaded into the engine from the store, and the step fails as {@code internal}.
+   */
+  private Step kpiFailed(Page page, List<Change> changes, RuntimeException e) {
+    recordsApplied += changes.size();
+    rejected(page.rejected());
+    backfill.update(page, recordsApplied);
+    kpiStale = true;
+    String outcome = reloadKpi() ? "reloaded from the store" : "reload failed, retried next";
+    Duration wait =
+        failure(
+            "internal",
+            "KPI update failed after the page was stored (" + e + "); " + outcome,
+            ConnectorException.Kind.TRANSIENT,
+            null);
+    LOG.warn(
+        "{}/{}: page stored but the KPI update failed; source {}; retry #{} in {}",
+        source,
+        stream.name(),
+        outcome,
+        backoff.failures(),
+        wait,
+        e);
+    return Step.retry(wait);
+  }
+
+  /**
+   * Rebuilds the KPI engine's view of this source from the store (every stream of it); false,
+   * logged, when that failed too.
+   */
+  private boolean reloadKpi() {
+    try {
+      long n = kpi.load(source, action -> store.forEach(source, action));
+      kpiStale = false;
+      onChange.run();
+      LOG.info("{}: KPI state reloaded from the store ({} records)", source, n);
+      return true;
+    } catch (RuntimeException e) {
+      LOG.error("{}: reloading the KPI state from the store failed", source, e);
+      return false;
+    }
+  }
+
+  private Step failed(String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+    Duration wait = failure(kind, message, k, retryAfter);
     LOG.warn(
         "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",
         source,
@@ -184,48 +309,20 @@ final class StreamRunner {
         message,
         backoff.failures(),
         wait);
-    return wait;
+    return Step.retry(wait);
   }
 
-  private void progress(Page page) {
-    Instant now = clock.instant();
-    if (page.caughtUp()) {
-      if (!backfillDone) {
-        backfillDone = true;
-        LOG.info(
-            "{}/{}: backfill complete, {} records, now live",
-            source,
-            stream.name(),
-            recordsApplied);
-      }
-      progress = 1;
-      eta = null;
-    } else if (page.progress() != null) {
-      double p = page.progress();
-      if (backfillStartedAt == null) {
-        backfillStartedAt = now;
-        backfillStartProgress = p;
-      }
-      double done = p - backfillStartProgress;
-      long elapsed = Duration.between(backfillStartedAt, now).toMillis();
-      eta = done > 0 ? Duration.ofMillis((long) (elapsed * (1 - p) / done)) : null;
-      progress = p;
-      if (!backfillDone
-          && Duration.between(lastProgressLog, now).compareTo(PROGRESS_LOG_EVERY) >= 0) {
-        lastProgressLog = now;
-        LOG.info(
-            "{}/{}: backfill {}% ({} records so far, ETA {})",
-            source,
-            stream.name(),
-            Math.round(p * 100),
-            recordsApplied,
-            eta == null ? "unknown" : eta.getSeconds() + "s");
-      }
-    }
-    metrics
-        .backfillProgress
-        .labelValues(source, stream.name())
-        .set(Double.isNaN(progress) ? 0 : progress);
+  /** Records a failed step (status, error count, health, backoff); returns the wait. */
+  private Duration failure(
+      String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
+    passStart = null;
+    lastAttemptOk = false;
+    unauthorized = k == ConnectorException.Kind.AUTH;
+    lastError = kind + ": " + message;
+    lastErrorAt = clock.instant();
+    metrics.errors.labelValues(source, stream.name(), kind).inc();
+    onAttempt.run();
+    return backoff.next(k, retryAfter);
   }
 
   boolean unauthorized() {
@@ -241,7 +338,7 @@ final class StreamRunner {
   }
 
   boolean ready() {
-    return backfillDone || recordsApplied > 0 || hadData;
+    return backfill.done() || recordsApplied > 0 || hadData;
   }
 
   StreamStatus status() {
@@ -249,9 +346,9 @@ final class StreamRunner {
         source,
         type,
         stream.name(),
-        backfillDone,
-        progress,
-        eta,
+        backfill.done(),
+        backfill.ratio(),
+        backfill.eta(),
         lastSuccess,
         lastSyncDuration,
         lastError,

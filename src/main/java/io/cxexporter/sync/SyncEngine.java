@@ -27,8 +27,18 @@ import org.slf4j.LoggerFactory;
  * failed pass is retried with backoff and never takes the process down. The first pass of a new
  * stream is its backfill.
  *
+ * <p>Fair by construction: all streams share a pool of at most {@value #MAX_THREADS} threads, and a
+ * pass runs as one task per page ({@link StreamRunner#step()}). After each page that is not caught
+ * up the stream re-queues its next page with {@code execute}, which makes it due now; the pool's
+ * queue runs due tasks in the order they became due (FIFO among equal times), so the next page
+ * waits behind every poll, retry, check and other stream's page already waiting. Thirty backfilling
+ * streams take turns page by page, and a stream that has one page to read waits for the tasks
+ * queued ahead of it (at most one page of each other stream), never for another stream's whole
+ * backfill.
+ *
  * <pre>{@code
- * SyncEngine sync = new SyncEngine(store, kpi, metrics::record, snapshots::markDirty, self, clock);
+ * SyncEngine sync = new SyncEngine(
+ *     store, kpi, publisher::initializeNewLabels, metrics::record, publisher::markDirty, self, clock);
  * sync.add(connector, "demo", Duration.ofSeconds(15));
  * sync.start();
  * }</pre>
@@ -36,8 +46,12 @@ import org.slf4j.LoggerFactory;
 public final class SyncEngine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncEngine.class);
 
+  /** At most this many pages are read (or checks run) at once, however many streams there are. */
+  static final int MAX_THREADS = 4;
+
   private final Store store;
   private final KpiEngine kpi;
+  private final Runnable newLabels;
   private final Consumer<List<Transition>> transitions;
   private final Runnable onChange;
   private final SelfMetrics metrics;
@@ -51,15 +65,26 @@ public final class SyncEngine implements AutoCloseable {
   private volatile boolean closed;
   private final Map<String, CheckResult> checks = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * An engine with no connectors yet.
+   *
+   * @param newLabels run after each page the KPI engine applied, before its transitions are handed
+   *     over: creates the zero series of the label combinations the KPI engine just learned, so a
+   *     counter never appears at 1 ({@code KpiPublisher::initializeNewLabels})
+   * @param transitions counts the live transitions of each page ({@code TransitionMetrics::record})
+   * @param onChange run after a page changed records or the KPI state was reloaded
+   */
   public SyncEngine(
       Store store,
       KpiEngine kpi,
+      Runnable newLabels,
       Consumer<List<Transition>> transitions,
       Runnable onChange,
       SelfMetrics metrics,
       Clock clock) {
     this.store = store;
     this.kpi = kpi;
+    this.newLabels = newLabels;
     this.transitions = transitions;
     this.onChange = onChange;
     this.metrics = metrics;
@@ -78,6 +103,7 @@ public final class SyncEngine implements AutoCloseable {
               s,
               store,
               kpi,
+              newLabels,
               transitions,
               onChange,
               () -> updateSourceHealth(connector.name()),
@@ -92,12 +118,12 @@ public final class SyncEngine implements AutoCloseable {
     metrics.pollInterval.labelValues(connector.name()).set(pollInterval.toMillis() / 1000.0);
   }
 
-  /** Starts every stream on its own schedule. */
+  /** Starts every stream on its own schedule: each connector's check, then its streams' passes. */
   public synchronized void start() {
     int streams = sources.values().stream().mapToInt(s -> s.runners().size()).sum();
     ScheduledThreadPoolExecutor ex =
         new ScheduledThreadPoolExecutor(
-            Math.max(1, Math.min(4, streams)),
+            Math.max(1, Math.min(MAX_THREADS, streams)),
             r -> {
               Thread t = new Thread(r, "cx-sync");
               t.setDaemon(true);
@@ -108,7 +134,7 @@ public final class SyncEngine implements AutoCloseable {
     for (Source s : sources.values()) {
       executor.execute(() -> check(s));
       for (StreamRunner r : s.runners()) {
-        executor.execute(() -> run(s, r));
+        executor.execute(() -> step(s, r));
       }
     }
   }
@@ -128,17 +154,26 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  private void run(Source s, StreamRunner r) {
+  /**
+   * Runs one step of a stream and queues its next one: the next page at once (behind whatever is
+   * waiting), or the next pass after {@code poll_interval} or the backoff. Exactly one step of a
+   * stream is queued or running at any time.
+   */
+  private void step(Source s, StreamRunner r) {
     if (closed) {
       return;
     }
-    Duration retry = r.syncOnce();
+    StreamRunner.Step next = r.step();
     if (closed) {
       return;
     }
-    Duration wait = retry == null ? s.poll() : retry;
     try {
-      executor.schedule(() -> run(s, r), wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (next.more()) {
+        executor.execute(() -> step(s, r));
+      } else {
+        Duration wait = next.retry() == null ? s.poll() : next.retry();
+        executor.schedule(() -> step(s, r), wait.toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // shutting down
     }
@@ -213,7 +248,11 @@ public final class SyncEngine implements AutoCloseable {
     return m;
   }
 
-  /** Stops scheduling, waits briefly for running passes, closes the connectors. */
+  /**
+   * Stops scheduling: no step starts after this, running steps are interrupted (a page read in
+   * flight may finish and commit; its pass does not go on), then waits up to 10 s for them and
+   * closes the connectors.
+   */
   @Override
   public synchronized void close() {
     closed = true;

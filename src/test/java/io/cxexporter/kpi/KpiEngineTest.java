@@ -1,6 +1,7 @@
 package io.cxexporter.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.cxexporter.config.KpiTarget;
@@ -617,5 +618,45 @@ class KpiEngineTest {
     assertThat(apply(true, reopened))
         .extracting(Transition::type)
         .containsExactly(Transition.Type.REOPENED);
+  }
+
+  @Test
+  void loadReplacesWhatTheEngineKnewOfTheSource() {
+    Instant c = NOW.minus(Duration.ofHours(5));
+    apply(false, ticket("1", c).build(), ticket("2", c).group("Returns").build());
+    engine.apply(
+        "fd", List.of(new Change("tickets", null, ticket("9", c).build())), false); // untouched
+    List<Record> stored =
+        List.of(
+            solved("1", c, Duration.ofHours(1), Duration.ofHours(2), 1),
+            ticket("3", c).group("Sales").build());
+
+    long n = engine.load("zd", action -> stored.forEach(r -> action.accept("tickets", r)));
+
+    KpiEngine clean = new KpiEngine(Configs.kpi(), clock);
+    clean.apply("zd", stored.stream().map(r -> new Change("tickets", null, r)).toList(), false);
+    clean.apply("fd", List.of(new Change("tickets", null, ticket("9", c).build())), false);
+    assertThat(n).isEqualTo(2);
+    assertThat(engine.compute().series())
+        .as("the stored records only, the other source untouched, the source in its place")
+        .isEqualTo(clean.compute().series());
+  }
+
+  @Test
+  void aLoadThatFailsKeepsThePreviousState() {
+    apply(false, ticket("1", NOW.minus(Duration.ofHours(5))).build());
+    List<KpiSeries> before = engine.compute().series();
+
+    assertThatThrownBy(
+            () ->
+                engine.load(
+                    "zd",
+                    action -> {
+                      action.accept("tickets", ticket("2", NOW).build());
+                      throw new IllegalStateException("store gone");
+                    }))
+        .hasMessage("store gone");
+
+    assertThat(engine.compute().series()).isEqualTo(before);
   }
 }

@@ -49,6 +49,7 @@ public final class SyncHarness implements AutoCloseable {
               s,
               store,
               kpi,
+              () -> {},
               transitions::addAll,
               () -> {},
               () -> {},

@@ -19,6 +19,14 @@ public final class ScriptedStream implements Stream {
   public final AtomicInteger reads = new AtomicInteger();
   private volatile ConnectorException failNext;
   private volatile int failAfter = -1;
+  private volatile ReadHook onRead = from -> {};
+
+  /** What a test runs at the start of every read, e.g. to hold a read until the test lets it go. */
+  @FunctionalInterface
+  public interface ReadHook {
+    /** Runs before the read serves its page; throwing fails the read. */
+    void beforeRead(Cursor from) throws ConnectorException;
+  }
 
   public ScriptedStream(String name) {
     this.name = name;
@@ -26,6 +34,12 @@ public final class ScriptedStream implements Stream {
 
   public ScriptedStream page(Record... records) {
     pages.add(List.of(records));
+    return this;
+  }
+
+  /** Runs {@code hook} at the start of every read (after it was counted). */
+  public ScriptedStream onRead(ReadHook hook) {
+    onRead = hook;
     return this;
   }
 
@@ -50,6 +64,7 @@ public final class ScriptedStream implements Stream {
   @Override
   public Page read(Cursor from) throws ConnectorException {
     reads.incrementAndGet();
+    onRead.beforeRead(from);
     if (failAfter == 0) {
       failAfter = -1;
       throw new IllegalStateException("simulated crash");
