@@ -74,9 +74,10 @@ public final class SelfMetrics {
         Counter.builder()
             .name(MetricNames.CONNECTOR_ERRORS)
             .help(
-                "Failed page reads by kind (auth, rate_limited, transient, bad_response,"
-                    + " permanent, feature_unavailable, store); the page is retried, the cursor"
-                    + " does not advance.")
+                "Sync errors by kind: failed page reads (auth, rate_limited, transient,"
+                    + " bad_response, permanent, feature_unavailable, store, internal), retried"
+                    + " with the cursor kept; and records a page could not map (mapping), skipped"
+                    + " while the rest of the page is applied.")
             .labelNames("source", "stream", "kind")
             .register(r);
     reloadSuccessful =

@@ -18,7 +18,6 @@ import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
-import io.cxexporter.store.Change;
 import io.cxexporter.store.Store;
 import io.cxexporter.testing.Configs;
 import io.cxexporter.testing.MutableClock;
@@ -101,9 +100,7 @@ class StreamRunnerTest {
 
   static KpiEngine loadFromStore(Store store, MutableClock clock) {
     KpiEngine kpi = new KpiEngine(Configs.kpi(), clock);
-    List<Change> all = new ArrayList<>();
-    store.forEach("zd", (stream, r) -> all.add(new Change(stream, null, r)));
-    kpi.apply("zd", all, false);
+    kpi.load("zd", each -> store.forEach("zd", each));
     return kpi;
   }
 

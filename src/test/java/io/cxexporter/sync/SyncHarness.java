@@ -6,7 +6,6 @@ import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.kpi.Transition;
 import io.cxexporter.metrics.SelfMetrics;
-import io.cxexporter.store.Change;
 import io.cxexporter.store.Store;
 import io.cxexporter.store.StreamState;
 import io.cxexporter.testing.Configs;
@@ -36,9 +35,7 @@ public final class SyncHarness implements AutoCloseable {
     this.connector = connector;
     this.store = Store.open(dir, clock);
     this.kpi = new KpiEngine(Configs.kpi(), clock);
-    List<Change> stored = new ArrayList<>();
-    store.forEach(connector.name(), (s, r) -> stored.add(new Change(s, null, r)));
-    kpi.apply(connector.name(), stored, false);
+    long stored = kpi.load(connector.name(), each -> store.forEach(connector.name(), each));
     this.self = SelfMetrics.register(new PrometheusRegistry(), "test", "test");
     for (Stream s : connector.streams()) {
       runners.put(
@@ -56,7 +53,7 @@ public final class SyncHarness implements AutoCloseable {
               self,
               clock,
               new Backoff(new SplittableRandom(7)),
-              !stored.isEmpty()));
+              stored > 0));
     }
   }
 
