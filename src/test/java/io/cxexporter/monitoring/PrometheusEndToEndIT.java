@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * return data that is not all NaN; every rule must evaluate with health ok.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrometheusEndToEndTest {
+class PrometheusEndToEndIT {
   /**
    * Queries that may return nothing on the demo, each with the reason. Keyed by "file / panel /
    * refId".

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, as a test: the built-in demo config served on /metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoEndToEndTest {
+class DemoEndToEndIT {
   /** Every family of the metric contract the demo must serve once its backfill is done. */
   static final List<String> CONTRACT =
       List.of(

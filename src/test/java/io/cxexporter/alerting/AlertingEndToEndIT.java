@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Alertmanager get the alert with its tickets within two evaluations; nothing is re-sent on later
  * evaluations or after a restart; the resolve arrives when the condition clears.
  */
-class AlertingEndToEndTest {
+class AlertingEndToEndIT {
   static final String ROUTING_KEY = "R0123456789abcdef0123456789abcde";
   @TempDir Path dir;
   WireMockServer receivers;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Renders the status page in a real headless Chromium (Debian's chromium) and reads the DOM. */
-class StatusPageChromiumTest {
+class StatusPageChromiumIT {
   @TempDir Path dir;
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A rejected token, end to end: marked unauthorized, no retry storm, the secret nowhere. */
-class UnauthorizedConnectorTest {
+class UnauthorizedConnectorIT {
   @TempDir Path dir;
 
   @Test
