@@ -1,6 +1,7 @@
 package io.cxexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxexporter.testing.Http;
 import io.cxexporter.testing.Tools;
@@ -73,17 +74,12 @@ class DemoEndToEndIT {
     String demo = ConfigLoader.builtInDemoText();
     String connectors = demo.substring(demo.indexOf("kpi:"));
     app = TestApps.start(dir, connectors);
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60), () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
-        .as("ready within a minute")
-        .isTrue();
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60),
-                () -> backfillDone(Http.get(app.port(), "/metrics").body())))
-        .as("every stream backfilled within a minute")
-        .isTrue();
+    await("ready within a minute")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Http.get(app.port(), "/-/ready").statusCode() == 200);
+    await("every stream backfilled within a minute")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> backfillDone(Http.get(app.port(), "/metrics").body()));
     app.refresh();
     text = Http.get(app.port(), "/metrics").body();
     Files.writeString(Path.of("target/demo-metrics.txt"), text); // for a look after the run
