@@ -1,6 +1,7 @@
 package io.cxexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxexporter.testing.Http;
 import io.cxexporter.testing.ScriptedStream;
@@ -79,10 +80,8 @@ class ReloadTest {
         new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
     assertThat(kill.waitFor()).isZero();
 
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(10),
-                () -> Http.get(app.port(), "/").body().contains("data-source=\"hup\"")))
-        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> Http.get(app.port(), "/").body().contains("data-source=\"hup\""));
   }
 }

@@ -1,5 +1,7 @@
 package io.cxexporter.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.cxexporter.app.App;
 import io.cxexporter.app.ConfigLoader;
 import io.cxexporter.app.ExporterConfig;
@@ -18,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,12 +173,16 @@ public final class StartupBench implements Benchmark {
       out.put("startup_gc_pause_ms", gcPauses(gcLog, ready));
       out.put("startup_bench_jvm_cpu_ms", ZendeskIngest.ms(ZendeskIngest.processCpu() - cpu0));
       out.put("startup_loadavg_before", load0);
-      // the first sync pass after the restart: one caught-up probe of the export
-      long until = System.nanoTime() + 10_000_000_000L;
-      while (stub.requests(ZendeskStub.EXPORT) == 0 && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      Thread.sleep(200);
+      // the first sync pass after the restart (one caught-up probe of the export, one read of
+      // every other stream) and the connector check
+      await("the first sync pass and the check after the restart")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  stub.requests(ZendeskStub.EXPORT) > 0
+                      && stub.requests("/api/v2/users/me.json") > 0
+                      && everyStreamReadOnce(port));
       out.put("startup_requests_after_restart", stub.requestCounts().toString());
     } finally {
       p.destroy();
@@ -203,31 +210,44 @@ public final class StartupBench implements Benchmark {
   }
 
   /** Seconds from {@code t0} until GET /-/ready answers 200, polled every 20 ms. */
-  private static double awaitReady(int port, long t0, java.util.function.BooleanSupplier failed)
-      throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + port + "/-/ready");
-    long deadline = t0 + 300_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (failed.getAsBoolean()) {
-        throw new IllegalStateException("the exporter did not start");
+  private static double awaitReady(int port, long t0, java.util.function.BooleanSupplier failed) {
+    await("the exporter ready on /-/ready")
+        .atMost(Duration.ofSeconds(300))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .pollInSameThread()
+        .failFast("the exporter did not start", failed::getAsBoolean)
+        .until(() -> get(port, "/-/ready") != null);
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.err.printf(Locale.ROOT, "   ready after %.2f s%n", s);
+    return Math.round(s * 100) / 100.0;
+  }
+
+  /** Whether every stream of the child has read a page since it started (a last-success time). */
+  private static boolean everyStreamReadOnce(int port) {
+    String metrics = get(port, "/metrics");
+    return metrics != null
+        && metrics.contains(
+            "cx_connector_last_success_timestamp_seconds{source=\"" + ZendeskIngest.SOURCE + "\"}");
+  }
+
+  /** The body of a 200 answer to GET {@code path}, or null (not listening yet, or not 200). */
+  private static String get(int port, String path) {
+    try {
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(5000);
+      if (c.getResponseCode() != 200) {
+        return null;
       }
-      try {
-        HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
-        c.setConnectTimeout(1000);
-        c.setReadTimeout(5000);
-        int code = c.getResponseCode();
-        c.getInputStream().close();
-        if (code == 200) {
-          double s = (System.nanoTime() - t0) / 1e9;
-          System.err.printf(Locale.ROOT, "   ready after %.2f s%n", s);
-          return Math.round(s * 100) / 100.0;
-        }
-      } catch (IOException e) {
-        // not listening yet, or 503
+      try (var in = c.getInputStream()) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      Thread.sleep(20);
+    } catch (IOException e) {
+      return null;
     }
-    throw new IllegalStateException("not ready within 300 s");
   }
 
   private static void loaded(String log, String key, Map<String, Object> out) {

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The alert and recording rules in alert-rules/ follow the issue 4 contract and the alert style
  * (STYLE.md habit 15), read as YAML without Prometheus: names, {@code for}, severity, annotations,
- * runbook sections, the metrics they use, and promtool test coverage. {@link
- * AlertRulesPromtoolTest} runs the real promtool over the same files.
+ * runbook sections, the metrics they use, and promtool test coverage. {@link AlertRulesPromtoolIT}
+ * runs the real promtool over the same files.
  */
 class AlertRulesTest {
   /** alert → {for of each of its rules, severity}, from the contract's thresholds table. */

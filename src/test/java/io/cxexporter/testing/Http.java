@@ -53,21 +53,4 @@ public final class Http {
       throw new IllegalStateException(e);
     }
   }
-
-  /** Polls until {@code check} is true or {@code timeout} passes. */
-  public static boolean await(Duration timeout, java.util.function.BooleanSupplier check) {
-    long end = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < end) {
-      if (check.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return check.getAsBoolean();
-  }
 }

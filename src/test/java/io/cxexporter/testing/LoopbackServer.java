@@ -1,5 +1,7 @@
 package io.cxexporter.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real server binary from a Debian package, started on 127.0.0.1 and a free port with its output
@@ -36,10 +39,13 @@ public abstract class LoopbackServer implements AutoCloseable {
     cmd.addAll(args.apply(port));
     process =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    boolean ready = Http.await(Duration.ofSeconds(30), () -> process.isAlive() && answers());
-    if (!ready) {
+    try {
+      await(binary + " answering /-/ready")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> process.isAlive() && answers());
+    } catch (ConditionTimeoutException e) {
       close();
-      throw new AssertionError(binary + " did not get ready:\n" + log());
+      throw new AssertionError(binary + " did not get ready:\n" + log(), e);
     }
   }
 

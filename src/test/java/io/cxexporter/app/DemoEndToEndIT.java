@@ -1,6 +1,7 @@
 package io.cxexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxexporter.testing.Http;
 import io.cxexporter.testing.Tools;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The README's first command, as a test: the built-in demo config served on /metrics. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DemoEndToEndTest {
+class DemoEndToEndIT {
   /** Every family of the metric contract the demo must serve once its backfill is done. */
   static final List<String> CONTRACT =
       List.of(
@@ -73,17 +74,12 @@ class DemoEndToEndTest {
     String demo = ConfigLoader.builtInDemoText();
     String connectors = demo.substring(demo.indexOf("kpi:"));
     app = TestApps.start(dir, connectors);
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60), () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
-        .as("ready within a minute")
-        .isTrue();
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60),
-                () -> backfillDone(Http.get(app.port(), "/metrics").body())))
-        .as("every stream backfilled within a minute")
-        .isTrue();
+    await("ready within a minute")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Http.get(app.port(), "/-/ready").statusCode() == 200);
+    await("every stream backfilled within a minute")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> backfillDone(Http.get(app.port(), "/metrics").body()));
     app.refresh();
     text = Http.get(app.port(), "/metrics").body();
     Files.writeString(Path.of("target/demo-metrics.txt"), text); // for a look after the run

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * PromQL, the lint, and the unit tests in alert-rules/tests/ (one of which spans three weeks of
  * 5-minute samples and takes about 15 s).
  */
-class AlertRulesPromtoolTest {
+class AlertRulesPromtoolIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
   @Test

@@ -1,6 +1,7 @@
 package io.cxexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cxexporter.app.TestApps;
 import io.cxexporter.model.Ticket;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Renders the status page in a real headless Chromium (Debian's chromium) and reads the DOM. */
-class StatusPageChromiumTest {
+class StatusPageChromiumIT {
   @TempDir Path dir;
 
   @Test
@@ -40,11 +41,9 @@ class StatusPageChromiumTest {
             new ScriptedStream("deals")));
     try (TestApps.Running app =
         TestApps.start(dir, "connectors: [{name: browser, type: static}]\n")) {
-      assertThat(
-              Http.await(
-                  Duration.ofSeconds(10),
-                  () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
-          .isTrue();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> Http.get(app.port(), "/-/ready").statusCode() == 200);
       app.refresh();
 
       Process p =

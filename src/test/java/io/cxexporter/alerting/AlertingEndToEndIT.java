@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Alertmanager get the alert with its tickets within two evaluations; nothing is re-sent on later
  * evaluations or after a restart; the resolve arrives when the condition clears.
  */
-class AlertingEndToEndTest {
+class AlertingEndToEndIT {
   static final String ROUTING_KEY = "R0123456789abcdef0123456789abcde";
   @TempDir Path dir;
   WireMockServer receivers;
@@ -136,19 +137,49 @@ class AlertingEndToEndTest {
     return false;
   }
 
+  /** The value of one series on the exporter's /metrics, 0 when it is not there. */
+  double metric(String series) {
+    return Http.get(app.port(), "/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(series + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+        .findFirst()
+        .orElse(0);
+  }
+
+  /**
+   * Waits until the running exporter has evaluated the rules {@code n} more times with the alert
+   * firing. Alertmanager gets every firing alert re-posted after each evaluation, so its sent count
+   * grows by the firing count each time.
+   */
+  void awaitEvaluations(int n) {
+    String sent = "cx_notifications_total{notifier=\"am\",result=\"sent\"}";
+    String firing = "cx_alerts{alertname=\"BacklogHigh\",state=\"firing\"}";
+    double before = metric(sent);
+    await(n + " more evaluations with BacklogHigh firing, posted to Alertmanager")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              double f = metric(firing);
+              return f > 0 && metric(sent) >= before + n * f;
+            });
+  }
+
   @Test
   void everyReceiverGetsTheAlertOnceWithItsTicketsAndTheResolve() throws Exception {
     // the demo's backfill takes a few seconds; then two 1 s evaluations at most
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60),
-                () ->
-                    count("/hook", b -> b.contains("BacklogHigh")) >= 2
-                        && count("/slack/.*", b -> true) >= 1
-                        && count("/pd", b -> true) >= 1
-                        && amHolds(a -> true)))
-        .as("all receivers within a minute\n" + am.log())
-        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        count("/hook", b -> b.contains("BacklogHigh")) >= 2
+                            && count("/slack/.*", b -> true) >= 1
+                            && count("/pd", b -> true) >= 1
+                            && amHolds(a -> true))
+                    .as(() -> "all receivers within a minute\n" + am.log())
+                    .isTrue());
     // the webhook's 503 was retried; the delivery carries the tickets
     assertThat(requests("/hook")).hasSize(2);
     String hook = requests("/hook").get(1).getBodyAsString();
@@ -167,14 +198,12 @@ class AlertingEndToEndTest {
     assertThat(amHolds(a -> !a.path("annotations").path("tickets").asText().isEmpty()))
         .as("Alertmanager holds it with its tickets")
         .isTrue();
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(15), () -> count("/am-hook", b -> b.contains("firing")) > 0))
-        .as("Alertmanager routed it on")
-        .isTrue();
+    await("Alertmanager routed it on")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> count("/am-hook", b -> b.contains("firing")) > 0);
 
     // later evaluations re-post to Alertmanager only
-    Thread.sleep(3000);
+    awaitEvaluations(3);
     assertThat(requests("/slack/.*")).hasSize(1);
     assertThat(requests("/pd")).hasSize(1);
     assertThat(requests("/hook")).hasSize(2);
@@ -182,11 +211,10 @@ class AlertingEndToEndTest {
     // a restart while firing does not page again
     app.close();
     app = TestApps.start(dir.resolve("exporter"), yaml(1));
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60), () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
-        .isTrue();
-    Thread.sleep(3000);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Http.get(app.port(), "/-/ready").statusCode() == 200);
+    awaitEvaluations(3);
     assertThat(requests("/slack/.*")).hasSize(1);
     assertThat(requests("/pd")).hasSize(1);
     assertThat(Http.get(app.port(), "/").body())
@@ -199,17 +227,15 @@ class AlertingEndToEndTest {
         app.configFile(),
         Files.readString(app.configFile()).replace("above: 1\n", "above: 1000000\n"));
     assertThat(Http.post(app.port(), "/-/reload").statusCode()).isEqualTo(200);
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(20),
-                () ->
-                    count("/pd", b -> b.contains("\"event_action\":\"resolve\"")) == 1
-                        && count("/hook", b -> b.contains("\"status\":\"resolved\"")) == 1
-                        && requests("/slack/.*").size() == 2
-                        && !amHolds(
-                            a -> Instant.parse(a.path("endsAt").asText()).isAfter(Instant.now()))))
-        .as("resolved everywhere")
-        .isTrue();
+    await("resolved everywhere")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                count("/pd", b -> b.contains("\"event_action\":\"resolve\"")) == 1
+                    && count("/hook", b -> b.contains("\"status\":\"resolved\"")) == 1
+                    && requests("/slack/.*").size() == 2
+                    && !amHolds(
+                        a -> Instant.parse(a.path("endsAt").asText()).isAfter(Instant.now())));
     assertThat(Http.get(app.port(), "/metrics").body())
         .contains("cx_alerts{alertname=\"BacklogHigh\",state=\"firing\"} 0.0")
         .contains("cx_notifications_total{notifier=\"pager\",result=\"sent\"}")

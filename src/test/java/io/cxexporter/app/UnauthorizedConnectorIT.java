@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.cxexporter.testing.Http;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A rejected token, end to end: marked unauthorized, no retry storm, the secret nowhere. */
-class UnauthorizedConnectorTest {
+class UnauthorizedConnectorIT {
   @TempDir Path dir;
 
   @Test
@@ -41,15 +42,20 @@ class UnauthorizedConnectorTest {
                   + "\n    auth: {email: ops@acme.example, token_file: "
                   + dir.resolve("token")
                   + "}\n")) {
-        assertThat(
-                Http.await(
-                    Duration.ofSeconds(10),
-                    () ->
-                        Http.get(app.port(), "/metrics")
-                            .body()
-                            .contains("cx_connector_unauthorized{source=\"zd\"} 1.0")))
-            .isTrue();
-        Thread.sleep(1500); // would be several retries if it retried in a loop
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    Http.get(app.port(), "/metrics")
+                        .body()
+                        .contains("cx_connector_unauthorized{source=\"zd\"} 1.0"));
+        // The window is the check, not a wait for something: a runner that got a 401 sleeps for
+        // minutes and offers nothing to wait on, while one that retried in a loop would make
+        // several more requests within 1.5 s of the first four.
+        await("the first four requests, then none for 1.5 s")
+            .during(Duration.ofMillis(1500))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> zendesk.findAll(anyRequestedFor(anyUrl())).size() == 4);
         String metrics = Http.get(app.port(), "/metrics").body();
         String page = Http.get(app.port(), "/").body();
 

@@ -1,6 +1,7 @@
 package io.cxexporter.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cxexporter.app.ConfigLoader;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * return data that is not all NaN; every rule must evaluate with health ok.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PrometheusEndToEndTest {
+class PrometheusEndToEndIT {
   /**
    * Queries that may return nothing on the demo, each with the reason. Keyed by "file / panel /
    * refId".
@@ -63,10 +64,9 @@ class PrometheusEndToEndTest {
     assertThat(yaml).contains("poll_interval: 2s").contains("team_hours: 24x7");
     Files.createDirectories(dir.resolve("exporter"));
     app = TestApps.start(dir.resolve("exporter"), yaml);
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(60), () -> Http.get(app.port(), "/-/ready").statusCode() == 200))
-        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Http.get(app.port(), "/-/ready").statusCode() == 200);
     Path rules = Dashboards.repoRoot().resolve("alert-rules");
     List<String> ruleFiles;
     try (Stream<Path> s = Files.list(rules)) {
@@ -91,15 +91,19 @@ class PrometheusEndToEndTest {
                 + app.port()
                 + "']}]\n");
     // live activity has reached the counters and histograms, and rules have run on it
-    boolean flowing =
-        Http.await(
-            Duration.ofSeconds(120),
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
             () ->
-                hasData("sum(increase(cx_tickets_solved_total[1m])) > 0")
-                    && hasData("sum(increase(cx_ticket_first_response_seconds_count[1m])) > 0")
-                    && hasData("source_group_hours:cx_ticket_resolution_seconds:p90_rate1h > 0")
-                    && hasData("sum(increase(cx_survey_responses_total[1m])) > 0"));
-    assertThat(flowing).as("live demo data in Prometheus within 2 minutes\n" + prom.log()).isTrue();
+                assertThat(
+                        hasData("sum(increase(cx_tickets_solved_total[1m])) > 0")
+                            && hasData(
+                                "sum(increase(cx_ticket_first_response_seconds_count[1m])) > 0")
+                            && hasData(
+                                "source_group_hours:cx_ticket_resolution_seconds:p90_rate1h > 0")
+                            && hasData("sum(increase(cx_survey_responses_total[1m])) > 0"))
+                    .as(() -> "live demo data in Prometheus within 2 minutes\n" + prom.log())
+                    .isTrue());
   }
 
   @AfterAll
@@ -174,12 +178,9 @@ class PrometheusEndToEndTest {
 
   @Test
   void everyRuleEvaluatesWithHealthOk() {
-    assertThat(
-            Http.await(
-                Duration.ofSeconds(30),
-                () -> rules().stream().noneMatch(r -> r.path("health").asText().equals("unknown"))))
-        .as("every rule evaluated at least once")
-        .isTrue();
+    await("every rule evaluated at least once")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> rules().stream().noneMatch(r -> r.path("health").asText().equals("unknown")));
     List<JsonNode> rules = rules();
     assertThat(rules).hasSizeGreaterThan(10);
     assertThat(
