@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What the demo holds in a long live run (speed is measured in bench/, never by a timed test). */
-class DemoCostTest {
+class DemoCostIT {
 
   @Test
   void aLongLiveRunHoldsABoundedWindowAndDrawsForgottenHoursAgainIdentically() {
