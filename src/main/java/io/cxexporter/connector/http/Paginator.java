@@ -3,6 +3,7 @@ package io.cxexporter.connector.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxexporter.connector.ConnectorException;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -154,18 +155,7 @@ public interface Paginator {
 
   /** A token at {@code tokenPointer}, sent back as query {@code param}, until it is missing. */
   static Paginator token(String tokenPointer, String param) {
-    return new Paginator() {
-      @Override
-      public Step next(ApiResponse page) {
-        String t = text(page.body().at(tokenPointer));
-        return t == null ? Step.last() : Step.more(t);
-      }
-
-      @Override
-      public Request follow(Request first, String token) {
-        return first.query(param, token);
-      }
-    };
+    return untilMissing(tokenPointer, (first, token) -> first.query(param, token));
   }
 
   /**
@@ -173,6 +163,23 @@ public interface Paginator {
    * /after}, {@code /pagination/starting_after}), until it is missing.
    */
   static Paginator bodyToken(String tokenPointer, String bodyPointer) {
+    int cut = bodyPointer.lastIndexOf('/');
+    String field = bodyPointer.substring(cut + 1);
+    return untilMissing(
+        tokenPointer,
+        (first, token) -> {
+          ObjectNode body = first.body().deepCopy();
+          JsonNode parent = cut == 0 ? body : body.withObject(bodyPointer.substring(0, cut));
+          ((ObjectNode) parent).put(field, token);
+          return first.withBody(body);
+        });
+  }
+
+  /**
+   * A token at {@code tokenPointer} until it is missing, turned into a request by {@code follow}.
+   */
+  private static Paginator untilMissing(
+      String tokenPointer, BiFunction<Request, String, Request> follow) {
     return new Paginator() {
       @Override
       public Step next(ApiResponse page) {
@@ -182,11 +189,7 @@ public interface Paginator {
 
       @Override
       public Request follow(Request first, String token) {
-        ObjectNode body = first.body().deepCopy();
-        int cut = bodyPointer.lastIndexOf('/');
-        JsonNode parent = cut == 0 ? body : body.withObject(bodyPointer.substring(0, cut));
-        ((ObjectNode) parent).put(bodyPointer.substring(cut + 1), token);
-        return first.withBody(body);
+        return follow.apply(first, token);
       }
     };
   }
