@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxexporter.connector.ConnectorException;
 import java.util.function.BiFunction;
+import java.util.function.LongBinaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import okhttp3.HttpUrl;
@@ -261,23 +262,7 @@ public interface Paginator {
    * page is the last); the first request has no {@code param} (page 1).
    */
   static Paginator pageNumber(String param, String itemsPointer, int pageSize) {
-    return new Paginator() {
-      @Override
-      public Step next(ApiResponse page) {
-        JsonNode items = page.body().at(itemsPointer);
-        if (!items.isArray() || items.size() < pageSize) {
-          return Step.last();
-        }
-        String current = page.request().queryParameter(param);
-        long n = current == null ? 1 : Long.parseLong(current);
-        return Step.more(Long.toString(n + 1));
-      }
-
-      @Override
-      public Request follow(Request first, String token) {
-        return first.query(param, token);
-      }
-    };
+    return whileFull(param, itemsPointer, pageSize, 1, (current, read) -> current + 1);
   }
 
   /**
@@ -285,6 +270,15 @@ public interface Paginator {
    * {@code pageSize} items; the first request has no {@code param} (offset 0).
    */
   static Paginator offset(String param, String itemsPointer, int pageSize) {
+    return whileFull(param, itemsPointer, pageSize, 0, (current, read) -> current + read);
+  }
+
+  /**
+   * A number in query {@code param} ({@code first} when absent) moved on by {@code step(current,
+   * items read)} while a page holds {@code pageSize} items.
+   */
+  private static Paginator whileFull(
+      String param, String itemsPointer, int pageSize, long first, LongBinaryOperator step) {
     return new Paginator() {
       @Override
       public Step next(ApiResponse page) {
@@ -293,13 +287,13 @@ public interface Paginator {
           return Step.last();
         }
         String current = page.request().queryParameter(param);
-        long at = current == null ? 0 : Long.parseLong(current);
-        return Step.more(Long.toString(at + items.size()));
+        long at = current == null ? first : Long.parseLong(current);
+        return Step.more(Long.toString(step.applyAsLong(at, items.size())));
       }
 
       @Override
-      public Request follow(Request first, String token) {
-        return first.query(param, token);
+      public Request follow(Request firstRequest, String token) {
+        return firstRequest.query(param, token);
       }
     };
   }

@@ -23,8 +23,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.config.Secret;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
-import io.cxexporter.connector.RequestListener;
 import io.cxexporter.testing.MutableClock;
+import io.cxexporter.testing.RecordingRequests;
 import io.cxexporter.util.HttpClients;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,18 +48,8 @@ class OAuth2Test {
   static final Secret REFRESH_TOKEN = new Secret("rt-SECRET-1");
 
   final MutableClock clock = MutableClock.at("2026-11-18T12:00:00Z");
-  final List<String> codes = Collections.synchronizedList(new ArrayList<>());
   final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
-  final RequestListener listener =
-      new RequestListener() {
-        @Override
-        public void onRequest(String endpoint, String code, Duration latency) {
-          codes.add(endpoint + " " + code);
-        }
-
-        @Override
-        public void onRateLimitRemaining(double remaining) {}
-      };
+  final RecordingRequests listener = new RecordingRequests();
   WireMockServer vendor;
 
   @BeforeEach
@@ -162,7 +152,7 @@ class OAuth2Test {
             .withFormParam("client_secret", equalTo("cs-SECRET"))
             .withFormParam("scope", equalTo("mailbox.read")));
     assertThat(apiAuthorizations()).containsExactly("Bearer at-1", "Bearer at-1", "Bearer at-1");
-    assertThat(codes).containsExactly("oauth/token 200", "t 200", "t 200", "t 200");
+    assertThat(listener.requests()).containsExactly("oauth/token 200", "t 200", "t 200", "t 200");
   }
 
   @Test
@@ -208,7 +198,8 @@ class OAuth2Test {
 
     client(clientCredentials()).get("t", api());
 
-    assertThat(codes).containsExactly("oauth/token 200", "t 401", "oauth/token 200", "t 200");
+    assertThat(listener.requests())
+        .containsExactly("oauth/token 200", "t 401", "oauth/token 200", "t 200");
     assertThat(apiAuthorizations()).containsExactly("Bearer at-1", "Bearer at-2");
     assertThat(slept).isEmpty();
   }
@@ -224,7 +215,8 @@ class OAuth2Test {
 
     assertThat(e.kind()).isEqualTo(Kind.AUTH);
     assertThat(e).hasMessage("HTTP 401 from t: credentials rejected");
-    assertThat(codes).containsExactly("oauth/token 200", "t 401", "oauth/token 200", "t 401");
+    assertThat(listener.requests())
+        .containsExactly("oauth/token 200", "t 401", "oauth/token 200", "t 401");
     assertThat(slept).isEmpty();
   }
 
@@ -270,7 +262,7 @@ class OAuth2Test {
                 + vendor.baseUrl()
                 + TOKEN
                 + " rejected the client: HTTP 400 invalid_grant");
-    assertThat(codes).containsExactly("oauth/token 400");
+    assertThat(listener.requests()).containsExactly("oauth/token 400");
   }
 
   @Test
@@ -298,7 +290,7 @@ class OAuth2Test {
     assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
     assertThat(e.getMessage()).endsWith(TOKEN + ": HTTP 503");
     assertThat(e.retryAfter()).contains(Duration.ofSeconds(30));
-    assertThat(codes).containsExactly("oauth/token 503");
+    assertThat(listener.requests()).containsExactly("oauth/token 503");
   }
 
   @Test
@@ -310,7 +302,7 @@ class OAuth2Test {
             ConnectorException.class, () -> client(clientCredentials()).get("t", api()));
 
     assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-    assertThat(codes).containsExactly("oauth/token error");
+    assertThat(listener.requests()).containsExactly("oauth/token error");
   }
 
   @Test
