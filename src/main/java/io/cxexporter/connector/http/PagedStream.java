@@ -12,8 +12,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 
@@ -76,6 +80,7 @@ public final class PagedStream implements Stream {
   private final Duration backfill;
   private final int cap;
   private final boolean progress;
+  private final boolean dedupeBoundary;
 
   private PagedStream(Builder b) {
     this.name = b.name;
@@ -95,6 +100,7 @@ public final class PagedStream implements Stream {
     this.backfill = b.backfill;
     this.cap = b.cap;
     this.progress = b.progress;
+    this.dedupeBoundary = b.dedupeBoundary;
   }
 
   /**
@@ -131,8 +137,17 @@ public final class PagedStream implements Stream {
     List<Record> records = new ArrayList<>(list.size());
     List<Rejected> rejected = new ArrayList<>();
     long newest = Long.MIN_VALUE;
+    Map<Long, Set<String>> idsBySecond = dedupeBoundary ? new HashMap<>() : null;
     for (JsonNode item : list) {
-      newest = Math.max(newest, epochSecond(item));
+      long second = epochSecond(item);
+      newest = Math.max(newest, second);
+      if (dedupeBoundary) {
+        String id = item.at(idPointer).asText("?");
+        idsBySecond.computeIfAbsent(second, k -> new HashSet<>()).add(id);
+        if (at.isRepeat(id, second)) {
+          continue; // delivered by the pass before, at the boundary second it re-reads
+        }
+      }
       try {
         Record r = mapper.map(item);
         if (r != null) {
@@ -144,6 +159,9 @@ public final class PagedStream implements Stream {
     }
     Paginator.Step step = paginator.next(page);
     WatermarkCursor next = next(at, step, newest);
+    if (dedupeBoundary && !step.more() && step.token() == null) {
+      next = withBoundary(at, next, idsBySecond);
+    }
     Double p = null;
     if (!step.more()) {
       p = 1.0;
@@ -192,6 +210,16 @@ public final class PagedStream implements Stream {
       }
     }
     return next;
+  }
+
+  /** The next pass's cursor, remembering the ids already delivered at its watermark second. */
+  private static WatermarkCursor withBoundary(
+      WatermarkCursor at, WatermarkCursor next, Map<Long, Set<String>> idsBySecond) {
+    Set<String> seen = new HashSet<>(idsBySecond.getOrDefault(next.since(), Set.of()));
+    if (next.since() == at.since()) {
+      seen.addAll(at.seen());
+    }
+    return next.withSeen(seen);
   }
 
   private WatermarkCursor decode(Cursor from, long backfillStart) throws ConnectorException {
@@ -252,6 +280,7 @@ public final class PagedStream implements Stream {
     private Duration backfill = CommonOptions.DEFAULT_BACKFILL;
     private int cap;
     private boolean progress = true;
+    private boolean dedupeBoundary;
 
     private Builder(String name, ApiClient api, String endpoint, Clock clock) {
       this.name = Objects.requireNonNull(name, "name");
@@ -340,6 +369,18 @@ public final class PagedStream implements Stream {
       return this;
     }
 
+    /**
+     * For a vendor whose time filter is inclusive ({@code updated_since >= t}): the next pass
+     * re-reads the records at its watermark second, so the cursor keeps their ids ({@code
+     * seen=...}) and the re-read copies are dropped before they are mapped. Needs a {@link
+     * #watermark}; meant for a zero overlap (with an overlap, the store's upsert already counts a
+     * re-read version once).
+     */
+    public Builder dedupeBoundary() {
+      this.dedupeBoundary = true;
+      return this;
+    }
+
     /** Whether pages inside a pass report backfill progress (default true). */
     public Builder progress(boolean report) {
       this.progress = report;
@@ -349,6 +390,9 @@ public final class PagedStream implements Stream {
     public PagedStream build() {
       if (cap > 0 && watermarkKey == null) {
         throw new IllegalStateException("a page cap restarts from a watermark: set watermark()");
+      }
+      if (dedupeBoundary && watermarkKey == null) {
+        throw new IllegalStateException("boundary ids live in a watermark cursor: set watermark()");
       }
       return new PagedStream(this);
     }

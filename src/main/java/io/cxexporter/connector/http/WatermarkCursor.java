@@ -4,7 +4,6 @@ import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.model.Cursor;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -17,7 +16,7 @@ import java.util.Set;
  * ({@link #advance}): a vendor that indexes late, or whose time filter is inclusive, re-sends the
  * records at the boundary, and the store's upsert counts each version once. A stream that wants to
  * skip those re-sent records before they are mapped keeps their ids ({@link #seen}) and drops them
- * with {@link #isRepeat}.
+ * with {@link #isRepeat} ({@link PagedStream.Builder#dedupeBoundary()} does both).
  *
  * <pre>{@code
  * WatermarkCursor c = WatermarkCursor.parse(from, "start", backfillStart);
@@ -101,9 +100,9 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
     return new WatermarkCursor(key, since, token, pages, ids);
   }
 
-  /** True for a record at the watermark second whose id was already delivered there. */
-  public boolean isRepeat(String id, Instant at) {
-    return at.getEpochSecond() == since && seen.contains(id);
+  /** True for a record changed at {@code epochSecond}, the watermark second, already delivered. */
+  public boolean isRepeat(String id, long epochSecond) {
+    return epochSecond == since && seen.contains(id);
   }
 
   /** As stored. */

@@ -309,4 +309,42 @@ class PagedStreamTest {
     assertThatThrownBy(() -> s.read(new Cursor("t=100")))
         .hasMessage("items said there is more but its next page starts where this one did");
   }
+
+  @Test
+  void anInclusiveTimeFilterResendsTheBoundaryRecordsAndTheyAreDroppedOnce() throws Exception {
+    long boundary = Instant.parse("2026-11-05T00:00:00Z").getEpochSecond();
+    vendor.stubFor(
+        get(urlPathEqualTo("/changes"))
+            .withQueryParam("since", equalTo(Long.toString(backfillStart)))
+            .willReturn(
+                okJson(
+                    "{\"items\":["
+                        + item("1", "2026-11-01T00:00:00Z")
+                        + ","
+                        + item("2", "2026-11-05T00:00:00Z")
+                        + "]}")));
+    vendor.stubFor(
+        get(urlPathEqualTo("/changes"))
+            .withQueryParam("since", equalTo(Long.toString(boundary)))
+            .willReturn(
+                okJson(
+                    "{\"items\":["
+                        + item("2", "2026-11-05T00:00:00Z")
+                        + ","
+                        + item("3", "2026-11-05T00:00:00Z")
+                        + "]}")));
+    PagedStream s =
+        stream("changes")
+            .paginator(Paginator.token("/next", "page"))
+            .watermark("since", Duration.ZERO)
+            .dedupeBoundary()
+            .build();
+
+    Page first = s.read(Cursor.START);
+    assertThat(first.next().value()).isEqualTo("since=" + boundary + ";seen=2");
+    Page second = s.read(first.next());
+
+    assertThat(second.records()).extracting(Record::id).as("2 was delivered").containsExactly("3");
+    assertThat(second.next().value()).isEqualTo("since=" + boundary + ";seen=2,3");
+  }
 }
