@@ -29,4 +29,15 @@ public interface RequestListener {
 
   /** The vendor's remaining request budget in its current window, as its headers report it. */
   void onRateLimitRemaining(double remaining);
+
+  /**
+   * A name or field lookup failed (the records were still read, with ids for names); the exporter
+   * counts it in {@code cx_connector_errors_total{stream="lookup/<lookup>", kind}} and shows it on
+   * the status page.
+   *
+   * @param lookup a bounded name, e.g. {@code groups}
+   * @param kind the failure's kind in lower case, e.g. {@code transient}, {@code permanent}
+   * @param message what went wrong, never a credential
+   */
+  default void onLookupFailed(String lookup, String kind, String message) {}
 }

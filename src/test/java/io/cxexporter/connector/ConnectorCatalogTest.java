@@ -45,8 +45,8 @@ class ConnectorCatalogTest {
   void everyTypeHasAnExampleThatPassesTheConfigCheck() throws Exception {
     ConfigLoader loader = new ConfigLoader(name -> "placeholder", ConfigLoader.discoverFactories());
     for (String type : registeredTypes()) {
-      Path example = Path.of("examples", type + ".yml");
-      assertThat(example).as("examples/%s.yml", type).isRegularFile();
+      Path example = Path.of("examples", type.replace('_', '-') + ".yml");
+      assertThat(example).as("examples/%s.yml", type.replace('_', '-')).isRegularFile();
       ExporterConfig c = loader.load(example);
       assertThat(c.connectors())
           .as("%s configures a %s connector", example, type)
@@ -58,13 +58,18 @@ class ConnectorCatalogTest {
   void everyTypeHasItsDocAndAReadmeRow() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     for (String type : registeredTypes()) {
-      Path doc = Path.of("docs/connectors", type + ".md");
-      assertThat(doc).as("docs/connectors/%s.md", type).isRegularFile();
+      Path doc = doc(type);
+      assertThat(doc).as("docs/connectors/%s.md", type.replace('_', '-')).isRegularFile();
       assertThat(heading(doc)).as("%s names its type", doc).contains("`type: " + type + "`");
       assertThat(readme)
           .as("README connector table row for %s", type)
           .containsPattern("(?m)^\\| `" + type + "` \\|");
     }
+  }
+
+  /** A type's doc: its name with {@code -} for {@code _} (jira_service_management → jira-…). */
+  static Path doc(String type) {
+    return Path.of("docs/connectors", type.replace('_', '-') + ".md");
   }
 
   private static String heading(Path doc) throws IOException {

@@ -3,6 +3,7 @@ package io.cxexporter.connector.http;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.RequestListener;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Id → name lookups for labels (groups, agents), cached on Caffeine. A lookup never fails or stalls
  * the stream that asks: a name not (yet) known, or one whose lookup failed, is the id itself, and
- * the failure is logged and retried on a later page. Two shapes:
+ * the failure is logged, reported to the connector's {@link RequestListener#onLookupFailed} and
+ * retried later. Two shapes:
  *
  * <ul>
  *   <li>{@link #listed}: the vendor lists them all (Zendesk {@code /groups}); the list is loaded on
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <pre>{@code
- * NameDirectory groups = NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock);
+ * NameDirectory groups =
+ *     NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock, ctx.requests());
  * String name = groups.name("360001");   // "Billing", or "360001" until known
  * }</pre>
  */
@@ -64,6 +68,7 @@ public final class NameDirectory {
 
   private final String what;
   private final Clock clock;
+  private final RequestListener failures;
   private final ListLoader list;
   private final BatchLoader batch;
   private final int batchSize;
@@ -77,6 +82,7 @@ public final class NameDirectory {
   private NameDirectory(
       String what,
       Clock clock,
+      RequestListener failures,
       ListLoader list,
       BatchLoader batch,
       int batchSize,
@@ -85,6 +91,7 @@ public final class NameDirectory {
       Executor background) {
     this.what = what;
     this.clock = clock;
+    this.failures = failures;
     this.list = list;
     this.batch = batch;
     this.batchSize = batchSize;
@@ -105,14 +112,23 @@ public final class NameDirectory {
    * @param refreshAfter how old the list may get before it is reloaded in the background
    */
   public static NameDirectory listed(
-      String what, ListLoader loader, Duration refreshAfter, Clock clock) {
-    return listed(what, loader, refreshAfter, clock, ForkJoinPool.commonPool());
+      String what,
+      ListLoader loader,
+      Duration refreshAfter,
+      Clock clock,
+      RequestListener failures) {
+    return listed(what, loader, refreshAfter, clock, failures, ForkJoinPool.commonPool());
   }
 
   /** As above, refreshing on {@code background} (tests pass a queue they run by hand). */
   static NameDirectory listed(
-      String what, ListLoader loader, Duration refreshAfter, Clock clock, Executor background) {
-    return new NameDirectory(what, clock, loader, null, 0, refreshAfter, 1, background);
+      String what,
+      ListLoader loader,
+      Duration refreshAfter,
+      Clock clock,
+      RequestListener failures,
+      Executor background) {
+    return new NameDirectory(what, clock, failures, loader, null, 0, refreshAfter, 1, background);
   }
 
   /**
@@ -126,9 +142,10 @@ public final class NameDirectory {
       int batchSize,
       Duration refreshAfter,
       long maxSize,
-      Clock clock) {
+      Clock clock,
+      RequestListener failures) {
     return batched(
-        what, loader, batchSize, refreshAfter, maxSize, clock, ForkJoinPool.commonPool());
+        what, loader, batchSize, refreshAfter, maxSize, clock, failures, ForkJoinPool.commonPool());
   }
 
   /** As above, refreshing on {@code background}. */
@@ -139,9 +156,10 @@ public final class NameDirectory {
       Duration refreshAfter,
       long maxSize,
       Clock clock,
+      RequestListener failures,
       Executor background) {
     return new NameDirectory(
-        what, clock, null, loader, batchSize, refreshAfter, maxSize, background);
+        what, clock, failures, null, loader, batchSize, refreshAfter, maxSize, background);
   }
 
   /** The name of {@code id}, or the id while it is unknown. Never throws. */
@@ -194,7 +212,7 @@ public final class NameDirectory {
           names.put(id, new Loaded<>(got.getOrDefault(id, id), now));
         }
       } catch (ConnectorException e) {
-        LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
+        failed(e);
         return;
       }
     }
@@ -214,9 +232,14 @@ public final class NameDirectory {
     try {
       all = new Loaded<>(Map.copyOf(list.load()), clock.instant());
     } catch (ConnectorException e) {
-      LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
+      failed(e);
     }
     return all;
+  }
+
+  private void failed(ConnectorException e) {
+    LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
+    failures.onLookupFailed(what, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
   }
 
   /** Runs one refresh at a time on the background executor; the old names serve meanwhile. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.RequestListener;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.ApiResponse;
 import io.cxexporter.connector.http.NameDirectory;
@@ -35,12 +36,14 @@ final class Directory {
   private final Cache<String, Boolean> slaPolicies =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
 
-  Directory(ApiClient api, HttpUrl base, Clock clock) {
+  Directory(ApiClient api, HttpUrl base, Clock clock, RequestListener failures) {
     this.api = api;
     this.base = base;
-    this.groups = NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock);
+    this.groups =
+        NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock, failures);
     this.users =
-        NameDirectory.batched("users", this::loadUsers, 100, Duration.ofDays(1), 50_000, clock);
+        NameDirectory.batched(
+            "users", this::loadUsers, 100, Duration.ofDays(1), 50_000, clock, failures);
   }
 
   /** The group's name, or its id while unknown. */

@@ -3,6 +3,7 @@ package io.cxexporter.connector.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.RequestListener;
 import io.cxexporter.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -19,6 +20,20 @@ class NameDirectoryTest {
   final Queue<Runnable> background = new ArrayDeque<>();
   final Map<String, String> vendor = new HashMap<>(Map.of("1", "Billing", "2", "Tier 2"));
   final List<String> calls = new ArrayList<>();
+  final List<String> failed = new ArrayList<>();
+  final RequestListener failures =
+      new RequestListener() {
+        @Override
+        public void onRequest(String endpoint, String code, Duration latency) {}
+
+        @Override
+        public void onRateLimitRemaining(double remaining) {}
+
+        @Override
+        public void onLookupFailed(String lookup, String kind, String message) {
+          failed.add(lookup + " " + kind + " " + message);
+        }
+      };
   boolean down;
 
   Map<String, String> list() throws ConnectorException {
@@ -40,7 +55,8 @@ class NameDirectoryTest {
   }
 
   NameDirectory groups() {
-    return NameDirectory.listed("groups", this::list, Duration.ofHours(1), clock, background::add);
+    return NameDirectory.listed(
+        "groups", this::list, Duration.ofHours(1), clock, failures, background::add);
   }
 
   @Test
@@ -78,6 +94,7 @@ class NameDirectoryTest {
     down = true;
     NameDirectory d = groups();
     assertThat(d.name("1")).isEqualTo("1");
+    assertThat(failed).containsExactly("groups transient HTTP 502 from groups");
     down = false;
     clock.advance(Duration.ofMinutes(1));
     assertThat(d.name("1")).isEqualTo("Billing");
@@ -87,7 +104,7 @@ class NameDirectoryTest {
   void batchedLookupsAskOnlyForUnknownIdsInNumericOrder() {
     NameDirectory d =
         NameDirectory.batched(
-            "users", this::batch, 2, Duration.ofDays(1), 1000, clock, background::add);
+            "users", this::batch, 2, Duration.ofDays(1), 1000, clock, failures, background::add);
     d.prefetch(List.of("10", "2", "1"));
     assertThat(calls).containsExactly("batch [1, 2]", "batch [10]");
     assertThat(d.name("1")).isEqualTo("Billing");
