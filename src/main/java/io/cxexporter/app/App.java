@@ -59,7 +59,7 @@ public final class App implements StatusSource, AutoCloseable {
     this.version = build.getProperty("version", "dev");
     this.self = SelfMetrics.register(registry, version, build.getProperty("revision", "unknown"));
     this.collector = SnapshotCollector.register(registry);
-    this.requests = RequestMetrics.register(registry);
+    this.requests = RequestMetrics.register(registry, self.errors);
     this.notifications = io.cxexporter.alerting.notify.NotifyMetrics.register(registry);
   }
 
@@ -178,6 +178,11 @@ public final class App implements StatusSource, AutoCloseable {
   @Override
   public Double rateLimitRemaining(String source) {
     return requests.remaining(source);
+  }
+
+  @Override
+  public List<String> lookupFailures(String source) {
+    return requests.lookupFailures(source);
   }
 
   @Override

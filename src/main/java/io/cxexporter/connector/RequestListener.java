@@ -40,4 +40,7 @@ public interface RequestListener {
    * @param message what went wrong, never a credential
    */
   default void onLookupFailed(String lookup, String kind, String message) {}
+
+  /** A lookup that had failed worked again: its failure is no longer shown. */
+  default void onLookupRecovered(String lookup) {}
 }

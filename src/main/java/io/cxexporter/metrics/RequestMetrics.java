@@ -7,6 +7,10 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Vendor API requests by source, endpoint and status code, their latency, and the vendor's
@@ -19,10 +23,13 @@ public final class RequestMetrics {
   private final Counter requests;
   private final Histogram duration;
   private final Gauge remaining;
-  private final java.util.Map<String, Double> lastRemaining =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Double> lastRemaining = new ConcurrentHashMap<>();
 
-  private RequestMetrics(PrometheusRegistry r) {
+  private final Counter errors;
+  private final Map<String, Map<String, String>> lookupFailures = new ConcurrentHashMap<>();
+
+  private RequestMetrics(PrometheusRegistry r, Counter errors) {
+    this.errors = errors;
     requests =
         Counter.builder()
             .name(MetricNames.CONNECTOR_REQUESTS)
@@ -47,9 +54,18 @@ public final class RequestMetrics {
             .register(r);
   }
 
-  /** Registers the request metrics. */
-  public static RequestMetrics register(PrometheusRegistry r) {
-    return new RequestMetrics(r);
+  /**
+   * Registers the request metrics; failed lookups are counted in {@code errors} ({@code
+   * cx_connector_errors_total}, labels source, stream, kind) under {@code stream="lookup/<name>"}.
+   */
+  public static RequestMetrics register(PrometheusRegistry r, Counter errors) {
+    return new RequestMetrics(r, errors);
+  }
+
+  /** The lookups of a source failing now, as {@code name: kind: message}, by name. */
+  public List<String> lookupFailures(String source) {
+    Map<String, String> m = lookupFailures.getOrDefault(source, Map.of());
+    return new TreeMap<>(m).values().stream().toList();
   }
 
   /** The last remaining budget a source reported, or null when it never did. */
@@ -63,6 +79,7 @@ public final class RequestMetrics {
     duration.removeIf(l -> l.get(0).equals(source));
     remaining.remove(source);
     lastRemaining.remove(source);
+    lookupFailures.remove(source);
   }
 
   /** The listener a connector named {@code source} reports to. */
@@ -78,6 +95,22 @@ public final class RequestMetrics {
       public void onRateLimitRemaining(double value) {
         remaining.labelValues(source).set(value);
         lastRemaining.put(source, value);
+      }
+
+      @Override
+      public void onLookupFailed(String lookup, String kind, String message) {
+        errors.labelValues(source, "lookup/" + lookup, kind).inc();
+        lookupFailures
+            .computeIfAbsent(source, k -> new ConcurrentHashMap<>())
+            .put(lookup, lookup + ": " + kind + ": " + message);
+      }
+
+      @Override
+      public void onLookupRecovered(String lookup) {
+        Map<String, String> m = lookupFailures.get(source);
+        if (m != null) {
+          m.remove(lookup);
+        }
       }
     };
   }

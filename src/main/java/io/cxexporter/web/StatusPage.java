@@ -303,6 +303,13 @@ final class StatusPage {
             .append(esc(c.message()))
             .append("</p>");
       }
+      for (String failure : src.lookupFailures(source)) {
+        b.append("<p class=\"err lookup\">")
+            .append(esc(source))
+            .append(" lookup failing (ids stand for names): ")
+            .append(esc(failure))
+            .append("</p>");
+      }
     }
   }
 }

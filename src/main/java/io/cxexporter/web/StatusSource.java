@@ -32,6 +32,14 @@ public interface StatusSource {
   /** The vendor's remaining rate-limit budget last reported by a source, or null. */
   Double rateLimitRemaining(String source);
 
+  /**
+   * The name or field lookups of a source failing now ({@code groups: transient: HTTP 502 from
+   * groups}); its records are still read, with ids for names.
+   */
+  default List<String> lookupFailures(String source) {
+    return List.of();
+  }
+
   /** Ready for scrapes: every stream finished a sync or has data. */
   boolean ready();
 

@@ -18,6 +18,9 @@ public final class StaticConnectorFactory implements ConnectorFactory<String> {
   public static final Map<String, List<ScriptedStream>> STREAMS = new ConcurrentHashMap<>();
   public static final Map<String, CheckResult> CHECKS = new ConcurrentHashMap<>();
 
+  /** A lookup failure the connector reports when it is created: name → message. */
+  public static final Map<String, String> LOOKUP_FAILURES = new ConcurrentHashMap<>();
+
   @Override
   public String type() {
     return "static";
@@ -30,6 +33,10 @@ public final class StaticConnectorFactory implements ConnectorFactory<String> {
 
   @Override
   public Connector create(String name, ConnectorContext ctx) {
+    String lookupFailure = LOOKUP_FAILURES.get(name);
+    if (lookupFailure != null) {
+      ctx.requests().onLookupFailed("groups", "transient", lookupFailure);
+    }
     return new Connector() {
       @Override
       public String name() {

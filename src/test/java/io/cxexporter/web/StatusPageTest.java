@@ -33,6 +33,40 @@ class StatusPageTest {
   }
 
   @Test
+  void aFailingLookupIsShownEscapedAndCountedWhileRecordsFlow() {
+    StaticConnectorFactory.STREAMS.put(
+        "lookups",
+        List.of(
+            new ScriptedStream("tickets")
+                .page(
+                    Ticket.builder("1")
+                        .createdAt(Instant.now().minusSeconds(60))
+                        .status(TicketStatus.OPEN)
+                        .build())));
+    StaticConnectorFactory.LOOKUP_FAILURES.put("lookups", "HTTP 502 <i>from</i> groups");
+    app = TestApps.start(dir, "connectors: [{name: lookups, type: static, poll_interval: 1s}]\n");
+
+    await("the tickets read")
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                Http.get(app.port(), "/metrics")
+                    .body()
+                    .contains(
+                        "cx_connector_backfill_progress_ratio{source=\"lookups\",stream=\"tickets\"}"
+                            + " 1.0"));
+
+    assertThat(Http.get(app.port(), "/").body())
+        .contains(
+            "lookups lookup failing (ids stand for names): groups: transient: HTTP 502"
+                + " &lt;i&gt;from&lt;/i&gt; groups")
+        .doesNotContain("<i>from</i>");
+    assertThat(Http.get(app.port(), "/metrics").body())
+        .contains(
+            "cx_connector_errors_total{kind=\"transient\",source=\"lookups\",stream=\"lookup/groups\"} 1.0");
+  }
+
+  @Test
   void upstreamTextIsEscapedEverywhere() {
     Instant now = Instant.now();
     ScriptedStream tickets =

@@ -78,6 +78,7 @@ public final class NameDirectory {
   private volatile Loaded<Map<String, String>> all;
   private volatile Instant lastListTry;
   private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final AtomicBoolean failing = new AtomicBoolean();
 
   private NameDirectory(
       String what,
@@ -206,6 +207,7 @@ public final class NameDirectory {
       }
       try {
         Map<String, String> got = batch.load(ask);
+        recovered();
         Instant now = clock.instant();
         for (String id : ask) {
           // deleted or not visible to us: the id stands for the name
@@ -231,13 +233,22 @@ public final class NameDirectory {
     lastListTry = clock.instant();
     try {
       all = new Loaded<>(Map.copyOf(list.load()), clock.instant());
+      recovered();
     } catch (ConnectorException e) {
       failed(e);
     }
     return all;
   }
 
+  private void recovered() {
+    if (failing.compareAndSet(true, false)) {
+      LOG.info("{} lookup works again", what);
+      failures.onLookupRecovered(what);
+    }
+  }
+
   private void failed(ConnectorException e) {
+    failing.set(true);
     LOG.warn("{} lookup failed ({}); ids stand for names until it works", what, e.getMessage());
     failures.onLookupFailed(what, e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
   }

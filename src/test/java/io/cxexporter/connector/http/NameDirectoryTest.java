@@ -33,6 +33,11 @@ class NameDirectoryTest {
         public void onLookupFailed(String lookup, String kind, String message) {
           failed.add(lookup + " " + kind + " " + message);
         }
+
+        @Override
+        public void onLookupRecovered(String lookup) {
+          failed.add(lookup + " recovered");
+        }
       };
   boolean down;
 
@@ -98,6 +103,7 @@ class NameDirectoryTest {
     down = false;
     clock.advance(Duration.ofMinutes(1));
     assertThat(d.name("1")).isEqualTo("Billing");
+    assertThat(failed).last().isEqualTo("groups recovered");
   }
 
   @Test
