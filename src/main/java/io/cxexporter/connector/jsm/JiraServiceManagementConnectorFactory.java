@@ -134,7 +134,7 @@ public final class JiraServiceManagementConnectorFactory
             .build();
     JiraFields fields = new JiraFields(api, base, ctx.clock(), ctx.requests());
     List<Stream> streams = List.of(new IssuesStream(api, base, fields, ctx.clock(), o));
-    return new JiraConnector(o.common().name(), api, base, streams);
+    return new JiraConnector(o.common().name(), api, base, streams, o.timeZone());
   }
 
   /** A running Jira Service Management connector. */
@@ -143,12 +143,14 @@ public final class JiraServiceManagementConnectorFactory
     private final ApiClient api;
     private final HttpUrl base;
     private final List<Stream> streams;
+    private final ZoneId timeZone;
 
-    JiraConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams) {
+    JiraConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams, ZoneId timeZone) {
       this.name = name;
       this.api = api;
       this.base = base;
       this.streams = streams;
+      this.timeZone = timeZone;
     }
 
     @Override
@@ -162,11 +164,30 @@ public final class JiraServiceManagementConnectorFactory
         var me =
             api.get("myself", base.newBuilder().addPathSegments("rest/api/3/myself").build())
                 .body();
-        String zone = me.path("timeZone").asText("?");
-        return CheckResult.ok(
-            "signed in as " + me.path("displayName").asText("?") + " (" + zone + ")");
+        String who = "signed in as " + me.path("displayName").asText("?");
+        String zone = me.path("timeZone").asText("");
+        if (!zone.isEmpty() && !sameZone(zone)) {
+          return CheckResult.failed(
+              who
+                  + ", whose profile time zone "
+                  + zone
+                  + " is not time_zone "
+                  + timeZone
+                  + ": JQL dates would be read in "
+                  + zone);
+        }
+        return CheckResult.ok(who + " (" + (zone.isEmpty() ? "?" : zone) + ")");
       } catch (ConnectorException e) {
         return CheckResult.failed(e.getMessage());
+      }
+    }
+
+    private boolean sameZone(String zone) {
+      try {
+        return ZoneId.of(zone).normalized().equals(timeZone.normalized())
+            || ZoneId.of(zone).getRules().equals(timeZone.getRules());
+      } catch (DateTimeException e) {
+        return false;
       }
     }
 

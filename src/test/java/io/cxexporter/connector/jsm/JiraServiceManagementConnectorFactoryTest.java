@@ -144,7 +144,10 @@ class JiraServiceManagementConnectorFactoryTest {
               .with("base_url", jira.baseUrl())
               .with("auth", Map.of("bearer_token", "oauth-SECRET"))
               .build(new ConnectorContext(MutableClock.at("2026-11-18T13:00:00Z")));
-      assertThat(c.check().message()).isEqualTo("signed in as Bot (Europe/Berlin)");
+      assertThat(c.check().ok()).isFalse();
+      assertThat(c.check().message())
+          .isEqualTo(
+              "signed in as Bot, whose profile time zone Europe/Berlin is not time_zone UTC: JQL dates would be read in Europe/Berlin");
       assertThat(
               jira.findAll(
                       com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
