@@ -7,6 +7,7 @@ import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.PagedStream;
 import io.cxexporter.connector.http.Paginator;
 import io.cxexporter.connector.http.Request;
+import io.cxexporter.connector.http.WatermarkCursor;
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SurveyResponse;
@@ -59,6 +60,15 @@ final class IssuesStream implements Stream {
   private final JiraFields fields;
   private final JiraMapper.Rules rules;
 
+  private final String groupBy;
+
+  /**
+   * The {@code fields} of the pass being read: chosen at its first page and kept for the pages that
+   * follow its {@code nextPageToken}, so a field list that changes mid-pass does not change the
+   * query a token belongs to.
+   */
+  private String passFields;
+
   /** CSAT answers of the page being mapped; one stream is never read by two threads at once. */
   private final List<Record> surveys = new ArrayList<>();
 
@@ -66,13 +76,14 @@ final class IssuesStream implements Stream {
       ApiClient api, HttpUrl base, JiraFields fields, Clock clock, JiraServiceManagementOptions o) {
     this.fields = fields;
     this.rules = new JiraMapper.Rules(o.pendingStatuses(), o.priorities(), o.groupBy());
+    this.groupBy = o.groupBy();
     this.pages =
         PagedStream.builder(NAME, api, ENDPOINT, clock)
             .first(
                 since ->
                     Request.get(base, "rest/api/3/search/jql")
                         .query("jql", jql(o.projects(), since, o.timeZone()))
-                        .query("fields", String.join(",", fieldList(ids(), o.groupBy())))
+                        .query("fields", passFields)
                         .query("expand", "changelog")
                         .query("maxResults", Integer.toString(o.maxResults())))
             .items("/issues")
@@ -143,6 +154,9 @@ final class IssuesStream implements Stream {
   @Override
   public Page read(Cursor from) throws ConnectorException {
     surveys.clear();
+    if (passFields == null || WatermarkCursor.parse(from, "updated", 0).token() == null) {
+      passFields = String.join(",", fieldList(ids(), groupBy));
+    }
     try {
       Page p = pages.read(from);
       if (surveys.isEmpty()) {

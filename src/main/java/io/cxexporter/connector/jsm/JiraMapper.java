@@ -190,7 +190,14 @@ final class JiraMapper {
     if (s == null || !s.isObject() || !s.path("rating").isNumber()) {
       return null;
     }
-    Instant at = ids.satisfactionDate() == null ? null : time(f.path(ids.satisfactionDate()));
+    Instant at = null;
+    if (ids.satisfactionDate() != null) {
+      try {
+        at = time(f.path(ids.satisfactionDate()));
+      } catch (java.time.format.DateTimeParseException e) {
+        at = null; // an unreadable rating date must not cost the issue: dated by its update
+      }
+    }
     if (at == null) {
       at = time(f.path("updated"));
     }

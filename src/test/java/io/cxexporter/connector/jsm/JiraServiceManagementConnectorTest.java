@@ -403,6 +403,30 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   }
 
   @Test
+  void aPassKeepsItsFieldsWhenTheFieldListStartsWorkingMidPass() throws Exception {
+    var forbidden =
+        vendor.stubFor(
+            get(urlPathEqualTo(FIELDS)).atPriority(1).willReturn(aResponse().withStatus(403)));
+    vendor.stubFor(
+        search(BACKFILL_JQL)
+            .withQueryParam("nextPageToken", absent())
+            .atPriority(2)
+            .willReturn(okJson(fixture("issues-page1.json"))));
+    var issues = connector(vendor.baseUrl(), ctx()).streams().get(0);
+    var page1 = issues.read(io.cxexporter.model.Cursor.START);
+    vendor.removeStub(forbidden);
+    clock.set(clock.instant().plusSeconds(61));
+    var page2 = issues.read(page1.next());
+    assertThat(page2.records()).isNotEmpty();
+    List<LoggedRequest> searches = vendor.findAll(getRequestedFor(urlPathEqualTo(SEARCH)));
+    assertThat(searches).hasSize(2);
+    assertThat(searches.get(1).queryParameter("nextPageToken").firstValue()).isEqualTo(TOKEN1);
+    assertThat(searches.get(1).queryParameter("fields").firstValue())
+        .isEqualTo(searches.get(0).queryParameter("fields").firstValue())
+        .isEqualTo(String.join(",", IssuesStream.FIELDS));
+  }
+
+  @Test
   void checkSaysWhoIsSignedInAndInWhichTimeZone() {
     vendor.stubFor(
         get(urlPathEqualTo("/rest/api/3/myself"))
