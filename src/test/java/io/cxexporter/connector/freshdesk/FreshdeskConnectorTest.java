@@ -506,6 +506,71 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   }
 
   @Test
+  void forbiddenOrFailingLookupsNeverBlockTheTicketsAndAreRetriedLater() {
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/groups"))
+            .atPriority(1)
+            .inScenario("groups")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(aResponse().withStatus(403))
+            .willSetStateTo("allowed"));
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/agents"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(500)));
+    vendor.stubFor(
+        get(urlPathEqualTo("/api/v2/ticket_fields"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(403)));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.state("tickets").backfillDone()).isTrue();
+      KpiSnapshot s = h.snapshot();
+      assertThat(sum(s, "tickets_open")).isEqualTo(3);
+      // labels fall back to ids; "Waiting on Customer" is unknown, so 5003 is on hold too
+      assertThat(
+              s.value(
+                  "tickets_open",
+                  whole("status", "open", "group", "78", "priority", "high", "channel", "chat")))
+          .isEqualTo(1);
+      assertThat(
+              s.value(
+                  "tickets_open",
+                  whole("status", "on_hold", "group", "77", "priority", "low", "channel", "web")))
+          .isEqualTo(1);
+      // a minute later an unknown id asks for the group list again, and now it answers
+      clock.advance(java.time.Duration.ofMinutes(2));
+      vendor.stubFor(
+          tickets(TICKETS_WATERMARK)
+              .atPriority(1)
+              .willReturn(
+                  page(
+                      "["
+                          + ticket(fixture("tickets-page2.json"), 2)
+                              .replace("2026-11-18T12:50:00Z\",", "2026-11-18T13:01:00Z\",")
+                          + "]",
+                      null)));
+      assertThat(h.syncAll()).isEmpty();
+      s = h.snapshot();
+      assertThat(
+              s.value(
+                  "tickets_open",
+                  whole(
+                      "status",
+                      "on_hold",
+                      "group",
+                      "Billing",
+                      "priority",
+                      "urgent",
+                      "channel",
+                      "email")))
+          .isEqualTo(1);
+    }
+    assertThat(requests.requests())
+        .contains("groups 403", "agents 500", "ticket_fields 403", "groups 200");
+  }
+
+  @Test
   void checkProbesAgentsMe() {
     Connector c = connector(vendor.baseUrl(), new ConnectorContext(clock));
     assertThat(c.check().ok()).isTrue();
