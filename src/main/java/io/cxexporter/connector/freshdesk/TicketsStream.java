@@ -24,8 +24,9 @@ import okhttp3.HttpUrl;
  * the cursor ({@code seen=...}) and the repeated copies are dropped before mapping; any other
  * re-read version is an upsert by id in the store, never counted twice.
  *
- * <p>The second stream, {@code deleted_tickets}, reads {@code filter=deleted} the same way and
- * turns every item into a tombstone. Spam is left out of the default list.
+ * <p>{@link #deleted} reads {@code filter=deleted} the same way and turns every item into a
+ * tombstone; {@link TicketsAndDeleted} runs both as the one {@code tickets} stream. Spam is left
+ * out of the default list.
  */
 final class TicketsStream {
   /** The endpoint name (and list limit) of the ticket list. */
