@@ -159,7 +159,8 @@ public final class PagedStream implements Stream {
     }
     Paginator.Step step = paginator.next(page);
     WatermarkCursor next = next(at, step, newest);
-    if (dedupeBoundary && !step.more() && step.token() == null) {
+    if (dedupeBoundary && next.token() == null) {
+      // a new pass starts at the watermark: at the end, or restarted at the page cap
       next = withBoundary(at, next, idsBySecond);
     }
     Double p = null;
@@ -370,11 +371,11 @@ public final class PagedStream implements Stream {
     }
 
     /**
-     * For a vendor whose time filter is inclusive ({@code updated_since >= t}): the next pass
-     * re-reads the records at its watermark second, so the cursor keeps their ids ({@code
-     * seen=...}) and the re-read copies are dropped before they are mapped. Needs a {@link
-     * #watermark}; meant for a zero overlap (with an overlap, the store's upsert already counts a
-     * re-read version once).
+     * For a vendor whose time filter is inclusive ({@code updated_since >= t}): the next pass (the
+     * next poll, or the restart at a {@link #cap}) re-reads the records at its watermark second, so
+     * the cursor keeps their ids ({@code seen=...}) and the re-read copies are dropped before they
+     * are mapped. Needs a {@link #watermark}; meant for a zero overlap (with an overlap, the
+     * store's upsert already counts a re-read version once).
      */
     public Builder dedupeBoundary() {
       this.dedupeBoundary = true;

@@ -226,6 +226,57 @@ class PagedStreamTest {
   }
 
   @Test
+  void aCapRestartWithAnInclusiveFilterDropsTheBoundaryRecordsItReadsAgain() throws Exception {
+    // Freshdesk-like: pages 1 and 2 of a 2-page cap; page 2 ends with 2 and 2b at one second, and
+    // the restarted query (updated_since >= that second) sends them again before 3
+    for (int n = 1; n <= 2; n++) {
+      vendor.stubFor(
+          get(urlPathEqualTo("/capped"))
+              .withQueryParam("page", n == 1 ? absent() : equalTo(Integer.toString(n)))
+              .withQueryParam("since", equalTo(Long.toString(backfillStart)))
+              .willReturn(
+                  okJson(
+                      "{\"items\":["
+                          + item(Integer.toString(n), "2026-11-0" + n + "T00:00:00Z")
+                          + ","
+                          + item(n + "b", "2026-11-0" + n + "T00:00:00Z")
+                          + "]}")));
+    }
+    long second = Instant.parse("2026-11-02T00:00:00Z").getEpochSecond();
+    vendor.stubFor(
+        get(urlPathEqualTo("/capped"))
+            .withQueryParam("since", equalTo(Long.toString(second)))
+            .willReturn(
+                okJson(
+                    "{\"items\":["
+                        + item("2", "2026-11-02T00:00:00Z")
+                        + ","
+                        + item("2b", "2026-11-02T00:00:00Z")
+                        + ","
+                        + item("3", "2026-11-03T00:00:00Z")
+                        + "]}")));
+    PagedStream s =
+        stream("capped")
+            .paginator(Paginator.pageNumber("page", "/items", 2))
+            .watermark("since", Duration.ZERO)
+            .cap(2)
+            .dedupeBoundary()
+            .build();
+
+    Page first = s.read(Cursor.START);
+    Page capped = s.read(first.next());
+    assertThat(capped.records()).extracting(Record::id).containsExactly("2", "2b");
+    assertThat(capped.caughtUp()).as("a restart, not the end").isFalse();
+    assertThat(capped.next().value()).isEqualTo("since=" + second + ";seen=2,2b");
+    Page restarted = s.read(capped.next());
+    assertThat(restarted.records())
+        .extracting(Record::id)
+        .as("2, 2b delivered")
+        .containsExactly("3");
+    assertThat(restarted.rejected()).isEmpty();
+  }
+
+  @Test
   void aPostSearchCarriesItsCursorInTheBody() throws Exception {
     vendor.stubFor(
         post(urlPathEqualTo("/search"))

@@ -1,0 +1,160 @@
+package io.cxexporter.connector.freshdesk;
+
+import io.cxexporter.config.Secret;
+import io.cxexporter.config.Settings;
+import io.cxexporter.connector.CheckResult;
+import io.cxexporter.connector.Connector;
+import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.ConnectorFactory;
+import io.cxexporter.connector.Stream;
+import io.cxexporter.connector.http.ApiClient;
+import io.cxexporter.connector.http.Auth;
+import io.cxexporter.connector.http.CommonOptions;
+import io.cxexporter.connector.http.EndpointLimit;
+import io.cxexporter.connector.http.HttpSettings;
+import io.cxexporter.connector.http.RateLimitHeaders;
+import io.cxexporter.model.TicketStatus;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.HttpUrl;
+
+/**
+ * The {@code freshdesk} connector: tickets (with {@code include=stats}) and deleted tickets from
+ * the ticket list, CSAT from satisfaction ratings.
+ *
+ * <pre>{@code
+ * - name: fd
+ *   type: freshdesk
+ *   base_url: https://acme.freshdesk.com
+ *   api_key: "${FRESHDESK_API_KEY}"      # or api_key_file: /run/secrets/freshdesk
+ *   backfill: 90d
+ *   list_requests_per_minute: 20         # the plan's list sub-limit (Growth 20, Pro 100)
+ *   custom_statuses: {"Waiting on Customer": pending}
+ * }</pre>
+ */
+public final class FreshdeskConnectorFactory implements ConnectorFactory<FreshdeskOptions> {
+  /** Freshdesk's headers: remaining credits, the minute's total, no reset header. */
+  static final RateLimitHeaders HEADERS =
+      new RateLimitHeaders(
+          List.of("x-ratelimit-remaining"), List.of("x-ratelimit-total"), List.of());
+
+  @Override
+  public String type() {
+    return "freshdesk";
+  }
+
+  @Override
+  public FreshdeskOptions parse(Settings s) {
+    CommonOptions common = CommonOptions.read(s, "freshdesk", "https://acme.freshdesk.com");
+    Optional<Secret> key = s.secret("api_key");
+    if (key.isEmpty() && !s.has("api_key") && !s.has("api_key_file")) {
+      s.problem("api_key", "required (or api_key_file)");
+    }
+    int perPage = s.intValue("per_page", 100, 1, 100);
+    int listPerMinute = CommonOptions.budget(s, "list_requests_per_minute", 20, 1000);
+    int maxPages = s.intValue("max_pages_per_query", 300, 2, 300);
+    Map<String, TicketStatus> custom = new LinkedHashMap<>();
+    Settings c = s.object("custom_statuses");
+    for (String label : c.keys()) {
+      String v = c.string(label, "");
+      TicketStatus st = null;
+      for (TicketStatus t : TicketStatus.values()) {
+        if (t.label().equals(v.trim().toLowerCase(Locale.ROOT))) {
+          st = t;
+        }
+      }
+      if (st == null) {
+        c.problem(
+            label,
+            "expected one of new, open, pending, on_hold, solved, closed, got \"" + v + "\"");
+      } else {
+        custom.put(label, st);
+      }
+    }
+    Auth auth = key.isPresent() ? Auth.basic(key.get().reveal(), new Secret("X")) : Auth.NONE;
+    HttpSettings http = HttpSettings.read(s);
+    return new FreshdeskOptions(common, auth, perPage, listPerMinute, maxPages, custom, http);
+  }
+
+  @Override
+  public Connector create(FreshdeskOptions o, ConnectorContext ctx) {
+    HttpUrl base = o.common().baseUrl();
+    // One budget for the ticket lists: Freshdesk's "Tickets List" sub-limit counts both.
+    EndpointLimit lists =
+        new EndpointLimit(o.listRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock());
+    ApiClient api =
+        ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
+            .sleeper(ctx.sleeper())
+            .auth(o.auth())
+            .rateLimitHeaders(HEADERS)
+            .limit(TicketsStream.ENDPOINT, lists)
+            .limit(TicketsStream.DELETED_ENDPOINT, lists)
+            .build();
+    Duration backfill = o.common().backfill();
+    Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
+    List<Stream> streams =
+        List.of(
+            new TicketsAndDeleted(
+                TicketsStream.create(
+                    api,
+                    base,
+                    dir,
+                    ctx.clock(),
+                    backfill,
+                    o.perPage(),
+                    o.maxPagesPerQuery(),
+                    o.customStatuses()),
+                TicketsStream.deleted(
+                    api, base, ctx.clock(), backfill, o.perPage(), o.maxPagesPerQuery())),
+            RatingsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()));
+    return new FreshdeskConnector(o.common().name(), api, base, streams);
+  }
+
+  /** A running Freshdesk connector. */
+  static final class FreshdeskConnector implements Connector {
+    private final String name;
+    private final ApiClient api;
+    private final HttpUrl base;
+    private final List<Stream> streams;
+
+    FreshdeskConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams) {
+      this.name = name;
+      this.api = api;
+      this.base = base;
+      this.streams = streams;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public CheckResult check() {
+      try {
+        api.get("agents/me", base.newBuilder().addPathSegments("api/v2/agents/me").build());
+        return CheckResult.ok("signed in as an agent");
+      } catch (ConnectorException e) {
+        return CheckResult.failed(e.getMessage());
+      }
+    }
+
+    @Override
+    public List<Stream> streams() {
+      return streams;
+    }
+
+    @Override
+    public String ticketUrl(String ticketId) {
+      return base.newBuilder().addPathSegments("a/tickets").addPathSegment(ticketId).toString();
+    }
+
+    @Override
+    public void close() {}
+  }
+}
