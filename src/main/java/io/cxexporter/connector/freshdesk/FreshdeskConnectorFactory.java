@@ -5,13 +5,13 @@ import io.cxexporter.config.Settings;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
-import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorFactory;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
 import io.cxexporter.connector.http.EndpointLimit;
+import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.connector.http.RateLimitHeaders;
 import io.cxexporter.model.TicketStatus;
@@ -112,49 +112,13 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
                 TicketsStream.deleted(
                     api, base, ctx.clock(), backfill, o.perPage(), o.maxPagesPerQuery())),
             RatingsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()));
-    return new FreshdeskConnector(o.common().name(), api, base, streams);
-  }
-
-  /** A running Freshdesk connector. */
-  static final class FreshdeskConnector implements Connector {
-    private final String name;
-    private final ApiClient api;
-    private final HttpUrl base;
-    private final List<Stream> streams;
-
-    FreshdeskConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams) {
-      this.name = name;
-      this.api = api;
-      this.base = base;
-      this.streams = streams;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public CheckResult check() {
-      try {
-        api.get("agents/me", base.newBuilder().addPathSegments("api/v2/agents/me").build());
-        return CheckResult.ok("signed in as an agent");
-      } catch (ConnectorException e) {
-        return CheckResult.failed(e.getMessage());
-      }
-    }
-
-    @Override
-    public List<Stream> streams() {
-      return streams;
-    }
-
-    @Override
-    public String ticketUrl(String ticketId) {
-      return base.newBuilder().addPathSegments("a/tickets").addPathSegment(ticketId).toString();
-    }
-
-    @Override
-    public void close() {}
+    return new HttpConnector(
+        o.common().name(),
+        streams,
+        () -> {
+          api.get("agents/me", base.newBuilder().addPathSegments("api/v2/agents/me").build());
+          return CheckResult.ok("signed in as an agent");
+        },
+        id -> base.newBuilder().addPathSegments("a/tickets").addPathSegment(id).toString());
   }
 }

@@ -11,6 +11,7 @@ import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
+import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.model.Priority;
 import java.time.DateTimeException;
@@ -134,78 +135,44 @@ public final class JiraServiceManagementConnectorFactory
             .build();
     JiraFields fields = new JiraFields(api, base, ctx.clock(), ctx.requests());
     List<Stream> streams = List.of(new IssuesStream(api, base, fields, ctx.clock(), o));
-    return new JiraConnector(o.common().name(), api, base, streams, o.timeZone());
+    return new HttpConnector(
+        o.common().name(),
+        streams,
+        () -> check(api, base, o.timeZone()),
+        id ->
+            base.newBuilder()
+                .addPathSegments("secure/ViewIssue.jspa")
+                .addQueryParameter("id", id)
+                .build()
+                .toString());
   }
 
-  /** A running Jira Service Management connector. */
-  static final class JiraConnector implements Connector {
-    private final String name;
-    private final ApiClient api;
-    private final HttpUrl base;
-    private final List<Stream> streams;
-    private final ZoneId timeZone;
-
-    JiraConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams, ZoneId timeZone) {
-      this.name = name;
-      this.api = api;
-      this.base = base;
-      this.streams = streams;
-      this.timeZone = timeZone;
+  /** Jira's probe: who we are, and whether JQL dates are read in {@code time_zone}. */
+  private static CheckResult check(ApiClient api, HttpUrl base, ZoneId timeZone)
+      throws ConnectorException {
+    var me =
+        api.get("myself", base.newBuilder().addPathSegments("rest/api/3/myself").build()).body();
+    String who = "signed in as " + me.path("displayName").asText("?");
+    String zone = me.path("timeZone").asText("");
+    if (!zone.isEmpty() && !sameZone(zone, timeZone)) {
+      return CheckResult.failed(
+          who
+              + ", whose profile time zone "
+              + zone
+              + " is not time_zone "
+              + timeZone
+              + ": JQL dates would be read in "
+              + zone);
     }
+    return CheckResult.ok(who + " (" + (zone.isEmpty() ? "?" : zone) + ")");
+  }
 
-    @Override
-    public String name() {
-      return name;
+  private static boolean sameZone(String zone, ZoneId timeZone) {
+    try {
+      return ZoneId.of(zone).normalized().equals(timeZone.normalized())
+          || ZoneId.of(zone).getRules().equals(timeZone.getRules());
+    } catch (DateTimeException e) {
+      return false;
     }
-
-    @Override
-    public CheckResult check() {
-      try {
-        var me =
-            api.get("myself", base.newBuilder().addPathSegments("rest/api/3/myself").build())
-                .body();
-        String who = "signed in as " + me.path("displayName").asText("?");
-        String zone = me.path("timeZone").asText("");
-        if (!zone.isEmpty() && !sameZone(zone)) {
-          return CheckResult.failed(
-              who
-                  + ", whose profile time zone "
-                  + zone
-                  + " is not time_zone "
-                  + timeZone
-                  + ": JQL dates would be read in "
-                  + zone);
-        }
-        return CheckResult.ok(who + " (" + (zone.isEmpty() ? "?" : zone) + ")");
-      } catch (ConnectorException e) {
-        return CheckResult.failed(e.getMessage());
-      }
-    }
-
-    private boolean sameZone(String zone) {
-      try {
-        return ZoneId.of(zone).normalized().equals(timeZone.normalized())
-            || ZoneId.of(zone).getRules().equals(timeZone.getRules());
-      } catch (DateTimeException e) {
-        return false;
-      }
-    }
-
-    @Override
-    public List<Stream> streams() {
-      return streams;
-    }
-
-    @Override
-    public String ticketUrl(String ticketId) {
-      return base.newBuilder()
-          .addPathSegments("secure/ViewIssue.jspa")
-          .addQueryParameter("id", ticketId)
-          .build()
-          .toString();
-    }
-
-    @Override
-    public void close() {}
   }
 }

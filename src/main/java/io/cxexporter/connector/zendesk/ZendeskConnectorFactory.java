@@ -15,6 +15,7 @@ import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
 import io.cxexporter.connector.http.EndpointLimit;
 import io.cxexporter.connector.http.ErrorPolicy;
+import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import java.time.Duration;
 import java.util.List;
@@ -108,56 +109,23 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
             TicketsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()),
             RatingsStream.create(api, base, dir, ctx.clock(), backfill),
             new SlaEventsStream(api, base, dir, ctx.clock(), backfill, o.slaResolutionMetric()));
-    return new ZendeskConnector(o.common().name(), api, base, streams);
+    return new HttpConnector(
+        o.common().name(),
+        streams,
+        () -> check(api, base),
+        id -> base.newBuilder().addPathSegments("agent/tickets").addPathSegment(id).toString());
   }
 
-  /** A running Zendesk connector. */
-  static final class ZendeskConnector implements Connector {
-    private final String name;
-    private final ApiClient api;
-    private final HttpUrl base;
-    private final List<Stream> streams;
-
-    ZendeskConnector(String name, ApiClient api, HttpUrl base, List<Stream> streams) {
-      this.name = name;
-      this.api = api;
-      this.base = base;
-      this.streams = streams;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
-    @Override
-    public CheckResult check() {
-      try {
-        var me =
-            api.get("users/me", base.newBuilder().addPathSegments("api/v2/users/me.json").build())
-                .body()
-                .path("user");
-        String role = me.path("role").asText("?");
-        return role.equals("admin")
-            ? CheckResult.ok("signed in as an admin")
-            : CheckResult.failed(
-                "signed in with role " + role + "; the incremental export needs an admin");
-      } catch (ConnectorException e) {
-        return CheckResult.failed(e.getMessage());
-      }
-    }
-
-    @Override
-    public List<Stream> streams() {
-      return streams;
-    }
-
-    @Override
-    public String ticketUrl(String ticketId) {
-      return base.newBuilder().addPathSegments("agent/tickets").addPathSegment(ticketId).toString();
-    }
-
-    @Override
-    public void close() {}
+  /** Zendesk's probe: the incremental export needs an admin token. */
+  private static CheckResult check(ApiClient api, HttpUrl base) throws ConnectorException {
+    var me =
+        api.get("users/me", base.newBuilder().addPathSegments("api/v2/users/me.json").build())
+            .body()
+            .path("user");
+    String role = me.path("role").asText("?");
+    return role.equals("admin")
+        ? CheckResult.ok("signed in as an admin")
+        : CheckResult.failed(
+            "signed in with role " + role + "; the incremental export needs an admin");
   }
 }
