@@ -19,6 +19,9 @@ import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.MutableClock;
 import io.cxexporter.testing.RecordingRequests;
 import io.cxexporter.testing.RecordingSleeper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,6 +97,18 @@ public abstract class ConnectorContractTest {
   /** Requests a restart after a full backfill costs: by default one caught-up probe per stream. */
   protected int restartRequests() {
     return connector(vendor.baseUrl(), ctx()).streams().size();
+  }
+
+  /**
+   * The text of fixture {@code name} under {@code src/test/resources/<dir>/}, the vendor's
+   * documented shapes; one reader for every connector's test.
+   */
+  protected static String fixture(String dir, String name) {
+    try {
+      return Files.readString(Path.of("src/test/resources", dir, name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The connector's name, the {@code source} label of its series (default {@code vendor}). */

@@ -2,11 +2,8 @@ package io.cxexporter.connector.freshdesk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxexporter.config.Problems;
-import io.cxexporter.config.Settings;
 import io.cxexporter.model.TicketStatus;
 import io.cxexporter.testing.TestConnectors;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,16 +11,7 @@ import org.junit.jupiter.api.Test;
 /** Parsing a {@code freshdesk} block: problems name their key, secrets never show. */
 class FreshdeskConnectorFactoryTest {
   static List<String> problems(Map<String, Object> block) {
-    Problems p = new Problems();
-    Settings s =
-        Settings.root(Map.of("connectors", List.of(block)), p, k -> null, Path.of("."))
-            .objects("connectors")
-            .get(0);
-    s.string("name");
-    s.string("type");
-    new FreshdeskConnectorFactory().parse(s);
-    s.finish();
-    return p.messages();
+    return TestConnectors.of(new FreshdeskConnectorFactory()).with(block).problems();
   }
 
   @Test

@@ -26,10 +26,6 @@ import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -100,11 +96,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   }
 
   static String fixture(String name) {
-    try {
-      return Files.readString(Path.of("src/test/resources/freshdesk", name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return fixture("freshdesk", name);
   }
 
   /** A ticket list page URL as Freshdesk puts it in {@code Link}. */

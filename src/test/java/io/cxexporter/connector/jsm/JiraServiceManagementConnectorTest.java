@@ -23,10 +23,6 @@ import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,11 +78,7 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   }
 
   static String fixture(String name) {
-    try {
-      return Files.readString(Path.of("src/test/resources/jira-service-management", name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return fixture("jira-service-management", name);
   }
 
   static MappingBuilder search(String jql) {

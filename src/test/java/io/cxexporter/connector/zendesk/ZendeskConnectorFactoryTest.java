@@ -13,6 +13,7 @@ import io.cxexporter.config.Problems;
 import io.cxexporter.config.Settings;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.testing.TestConnectors;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,16 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class ZendeskConnectorFactoryTest {
   static List<String> problems(Map<String, Object> block) {
-    Problems p = new Problems();
-    Settings s =
-        Settings.root(Map.of("connectors", List.of(block)), p, k -> null, Path.of("."))
-            .objects("connectors")
-            .get(0);
-    s.string("name");
-    s.string("type");
-    new ZendeskConnectorFactory().parse(s);
-    s.finish();
-    return p.messages();
+    return TestConnectors.of(new ZendeskConnectorFactory()).with(block).problems();
   }
 
   @Test

@@ -18,10 +18,6 @@ import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorContractTest;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.testing.TestConnectors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,11 +54,7 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   static String fixture(String name) {
-    try {
-      return Files.readString(Path.of("src/test/resources/zendesk", name));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return fixture("zendesk", name);
   }
 
   @Override
