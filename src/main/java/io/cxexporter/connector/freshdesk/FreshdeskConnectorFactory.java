@@ -88,8 +88,7 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
     EndpointLimit lists =
         new EndpointLimit(o.listRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock());
     ApiClient api =
-        ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
-            .sleeper(ctx.sleeper())
+        ApiClient.builder(o.http(), ctx)
             .auth(o.auth())
             .rateLimitHeaders(HEADERS)
             .limit(TicketsStream.ENDPOINT, lists)

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
 import io.cxexporter.connector.RequestListener;
@@ -41,7 +42,7 @@ import okhttp3.ResponseBody;
  * sets its own with {@link Builder#errors(ErrorPolicy)}.
  *
  * <pre>{@code
- * ApiClient api = ApiClient.builder(HttpSettings.read(settings), ctx.requests(), ctx.clock())
+ * ApiClient api = ApiClient.builder(HttpSettings.read(settings), ctx)
  *     .auth(Auth.basic(email + "/token", token))
  *     .limit("incremental/tickets", new EndpointLimit(10, Duration.ofMinutes(1), ctx.clock()))
  *     .build();
@@ -85,6 +86,14 @@ public final class ApiClient {
     this.settings = b.settings;
     this.headers = b.headers;
     this.limits = Map.copyOf(b.limits);
+  }
+
+  /**
+   * A builder for a connector: its requests reported to the context's listener, its waits on the
+   * context's clock and sleeper (so a test never waits on real time). What every factory uses.
+   */
+  public static Builder builder(HttpSettings settings, ConnectorContext ctx) {
+    return new Builder(settings, ctx.requests(), ctx.clock()).sleeper(ctx.sleeper());
   }
 
   /** A builder with the settings, the listener requests are reported to and the clock. */

@@ -23,7 +23,7 @@ import java.util.function.Predicate;
  * ErrorPolicy zendesk = ErrorPolicy.builder()
  *     .endpoint("slas/policies", 403, Action.FEATURE_UNAVAILABLE)         // a plan without SLAs
  *     .build();
- * ApiClient api = ApiClient.builder(http, ctx.requests(), ctx.clock()).errors(zendesk).build();
+ * ApiClient api = ApiClient.builder(http, ctx).errors(zendesk).build();
  * }</pre>
  */
 @FunctionalInterface

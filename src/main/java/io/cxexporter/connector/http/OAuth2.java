@@ -26,7 +26,7 @@ import okhttp3.OkHttpClient;
  * Auth zoho = OAuth2.refreshToken(accountsUrl, clientId, clientSecret, refreshToken)
  *     .scheme("Zoho-oauthtoken");
  * Auth fromConfig = OAuth2.read(s.object("auth")).orElse(Auth.NONE);
- * ApiClient api = ApiClient.builder(http, ctx.requests(), ctx.clock()).auth(helpScout).build();
+ * ApiClient api = ApiClient.builder(http, ctx).auth(helpScout).build();
  * }</pre>
  *
  * <p>Token endpoint failures become {@link io.cxexporter.connector.ConnectorException}s thrown by

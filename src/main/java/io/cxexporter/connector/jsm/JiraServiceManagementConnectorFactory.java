@@ -128,11 +128,7 @@ public final class JiraServiceManagementConnectorFactory
   @Override
   public Connector create(JiraServiceManagementOptions o, ConnectorContext ctx) {
     HttpUrl base = o.common().baseUrl();
-    ApiClient api =
-        ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
-            .sleeper(ctx.sleeper())
-            .auth(o.auth())
-            .build();
+    ApiClient api = ApiClient.builder(o.http(), ctx).auth(o.auth()).build();
     JiraFields fields = new JiraFields(api, base, ctx.clock(), ctx.requests());
     List<Stream> streams = List.of(new IssuesStream(api, base, fields, ctx.clock(), o));
     return new HttpConnector(

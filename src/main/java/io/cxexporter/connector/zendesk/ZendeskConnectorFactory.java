@@ -92,8 +92,7 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
     EndpointLimit exports =
         new EndpointLimit(o.exportRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock());
     ApiClient api =
-        ApiClient.builder(o.http(), ctx.requests(), ctx.clock())
-            .sleeper(ctx.sleeper())
+        ApiClient.builder(o.http(), ctx)
             .auth(o.auth())
             .errors(
                 ErrorPolicy.builder()
