@@ -201,7 +201,9 @@ public final class PagedStream implements Stream {
     if (cap > 0) {
       next = next.nextPage();
       if (next.pages() >= cap) {
-        WatermarkCursor restart = at.advance(newest, overlap);
+        // exactly at the last record's time when the boundary is deduplicated by id; else with
+        // the overlap, whose re-read versions the store's upsert counts once
+        WatermarkCursor restart = at.advance(newest, dedupeBoundary ? Duration.ZERO : overlap);
         if (restart.since() <= at.since()) {
           throw new ConnectorException(
               Kind.BAD_RESPONSE,
@@ -374,8 +376,9 @@ public final class PagedStream implements Stream {
      * For a vendor whose time filter is inclusive ({@code updated_since >= t}): the next pass (the
      * next poll, or the restart at a {@link #cap}) re-reads the records at its watermark second, so
      * the cursor keeps their ids ({@code seen=...}) and the re-read copies are dropped before they
-     * are mapped. Needs a {@link #watermark}; meant for a zero overlap (with an overlap, the
-     * store's upsert already counts a re-read version once).
+     * are mapped. Needs a {@link #watermark}. A restart at the {@link #cap} then starts exactly at
+     * the last record's time; the next poll's pass still starts {@code overlap} earlier (a vendor
+     * that indexes late), and the store's upsert counts each re-read version once.
      */
     public Builder dedupeBoundary() {
       this.dedupeBoundary = true;
