@@ -31,6 +31,12 @@ public interface RequestListener {
   void onRateLimitRemaining(double remaining);
 
   /**
+   * What one answered request cost in the vendor's credits (Freshdesk charges 2 more for {@code
+   * include=stats}); the exporter counts them in {@code cx_connector_request_credits_total}.
+   */
+  default void onCredits(String endpoint, double credits) {}
+
+  /**
    * A name or field lookup failed (the records were still read, with ids for names); the exporter
    * counts it in {@code cx_connector_errors_total{stream="lookup/<lookup>", kind}} and shows it on
    * the status page.

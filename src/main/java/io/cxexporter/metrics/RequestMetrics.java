@@ -23,6 +23,7 @@ public final class RequestMetrics {
   private final Counter requests;
   private final Histogram duration;
   private final Gauge remaining;
+  private final Counter credits;
   private final Map<String, Double> lastRemaining = new ConcurrentHashMap<>();
 
   private final Counter errors;
@@ -52,6 +53,14 @@ public final class RequestMetrics {
             .help("Requests left in the vendor's current rate-limit window, from its headers.")
             .labelNames("source")
             .register(r);
+    credits =
+        Counter.builder()
+            .name(MetricNames.CONNECTOR_REQUEST_CREDITS)
+            .help(
+                "API credits the vendor charged for requests, by endpoint (vendors that meter"
+                    + " credits, e.g. Freshdesk: include=stats costs 2 more).")
+            .labelNames("source", "endpoint")
+            .register(r);
   }
 
   /**
@@ -78,6 +87,7 @@ public final class RequestMetrics {
     requests.removeIf(l -> l.get(0).equals(source));
     duration.removeIf(l -> l.get(0).equals(source));
     remaining.remove(source);
+    credits.removeIf(l -> l.get(0).equals(source));
     lastRemaining.remove(source);
     lookupFailures.remove(source);
   }
@@ -95,6 +105,11 @@ public final class RequestMetrics {
       public void onRateLimitRemaining(double value) {
         remaining.labelValues(source).set(value);
         lastRemaining.put(source, value);
+      }
+
+      @Override
+      public void onCredits(String endpoint, double value) {
+        credits.labelValues(source, endpoint).inc(value);
       }
 
       @Override

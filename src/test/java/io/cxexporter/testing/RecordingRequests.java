@@ -13,6 +13,9 @@ import java.util.List;
 public final class RecordingRequests implements RequestListener {
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
   private final List<Double> remaining = Collections.synchronizedList(new ArrayList<>());
+  private final java.util.Map<String, Double> credits =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final List<String> lookupFailures = Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public void onRequest(String endpoint, String code, Duration latency) {
@@ -22,6 +25,28 @@ public final class RecordingRequests implements RequestListener {
   @Override
   public void onRateLimitRemaining(double r) {
     remaining.add(r);
+  }
+
+  @Override
+  public void onCredits(String endpoint, double c) {
+    credits.merge(endpoint, c, Double::sum);
+  }
+
+  @Override
+  public void onLookupFailed(String lookup, String kind, String message) {
+    lookupFailures.add(lookup + " " + kind);
+  }
+
+  /** Credits reported per endpoint (what becomes {@code cx_connector_request_credits_total}). */
+  public java.util.Map<String, Double> credits() {
+    return new java.util.TreeMap<>(credits);
+  }
+
+  /** {@code lookup kind} of every failed lookup reported, in order. */
+  public List<String> lookupFailures() {
+    synchronized (lookupFailures) {
+      return List.copyOf(lookupFailures);
+    }
   }
 
   /** {@code endpoint code} of every request reported, in order. */
@@ -34,5 +59,7 @@ public final class RecordingRequests implements RequestListener {
   public void clear() {
     requests.clear();
     remaining.clear();
+    credits.clear();
+    lookupFailures.clear();
   }
 }

@@ -67,6 +67,8 @@ public final class ApiClient {
   private final HttpSettings settings;
   private final RateLimitHeaders headers;
   private final Map<String, EndpointLimit> limits;
+  private final Map<String, Double> costs;
+  private final Double defaultCost;
   private final SplittableRandom random = new SplittableRandom();
   private volatile Instant slowUntil = Instant.EPOCH;
 
@@ -86,6 +88,8 @@ public final class ApiClient {
     this.settings = b.settings;
     this.headers = b.headers;
     this.limits = Map.copyOf(b.limits);
+    this.costs = Map.copyOf(b.costs);
+    this.defaultCost = b.defaultCost;
   }
 
   /**
@@ -159,6 +163,7 @@ public final class ApiClient {
           Object body = readBody(r);
           report(endpoint, Integer.toString(code), t0);
           budget(r.headers());
+          credits(endpoint, r.headers());
           return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
         }
         ErrorPolicy.Action action =
@@ -167,6 +172,7 @@ public final class ApiClient {
                     endpoint, code, () -> r.peekBody(ErrorPolicy.Answer.PEEK_BYTES).string()));
         report(endpoint, Integer.toString(code), t0);
         budget(r.headers());
+        credits(endpoint, r.headers());
         switch (action) {
           case AUTH -> {
             if (code == 401 && !refreshed && auth.refresh()) {
@@ -258,6 +264,18 @@ public final class ApiClient {
     listener.onRequest(endpoint, code, Duration.ofNanos(System.nanoTime() - t0));
   }
 
+  /**
+   * Reports what an answered request cost in the vendor's credits: its header when it sends one,
+   * else the {@link Builder#cost declared} cost; nothing for a vendor that meters plain requests.
+   */
+  private void credits(String endpoint, Headers h) {
+    Optional<Double> used = number(h, headers.used());
+    Double cost = used.orElse(costs.getOrDefault(endpoint, defaultCost));
+    if (cost != null && cost >= 0) {
+      listener.onCredits(endpoint, cost);
+    }
+  }
+
   /** Reads the remaining budget; when it runs low, later requests wait for the reset. */
   private void budget(Headers h) {
     Optional<Double> remaining = number(h, headers.remaining());
@@ -341,6 +359,8 @@ public final class ApiClient {
     private Sleeper sleeper = Sleeper.SYSTEM;
     private RateLimitHeaders headers = RateLimitHeaders.COMMON;
     private final Map<String, EndpointLimit> limits = new HashMap<>();
+    private final Map<String, Double> costs = new HashMap<>();
+    private Double defaultCost;
 
     private Builder(HttpSettings settings, RequestListener listener, Clock clock) {
       this.settings = settings;
@@ -377,6 +397,30 @@ public final class ApiClient {
     /** A vendor's own limit for one endpoint. */
     public Builder limit(String endpoint, EndpointLimit limit) {
       limits.put(endpoint, limit);
+      return this;
+    }
+
+    /**
+     * What one request to {@code endpoint} costs in the vendor's credits when its answer does not
+     * say ({@link RateLimitHeaders#used()}); e.g. Freshdesk's ticket list with {@code
+     * include=stats} costs 3 (1 + 2 for the stats).
+     */
+    public Builder cost(String endpoint, double credits) {
+      if (credits < 0) {
+        throw new IllegalArgumentException("a cost is not negative");
+      }
+      costs.put(endpoint, credits);
+      return this;
+    }
+
+    /**
+     * What a request to any endpoint without its own {@link #cost} costs (a credit-metered API).
+     */
+    public Builder defaultCost(double credits) {
+      if (credits < 0) {
+        throw new IllegalArgumentException("a cost is not negative");
+      }
+      this.defaultCost = credits;
       return this;
     }
 

@@ -45,7 +45,13 @@ class ApiClientTest {
         public void onRateLimitRemaining(double r) {
           remaining.add(r);
         }
+
+        @Override
+        public void onCredits(String endpoint, double c) {
+          credits.add(endpoint + " " + c);
+        }
       };
+  final List<String> credits = Collections.synchronizedList(new ArrayList<>());
 
   @BeforeEach
   void start() {
@@ -373,5 +379,37 @@ class ApiClientTest {
     assertThat(http.dispatcher()).isSameAs(HttpClients.shared().dispatcher());
     assertThat(http.readTimeoutMillis()).isEqualTo(30_000);
     assertThat(given.subList(1, 3)).containsExactly(listener, clock);
+  }
+
+  @Test
+  void countsCreditsFromTheVendorsHeaderElseTheDeclaredCostElseNothing() throws Exception {
+    vendor.stubFor(
+        get("/stats").willReturn(okJson("[]").withHeader("X-RateLimit-Used-CurrentRequest", "5")));
+    vendor.stubFor(get("/list").willReturn(okJson("[]")));
+    vendor.stubFor(get("/gone").willReturn(aResponse().withStatus(404)));
+    RateLimitHeaders freshdesk =
+        new RateLimitHeaders(
+            List.of("x-ratelimit-remaining"),
+            List.of("x-ratelimit-total"),
+            List.of(),
+            List.of("x-ratelimit-used-currentrequest"));
+    ApiClient metered =
+        ApiClient.builder(HttpSettings.DEFAULTS, listener, Clock.systemUTC())
+            .sleeper(slept::add)
+            .rateLimitHeaders(freshdesk)
+            .cost("stats", 3)
+            .cost("list", 3)
+            .defaultCost(1)
+            .build();
+
+    metered.get("stats", url("/stats"));
+    metered.get("list", url("/list"));
+    metered.get("other", url("/list"));
+    catchThrowableOfType(ConnectorException.class, () -> metered.get("gone", url("/gone")));
+    recording().get("plain", url("/list"));
+
+    assertThat(credits)
+        .as("the header wins; an error answer is charged too; a client without costs reports none")
+        .containsExactly("stats 5.0", "list 3.0", "other 1.0", "gone 1.0");
   }
 }
