@@ -24,8 +24,8 @@ import java.util.Optional;
 import okhttp3.HttpUrl;
 
 /**
- * The {@code freshdesk} connector: tickets (with {@code include=stats}) and deleted tickets from
- * the ticket list, CSAT from satisfaction ratings.
+ * The {@code freshdesk} connector: tickets (with {@code include=stats}), deleted and spam tickets
+ * from the ticket list, CSAT from satisfaction ratings.
  *
  * <pre>{@code
  * - name: fd
@@ -34,14 +34,24 @@ import okhttp3.HttpUrl;
  *   api_key: "${FRESHDESK_API_KEY}"      # or api_key_file: /run/secrets/freshdesk
  *   backfill: 90d
  *   list_requests_per_minute: 20         # the plan's list sub-limit (Growth 20, Pro 100)
+ *   overlap: 1m                          # each poll re-reads this much before the last ticket
  *   custom_statuses: {"Waiting on Customer": pending}
  * }</pre>
  */
 public final class FreshdeskConnectorFactory implements ConnectorFactory<FreshdeskOptions> {
-  /** Freshdesk's headers: remaining credits, the minute's total, no reset header. */
+  /**
+   * Freshdesk's headers: remaining credits, the minute's total, the credits of this request; no
+   * reset header.
+   */
   static final RateLimitHeaders HEADERS =
       new RateLimitHeaders(
-          List.of("x-ratelimit-remaining"), List.of("x-ratelimit-total"), List.of());
+          List.of("x-ratelimit-remaining"),
+          List.of("x-ratelimit-total"),
+          List.of(),
+          List.of("x-ratelimit-used-currentrequest"));
+
+  /** A ticket list page with {@code include=stats}: 1 credit plus 2 for the stats. */
+  static final double TICKETS_WITH_STATS_CREDITS = 3;
 
   @Override
   public String type() {
@@ -58,6 +68,10 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
     int perPage = s.intValue("per_page", 100, 1, 100);
     int listPerMinute = CommonOptions.budget(s, "list_requests_per_minute", 20, 1000);
     int maxPages = s.intValue("max_pages_per_query", 300, 2, 300);
+    Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
+    if (overlap.isNegative() || overlap.compareTo(Duration.ofHours(1)) > 0) {
+      s.problem("overlap", "expected 0s to 1h, got " + overlap);
+    }
     Map<String, TicketStatus> custom = new LinkedHashMap<>();
     Settings c = s.object("custom_statuses");
     for (String label : c.keys()) {
@@ -78,7 +92,8 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
     }
     Auth auth = key.isPresent() ? Auth.basic(key.get().reveal(), new Secret("X")) : Auth.NONE;
     HttpSettings http = HttpSettings.read(s);
-    return new FreshdeskOptions(common, auth, perPage, listPerMinute, maxPages, custom, http);
+    return new FreshdeskOptions(
+        common, auth, perPage, listPerMinute, maxPages, overlap, custom, http);
   }
 
   @Override
@@ -93,23 +108,47 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
             .rateLimitHeaders(HEADERS)
             .limit(TicketsStream.ENDPOINT, lists)
             .limit(TicketsStream.DELETED_ENDPOINT, lists)
+            .limit(TicketsStream.SPAM_ENDPOINT, lists)
+            // when an answer lacks X-RateLimit-Used-CurrentRequest; every other call costs 1
+            .cost(TicketsStream.ENDPOINT, TICKETS_WITH_STATS_CREDITS)
+            .defaultCost(1)
             .build();
     Duration backfill = o.common().backfill();
     Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
+    Duration overlap = o.overlap();
     List<Stream> streams =
         List.of(
-            new TicketsAndDeleted(
+            new TicketLists(
                 TicketsStream.create(
                     api,
                     base,
                     dir,
                     ctx.clock(),
                     backfill,
+                    overlap,
                     o.perPage(),
                     o.maxPagesPerQuery(),
                     o.customStatuses()),
-                TicketsStream.deleted(
-                    api, base, ctx.clock(), backfill, o.perPage(), o.maxPagesPerQuery())),
+                TicketsStream.filtered(
+                    "deleted",
+                    TicketsStream.DELETED_ENDPOINT,
+                    api,
+                    base,
+                    ctx.clock(),
+                    backfill,
+                    overlap,
+                    o.perPage(),
+                    o.maxPagesPerQuery()),
+                TicketsStream.filtered(
+                    "spam",
+                    TicketsStream.SPAM_ENDPOINT,
+                    api,
+                    base,
+                    ctx.clock(),
+                    backfill,
+                    overlap,
+                    o.perPage(),
+                    o.maxPagesPerQuery())),
             RatingsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()));
     return new HttpConnector(
         o.common().name(),

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param listRequestsPerMinute the plan's per-minute sub-limit of the list endpoints (Growth: 20)
  * @param maxPagesPerQuery Freshdesk's page cap of one ticket query (300); the pass restarts from
  *     the watermark before it
+ * @param overlap how far before the newest ticket each new pass starts (tickets indexed late)
  * @param customStatuses custom status (label or numeric id) → normalized status; unlisted custom
  *     statuses count as {@code on_hold}
  * @param http timeouts and retry limits
@@ -25,6 +26,7 @@ public record FreshdeskOptions(
     int perPage,
     int listRequestsPerMinute,
     int maxPagesPerQuery,
+    java.time.Duration overlap,
     Map<String, TicketStatus> customStatuses,
     HttpSettings http) {
   public FreshdeskOptions {

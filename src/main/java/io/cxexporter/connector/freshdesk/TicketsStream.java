@@ -19,14 +19,16 @@ import okhttp3.HttpUrl;
  * restarts at page 1 with {@code updated_since} = the last ticket's {@code updated_at}.
  *
  * <p>The cursor is a watermark ({@code since=<epoch>}, inside a pass also {@code after=<next page
- * URL>;pages=<n>}). {@code updated_since} is inclusive, so a new pass (the next poll, a restart, or
- * the restart at the page cap) re-reads the tickets of the watermark second: their ids are kept in
- * the cursor ({@code seen=...}) and the repeated copies are dropped before mapping; any other
- * re-read version is an upsert by id in the store, never counted twice.
+ * URL>;pages=<n>}). {@code updated_since} is inclusive, so the restart at the page cap, which
+ * starts exactly at the last ticket's second, re-reads that second's tickets: their ids are kept in
+ * the cursor ({@code seen=...}) and the repeated copies are dropped before mapping. A new pass (the
+ * next poll, or after a restart of the exporter) starts {@code overlap} (default a minute) before
+ * the newest ticket, for tickets Freshdesk indexes late; a re-read version is an upsert by id in
+ * the store, never counted twice.
  *
- * <p>{@link #deleted} reads {@code filter=deleted} the same way and turns every item into a
- * tombstone; {@link TicketsAndDeleted} runs both as the one {@code tickets} stream. Spam is left
- * out of the default list.
+ * <p>{@link #filtered} reads {@code filter=deleted} and {@code filter=spam} the same way and turns
+ * every item into a tombstone; {@link TicketLists} runs the three lists as the one {@code tickets}
+ * stream. The default list leaves deleted and spam tickets out.
  */
 final class TicketsStream {
   /** The endpoint name (and list limit) of the ticket list. */
@@ -34,6 +36,9 @@ final class TicketsStream {
 
   /** The endpoint name of the deleted tickets' list; the same list sub-limit applies. */
   static final String DELETED_ENDPOINT = "tickets/deleted";
+
+  /** The endpoint name of the spam list; the same list sub-limit applies. */
+  static final String SPAM_ENDPOINT = "tickets/spam";
 
   private TicketsStream() {}
 
@@ -43,6 +48,7 @@ final class TicketsStream {
       Directory directory,
       Clock clock,
       Duration backfill,
+      Duration overlap,
       int perPage,
       int maxPages,
       Map<String, TicketStatus> customStatuses) {
@@ -51,7 +57,7 @@ final class TicketsStream {
         .first(since -> list(base, since, perPage).query("include", "stats"))
         .items("")
         .paginator(Paginator.linkHeader())
-        .watermark("since", Duration.ZERO)
+        .watermark("since", overlap)
         .cap(maxPages)
         .dedupeBoundary()
         .backfill(backfill)
@@ -60,13 +66,27 @@ final class TicketsStream {
         .build();
   }
 
-  static PagedStream deleted(
-      ApiClient api, HttpUrl base, Clock clock, Duration backfill, int perPage, int maxPages) {
-    return PagedStream.builder("deleted_tickets", api, DELETED_ENDPOINT, clock)
-        .first(since -> list(base, since, perPage).query("filter", "deleted"))
+  /**
+   * A predefined filter's list ({@code deleted} or {@code spam}): every item is a tombstone.
+   *
+   * @param filter the {@code filter} parameter
+   * @param endpoint the endpoint name its requests are counted (and limited) under
+   */
+  static PagedStream filtered(
+      String filter,
+      String endpoint,
+      ApiClient api,
+      HttpUrl base,
+      Clock clock,
+      Duration backfill,
+      Duration overlap,
+      int perPage,
+      int maxPages) {
+    return PagedStream.builder(filter + "_tickets", api, endpoint, clock)
+        .first(since -> list(base, since, perPage).query("filter", filter))
         .items("")
         .paginator(Paginator.linkHeader())
-        .watermark("since", Duration.ZERO)
+        .watermark("since", overlap)
         .cap(maxPages)
         .dedupeBoundary()
         .backfill(backfill)

@@ -41,10 +41,14 @@ class FreshdeskConnectorFactoryTest {
                 0,
                 "max_pages_per_query",
                 301,
+                "overlap",
+                "2h",
                 "custom_statuses",
                 Map.of("Waiting on Customer", "waiting")));
     assertThat(problems)
-        .hasSize(4)
+        .hasSize(5)
+        .anySatisfy(
+            m -> assertThat(m).isEqualTo("connectors[0].overlap: expected 0s to 1h, got PT2H"))
         .anySatisfy(m -> assertThat(m).startsWith("connectors[0].per_page: "))
         .anySatisfy(m -> assertThat(m).startsWith("connectors[0].list_requests_per_minute: "))
         .anySatisfy(m -> assertThat(m).startsWith("connectors[0].max_pages_per_query: "))
@@ -68,6 +72,7 @@ class FreshdeskConnectorFactoryTest {
     assertThat(o.perPage()).isEqualTo(100);
     assertThat(o.listRequestsPerMinute()).isEqualTo(20);
     assertThat(o.maxPagesPerQuery()).isEqualTo(300);
+    assertThat(o.overlap()).isEqualTo(java.time.Duration.ofMinutes(1));
     assertThat(o.customStatuses())
         .containsEntry("Waiting on Customer", TicketStatus.PENDING)
         .containsEntry("7", TicketStatus.SOLVED);

@@ -23,6 +23,7 @@ import io.cxexporter.connector.ConnectorContractTest;
 import io.cxexporter.connector.http.CursorFields;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.kpi.Transition;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
@@ -66,11 +67,14 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
    */
   static final String AROUND_BACKFILL_START = "2026-08-20T13:00:\\d\\dZ";
 
-  /** The newest ticket (5005) of the backfill: where the next pass starts. */
-  static final String TICKETS_WATERMARK = "2026-11-18T12:50:00Z";
+  /** The newest ticket (5005, 12:50) of the backfill minus the minute of overlap. */
+  static final String TICKETS_WATERMARK = "2026-11-18T12:49:00Z";
 
-  /** The newest deleted ticket (5006). */
-  static final String DELETED_WATERMARK = "2026-11-18T12:55:00Z";
+  /** The newest deleted ticket (5006, 12:55) minus the overlap. */
+  static final String DELETED_WATERMARK = "2026-11-18T12:54:00Z";
+
+  /** The newest spam ticket (5007, 12:58) minus the overlap. */
+  static final String SPAM_WATERMARK = "2026-11-18T12:57:00Z";
 
   /** The newest rating (702 at 12:45) minus the minute of overlap. */
   static final String RATINGS_WATERMARK = "2026-11-18T12:44:00Z";
@@ -134,7 +138,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
         tickets(BACKFILL_START)
             .withQueryParam("page", equalTo("2"))
             .willReturn(page(fixture("tickets-page2.json"), null)));
-    // the next pass: updated_since is inclusive, so 5005 (12:50) comes again and is dropped by id
+    // the next pass starts a minute before 5005 (12:50), which comes again: an upsert, no change
     v.stubFor(
         tickets(TICKETS_WATERMARK)
             .withQueryParam("page", absent())
@@ -149,6 +153,16 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
             .withQueryParam("filter", equalTo("deleted"))
             .withQueryParam("updated_since", equalTo(DELETED_WATERMARK))
             .willReturn(page(fixture("tickets-deleted.json"), null)));
+    v.stubFor(
+        get(urlPathEqualTo(TICKETS))
+            .withQueryParam("filter", equalTo("spam"))
+            .withQueryParam("updated_since", matching(AROUND_BACKFILL_START))
+            .willReturn(page(fixture("tickets-spam.json"), null)));
+    v.stubFor(
+        get(urlPathEqualTo(TICKETS))
+            .withQueryParam("filter", equalTo("spam"))
+            .withQueryParam("updated_since", equalTo(SPAM_WATERMARK))
+            .willReturn(page(fixture("tickets-spam.json"), null)));
     String ratingsPage2 = vendor.baseUrl() + RATINGS + "?created_since=" + BACKFILL_START;
     v.stubFor(
         get(urlPathEqualTo(RATINGS))
@@ -302,10 +316,12 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
       assertThat(subjects).containsEntry("5004", "Refund missing").containsKey("5005");
       CursorFields cursor = CursorFields.parse(h.state("tickets").cursor());
       assertThat(cursor.get("live"))
-          .as("the watermark after the restarted pass, with the boundary ticket's id")
-          .contains("since=" + Instant.parse(TICKETS_WATERMARK).getEpochSecond() + ";seen=5005");
+          .as("the next poll starts a minute before the newest ticket, whatever the restart")
+          .contains("since=" + Instant.parse(TICKETS_WATERMARK).getEpochSecond());
       assertThat(cursor.get("deleted"))
-          .contains("since=" + Instant.parse(DELETED_WATERMARK).getEpochSecond() + ";seen=5006");
+          .contains("since=" + Instant.parse(DELETED_WATERMARK).getEpochSecond());
+      assertThat(cursor.get("spam"))
+          .contains("since=" + Instant.parse(SPAM_WATERMARK).getEpochSecond());
     }
     assertThat(
             vendor.findAll(
@@ -320,17 +336,18 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
 
   @Override
   protected int backfillRequests() {
-    // tickets: 2 pages; deleted tickets: 1; ratings: 2 pages; lookups: groups, agents and the
-    // status field (for the custom statuses 6 and 7), once each
-    return 2 + 1 + 2 + 3;
+    // tickets: 2 pages; deleted and spam tickets: 1 each; ratings: 2 pages; lookups: groups,
+    // agents and the status field (for the custom statuses 6 and 7), once each
+    return 2 + 1 + 1 + 2 + 3;
   }
 
   @Override
   protected int restartRequests() {
-    // one caught-up probe per stream (3), and the groups list once: the rating re-read in the
-    // overlap (702) names its group, and a new process has no names cached. The re-sent ticket
-    // 5005 is dropped before mapping, so no agents or status lookup.
-    return 3 + 1;
+    // one caught-up probe per list (tickets, deleted, spam, ratings), and the names of what the
+    // minute of overlap re-reads, as a new process has none cached: ticket 5005 (Billing, custom
+    // status 7, no agent) asks for the groups and the status field; rating 702 then finds its
+    // group cached.
+    return 4 + 2;
   }
 
   @Test
@@ -572,5 +589,103 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
             .willReturn(aResponse().withStatus(401)));
     assertThat(c.check().message()).isEqualTo("HTTP 401 from agents/me: credentials rejected");
     assertThat(c.check().message()).doesNotContain("key-SECRET");
+  }
+
+  @Test
+  void aTicketMarkedSpamLeavesTheBacklog() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(sum(h.snapshot(), "tickets_open")).isEqualTo(3);
+      // 13:05: 5002 (open, Returns) is marked spam; the default list no longer has it, the spam
+      // list does
+      clock.set(Instant.parse("2026-11-18T13:06:00Z"));
+      vendor.stubFor(
+          get(urlPathEqualTo(TICKETS))
+              .withQueryParam("filter", equalTo("spam"))
+              .withQueryParam("updated_since", equalTo(SPAM_WATERMARK))
+              .atPriority(1)
+              .willReturn(
+                  page(
+                      "["
+                          + ticket(fixture("tickets-page1.json"), 2)
+                              .replace("\"spam\": false", "\"spam\": true")
+                              .replaceFirst(
+                                  "\"updated_at\": \"[^\"]+\"",
+                                  "\"updated_at\": \"2026-11-18T13:05:00Z\"")
+                          + "]",
+                      null)));
+      assertThat(h.syncAll()).isEmpty();
+      KpiSnapshot s = h.snapshot();
+      assertThat(sum(s, "tickets_open")).isEqualTo(2);
+      assertThat(
+              s.find("tickets_open", Map.of("source", "vendor", "group", "Returns")).stream()
+                  .mapToDouble(KpiSeries::value)
+                  .sum())
+          .isZero();
+    }
+  }
+
+  @Test
+  void countsTheCreditsOfEveryRequestStatsIncluded() {
+    // page 1 says what it cost; the other answers do not, so the known costs are counted
+    vendor.stubFor(
+        firstPage()
+            .atPriority(1)
+            .willReturn(
+                page(fixture("tickets-page1.json"), ticketsUrl(BACKFILL_START, 2))
+                    .withHeader("X-RateLimit-Used-CurrentRequest", "3")));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+    }
+    assertThat(requests.credits())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "tickets", 3.0 + 3.0, // two pages with include=stats: 1 + 2 credits each
+                "tickets/deleted", 1.0,
+                "tickets/spam", 1.0,
+                "surveys/satisfaction_ratings", 2.0,
+                "groups", 1.0,
+                "agents", 1.0,
+                "ticket_fields", 1.0));
+  }
+
+  @Test
+  void breachesAreCountedLiveOnceFromFreshdesksDueDates() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions).as("history is never counted").isEmpty();
+      // 13:31: 5002's due_by (13:30) went by while it is open
+      clock.set(Instant.parse("2026-11-18T13:31:00Z"));
+      assertThat(h.kpi.tick())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.type()).isEqualTo(Transition.Type.SLA_BREACH);
+                assertThat(t.detail()).isEqualTo("resolution");
+                assertThat(t.dimensions()).contains("Returns", "high");
+              });
+      assertThat(h.kpi.tick()).as("counted once").isEmpty();
+      // a new ticket, first replied after its fr_due_by: breached as it arrives
+      String late =
+          ticket(fixture("tickets-page1.json"), 2)
+              .replace("\"id\": 5002", "\"id\": 5008")
+              .replaceFirst(
+                  "\"created_at\": \"[^\"]+\"", "\"created_at\": \"2026-11-18T13:00:00Z\"")
+              .replaceFirst(
+                  "\"updated_at\": \"[^\"]+\"", "\"updated_at\": \"2026-11-18T13:20:00Z\"")
+              .replaceFirst("\"fr_due_by\": \"[^\"]+\"", "\"fr_due_by\": \"2026-11-18T13:10:00Z\"")
+              .replaceFirst("\"due_by\": \"[^\"]+\"", "\"due_by\": \"2026-11-18T18:00:00Z\"")
+              .replaceFirst(
+                  "\"first_responded_at\": \"[^\"]+\"",
+                  "\"first_responded_at\": \"2026-11-18T13:15:00Z\"");
+      assertThat(late).contains("5008", "13:15:00Z", "13:10:00Z");
+      vendor.stubFor(
+          tickets(TICKETS_WATERMARK).atPriority(1).willReturn(page("[" + late + "]", null)));
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions)
+          .filteredOn(t -> t.type() == Transition.Type.SLA_BREACH)
+          .singleElement()
+          .satisfies(t -> assertThat(t.detail()).isEqualTo("first_response"));
+    }
   }
 }
