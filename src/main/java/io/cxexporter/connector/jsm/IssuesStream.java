@@ -62,6 +62,9 @@ final class IssuesStream implements Stream {
 
   private final String groupBy;
 
+  /** Whether the Satisfaction field is read (not when CSAT comes from the endpoint, or is off). */
+  private final boolean satisfactionField;
+
   /**
    * The {@code fields} of the pass being read: chosen at its first page and kept for the pages that
    * follow its {@code nextPageToken}, so a field list that changes mid-pass does not change the
@@ -77,6 +80,9 @@ final class IssuesStream implements Stream {
     this.fields = fields;
     this.rules = new JiraMapper.Rules(o.pendingStatuses(), o.priorities(), o.groupBy());
     this.groupBy = o.groupBy();
+    this.satisfactionField =
+        o.csatSource() == JiraServiceManagementOptions.CsatSource.AUTO
+            || o.csatSource() == JiraServiceManagementOptions.CsatSource.FIELD;
     this.pages =
         PagedStream.builder(NAME, api, ENDPOINT, clock)
             .first(
@@ -132,8 +138,8 @@ final class IssuesStream implements Stream {
         fields.id(JiraFields.SLA_FIRST_RESPONSE),
         fields.id(JiraFields.SLA_RESOLUTION),
         fields.id(JiraFields.REQUEST_TYPE),
-        fields.id(JiraFields.SATISFACTION),
-        fields.id(JiraFields.SATISFACTION_DATE));
+        satisfactionField ? fields.id(JiraFields.SATISFACTION) : null,
+        satisfactionField ? fields.id(JiraFields.SATISFACTION_DATE) : null);
   }
 
   private Record map(com.fasterxml.jackson.databind.JsonNode issue) {

@@ -51,6 +51,14 @@ final class JiraFields {
     return id.isEmpty() || id.equals(role) ? null : id;
   }
 
+  /**
+   * Whether the site is known not to have {@code role}'s field: the field list was read and has
+   * none (false while the list is not read yet or its lookup fails).
+   */
+  boolean absent(String role) {
+    return roles.name(role).isEmpty();
+  }
+
   private Map<String, String> load() throws ConnectorException {
     JsonNode list =
         api.get(ENDPOINT, base.newBuilder().addPathSegments("rest/api/3/field").build()).body();

@@ -201,19 +201,13 @@ final class JiraMapper {
     if (at == null) {
       at = time(f.path("updated"));
     }
-    String id = issue.path("id").asText();
+    return csat(issue.path("id").asText(), s.path("rating").asInt(), at, group);
+  }
+
+  /** A CSAT answer of issue {@code issueId} on JSM's 1..5 scale (4 and 5 are satisfied). */
+  static SurveyResponse csat(String issueId, int rating, Instant at, String group) {
     return new SurveyResponse(
-        "csat-" + id,
-        at,
-        SurveyKind.CSAT,
-        s.path("rating").asInt(),
-        1,
-        5,
-        at,
-        id,
-        group,
-        null,
-        null);
+        "csat-" + issueId, at, SurveyKind.CSAT, rating, 1, 5, at, issueId, group, null, null);
   }
 
   /**

@@ -11,10 +11,13 @@ import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
+import io.cxexporter.connector.http.EndpointLimit;
+import io.cxexporter.connector.http.ErrorPolicy;
 import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.model.Priority;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +30,7 @@ import okhttp3.HttpUrl;
 
 /**
  * The {@code jira_service_management} connector: issues (with JSM's SLA clocks and CSAT fields)
- * from the enhanced JQL search.
+ * from the enhanced JQL search, and CSAT from the feedback endpoint where the issues carry none.
  *
  * <pre>{@code
  * - name: jsm
@@ -39,6 +42,9 @@ import okhttp3.HttpUrl;
  *   group_by: request_type         # or component, or customfield_10050
  *   pending_statuses: [Waiting for customer]
  *   priorities: {Highest: urgent, High: high, Medium: normal, Low: low, Lowest: low}
+ *   csat_source: auto              # field, feedback or off; auto: the field, else the endpoint
+ *   feedback_lookback: 7d          # requests resolved this recently are asked for feedback
+ *   feedback_requests_per_minute: 60
  * }</pre>
  */
 public final class JiraServiceManagementConnectorFactory
@@ -120,17 +126,59 @@ public final class JiraServiceManagementConnectorFactory
               + groupBy
               + "\"");
     }
+    String source = s.string("csat_source", "auto");
+    JiraServiceManagementOptions.CsatSource csatSource =
+        JiraServiceManagementOptions.CsatSource.AUTO;
+    try {
+      csatSource =
+          JiraServiceManagementOptions.CsatSource.valueOf(source.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      s.problem("csat_source", "expected auto, field, feedback or off, got \"" + source + "\"");
+    }
+    Duration lookback = s.duration("feedback_lookback", Duration.ofDays(7));
+    if (lookback.compareTo(Duration.ofHours(1)) < 0
+        || lookback.compareTo(Duration.ofDays(90)) > 0) {
+      s.problem("feedback_lookback", "expected 1h to 90d, got " + lookback);
+    }
+    int feedbackPerMinute = CommonOptions.budget(s, "feedback_requests_per_minute", 60, 1000);
     HttpSettings http = HttpSettings.read(s);
     return new JiraServiceManagementOptions(
-        common, auth, projects, timeZone, maxResults, pending, priorities, groupBy, http);
+        common,
+        auth,
+        projects,
+        timeZone,
+        maxResults,
+        pending,
+        priorities,
+        groupBy,
+        csatSource,
+        lookback,
+        feedbackPerMinute,
+        http);
   }
 
   @Override
   public Connector create(JiraServiceManagementOptions o, ConnectorContext ctx) {
     HttpUrl base = o.common().baseUrl();
-    ApiClient api = ApiClient.builder(o.http(), ctx).auth(o.auth()).build();
+    ApiClient api =
+        ApiClient.builder(o.http(), ctx)
+            .auth(o.auth())
+            // a request whose feedback the API user may not read: the fallback's lookup fails,
+            // the credentials are fine
+            .errors(
+                ErrorPolicy.builder()
+                    .endpoint(FeedbackStream.ENDPOINT, 403, ErrorPolicy.Action.FEATURE_UNAVAILABLE)
+                    .build())
+            .limit(
+                FeedbackStream.ENDPOINT,
+                new EndpointLimit(
+                    o.feedbackRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock()))
+            .build();
     JiraFields fields = new JiraFields(api, base, ctx.clock(), ctx.requests());
-    List<Stream> streams = List.of(new IssuesStream(api, base, fields, ctx.clock(), o));
+    List<Stream> streams =
+        List.of(
+            new IssuesStream(api, base, fields, ctx.clock(), o),
+            new FeedbackStream(api, base, fields, ctx.clock(), o, ctx.requests()));
     return new HttpConnector(
         o.common().name(),
         streams,

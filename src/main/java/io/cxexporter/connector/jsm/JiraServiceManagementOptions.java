@@ -20,6 +20,10 @@ import java.util.Map;
  * @param priorities Jira priority name (lower case) → normalized priority
  * @param groupBy where the group label comes from: {@code request_type}, {@code component} or a
  *     custom field id ({@code customfield_10050})
+ * @param csatSource where CSAT comes from: the Satisfaction field, the feedback endpoint, the field
+ *     when the site has it else the endpoint ({@code auto}), or nowhere
+ * @param feedbackLookback how long after their resolution requests are asked for feedback
+ * @param feedbackRequestsPerMinute the feedback endpoint's budget
  * @param http timeouts and retry limits
  */
 public record JiraServiceManagementOptions(
@@ -31,7 +35,23 @@ public record JiraServiceManagementOptions(
     List<String> pendingStatuses,
     Map<String, Priority> priorities,
     String groupBy,
+    CsatSource csatSource,
+    java.time.Duration feedbackLookback,
+    int feedbackRequestsPerMinute,
     HttpSettings http) {
+
+  /** Where CSAT answers are read from ({@code csat_source}). */
+  public enum CsatSource {
+    /** The Satisfaction field when the site has one, else the feedback endpoint. */
+    AUTO,
+    /** The Satisfaction field only (no extra requests). */
+    FIELD,
+    /** {@code /rest/servicedeskapi/request/{key}/feedback} for recently resolved requests. */
+    FEEDBACK,
+    /** No CSAT. */
+    OFF
+  }
+
   public JiraServiceManagementOptions {
     projects = List.copyOf(projects);
     pendingStatuses = List.copyOf(pendingStatuses);

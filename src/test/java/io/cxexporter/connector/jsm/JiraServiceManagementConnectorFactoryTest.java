@@ -47,13 +47,19 @@ class JiraServiceManagementConnectorFactoryTest {
                 .with("group_by", "team")
                 .with("priorities", Map.of("Blocker", "critical"))
                 .with("max_results", 0)
+                .with("csat_source", "survey")
+                .with("feedback_lookback", "120d")
+                .with("feedback_requests_per_minute", 0)
                 .problems())
         .containsExactly(
             "connectors[0].projects[1]: expected a project key like SD (capital letters, digits, _), got \"sd desk\"",
             "connectors[0].time_zone: expected a time zone like UTC or Europe/Berlin, got \"Mars/Olympus\"",
             "connectors[0].max_results: must be between 1 and 5000, got 0",
             "connectors[0].priorities.Blocker: expected one of low, normal, high, urgent, got \"critical\"",
-            "connectors[0].group_by: expected request_type, component or a custom field id like customfield_10050, got \"team\"");
+            "connectors[0].group_by: expected request_type, component or a custom field id like customfield_10050, got \"team\"",
+            "connectors[0].csat_source: expected auto, field, feedback or off, got \"survey\"",
+            "connectors[0].feedback_lookback: expected 1h to 90d, got PT2880H",
+            "connectors[0].feedback_requests_per_minute: must be between 1 and 1000, got 0");
   }
 
   @Test
@@ -68,6 +74,9 @@ class JiraServiceManagementConnectorFactoryTest {
     assertThat(o.timeZone()).isEqualTo(ZoneId.of("UTC"));
     assertThat(o.maxResults()).isEqualTo(100);
     assertThat(o.groupBy()).isEqualTo("request_type");
+    assertThat(o.csatSource()).isEqualTo(JiraServiceManagementOptions.CsatSource.AUTO);
+    assertThat(o.feedbackLookback()).isEqualTo(java.time.Duration.ofDays(7));
+    assertThat(o.feedbackRequestsPerMinute()).isEqualTo(60);
     assertThat(o.pendingStatuses()).containsExactly("waiting for customer", "awaiting approval");
     assertThat(o.priorities())
         .containsEntry("blocker", Priority.URGENT)
@@ -85,6 +94,21 @@ class JiraServiceManagementConnectorFactoryTest {
         .isEqualTo("project in (SD, IT) AND updated >= \"2026-11-18 13:40\" ORDER BY updated ASC");
     assertThat(IssuesStream.jql(List.of("SD"), at, ZoneId.of("America/New_York")))
         .isEqualTo("project in (SD) AND updated >= \"2026-11-18 07:40\" ORDER BY updated ASC");
+  }
+
+  @Test
+  void theFeedbackSearchAsksRecentlyResolvedRequestsOnly() {
+    JiraServiceManagementOptions o =
+        block()
+            .with("auth", Map.of("email", "ops@acme.example", "api_token", "t"))
+            .with("projects", List.of("SD"))
+            .with("feedback_lookback", "2d")
+            .options();
+    long at = Instant.parse("2026-11-18T12:40:59Z").getEpochSecond();
+    assertThat(FeedbackStream.jql(o, at))
+        .isEqualTo(
+            "project in (SD) AND resolutiondate >= -2880m AND updated >= \"2026-11-18 12:40\""
+                + " ORDER BY updated ASC");
   }
 
   @Test

@@ -10,6 +10,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -437,5 +438,194 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
     }
     assertThat(vendor.findAll(anyRequestedFor(anyUrl())))
         .allSatisfy(r -> assertThat(r.getUrl()).doesNotContain("tok-SECRET"));
+  }
+
+  /** The feedback fallback's first search: requests resolved in the last 7 days. */
+  static final String FEEDBACK_JQL =
+      "project in (SD) AND resolutiondate >= -10080m AND updated >= \"2026-11-11 13:00\""
+          + " ORDER BY updated ASC";
+
+  static final String FEEDBACK = "/rest/servicedeskapi/request/%s/feedback";
+
+  /**
+   * A site whose field list has no Satisfaction field: {@code auto} reads CSAT from the feedback
+   * endpoint, for recently resolved requests changed after their resolution, and only those.
+   */
+  void stubFeedbackSite() {
+    vendor.stubFor(
+        get(urlPathEqualTo(FIELDS))
+            .atPriority(1)
+            .willReturn(okJson(fixture("fields-without-satisfaction.json"))));
+    // the issues are asked without the Satisfaction fields the site does not have
+    vendor.stubFor(
+        search(BACKFILL_JQL)
+            .withQueryParam("nextPageToken", absent())
+            .withQueryParam(
+                "fields",
+                equalTo(
+                    String.join(",", IssuesStream.FIELDS)
+                        + ",customfield_10030,customfield_10031,customfield_10010"))
+            .atPriority(1)
+            .willReturn(okJson(fixture("issues-page1.json"))));
+    vendor.stubFor(
+        get(urlPathEqualTo(SEARCH))
+            .withQueryParam("jql", equalTo(FEEDBACK_JQL))
+            .withQueryParam(
+                "fields", equalTo("updated,resolutiondate,components,customfield_10010"))
+            .withQueryParam("maxResults", equalTo("25"))
+            .withQueryParam("expand", equalTo("changelog"))
+            .willReturn(okJson(fixture("feedback-search.json"))));
+    vendor.stubFor(
+        get(urlPathEqualTo(FEEDBACK.formatted("SD-1")))
+            .willReturn(
+                okJson("{\"type\":\"csat\",\"rating\":5,\"comment\":{\"body\":\"Great\"}}")));
+    vendor.stubFor(
+        get(urlPathEqualTo(FEEDBACK.formatted("SD-3")))
+            .willReturn(okJson("{\"type\":\"csat\",\"rating\":2}")));
+    vendor.stubFor(
+        get(urlPathEqualTo(FEEDBACK.formatted("SD-7")))
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withBody("{\"errorMessage\":\"No feedback found for request SD-7\"}")));
+  }
+
+  @Test
+  void withoutASatisfactionFieldCsatComesFromTheFeedbackEndpointForRecentlyResolvedRequests() {
+    stubFeedbackSite();
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.state(FeedbackStream.NAME).backfillDone()).isTrue();
+      KpiSnapshot s = h.snapshot();
+      // SD-1 rated 5 (dated 11:00 by its changelog), SD-3 rated 2 (11-12, dated by its update);
+      // SD-7 has none (404); SD-6 changed only at its resolution, so it is not asked
+      assertThat(s.value("kpi_csat_ratio", whole("window", "24h"))).isEqualTo(1.0);
+      assertThat(s.value("kpi_csat_ratio", whole("window", "7d"))).isEqualTo(0.5);
+      assertThat(s.value("kpi_csat_ratio", whole("group", "Get IT help", "window", "7d")))
+          .isEqualTo(0.5);
+      // the issues' own Satisfaction values are not read: the site has no such field
+      assertThat(s.value("kpi_csat_ratio", whole("group", "Request a change", "window", "24h")))
+          .isNaN();
+    }
+    assertThat(vendor.findAll(getRequestedFor(urlPathMatching("/rest/servicedeskapi/.*"))))
+        .extracting(LoggedRequest::getUrl)
+        .containsExactly(
+            FEEDBACK.formatted("SD-3"), FEEDBACK.formatted("SD-1"), FEEDBACK.formatted("SD-7"));
+    assertThat(requests.requests())
+        .contains("request/feedback 200", "request/feedback 404", "search/jql (feedback) 200");
+
+    // a restart asks from the feedback stream's own watermark (SD-7's 12:40 minus 5 minutes):
+    // SD-7 is asked again (still none), nothing is counted twice
+    vendor.resetRequests();
+    vendor.stubFor(
+        get(urlPathEqualTo(SEARCH))
+            .withQueryParam(
+                "jql", equalTo(FEEDBACK_JQL.replace("2026-11-11 13:00", "2026-11-18 12:35")))
+            .willReturn(okJson(onlyIssue(fixture("feedback-search.json"), "10007"))));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.snapshot().value("kpi_csat_ratio", whole("window", "7d"))).isEqualTo(0.5);
+    }
+    assertThat(vendor.findAll(getRequestedFor(urlPathMatching("/rest/servicedeskapi/.*"))))
+        .extracting(LoggedRequest::getUrl)
+        .containsExactly(FEEDBACK.formatted("SD-7"));
+  }
+
+  @Test
+  void withTheSatisfactionFieldTheFeedbackStreamSendsNothing() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.state(FeedbackStream.NAME).backfillDone()).isTrue();
+    }
+    assertThat(vendor.findAll(getRequestedFor(urlPathMatching("/rest/servicedeskapi/.*"))))
+        .isEmpty();
+    assertThat(
+            vendor.findAll(
+                getRequestedFor(urlPathEqualTo(SEARCH))
+                    .withQueryParam("jql", containing("resolutiondate"))))
+        .isEmpty();
+  }
+
+  @Test
+  void aForbiddenFeedbackEndpointIsAFailedLookupNotADownConnector() {
+    stubFeedbackSite();
+    vendor.stubFor(
+        get(urlPathMatching("/rest/servicedeskapi/request/.*/feedback"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(403)));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.lastError(FeedbackStream.NAME)).isNull();
+      assertThat(h.snapshot().value("kpi_csat_ratio", whole("window", "7d"))).isNaN();
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
+    }
+    // the first 403 skips the rest of the page: one request, one failed lookup
+    assertThat(vendor.findAll(getRequestedFor(urlPathMatching("/rest/servicedeskapi/.*"))))
+        .hasSize(1);
+    assertThat(requests.lookupFailures()).containsExactly("feedback feature_unavailable");
+  }
+
+  /** The search page of {@code json} with only the issue {@code id}. */
+  static String onlyIssue(String json, String id) {
+    try {
+      var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+      var doc = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(json);
+      var kept = mapper.createArrayNode();
+      doc.path("issues")
+          .forEach(
+              i -> {
+                if (i.path("id").asText().equals(id)) {
+                  kept.add(i);
+                }
+              });
+      doc.set("issues", kept);
+      return doc.toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aFailingFeedbackRequestFailsItsPageWhichIsReadAgainNotSkipped() {
+    stubFeedbackSite();
+    var broken =
+        vendor.stubFor(
+            get(urlPathEqualTo(FEEDBACK.formatted("SD-1")))
+                .atPriority(1)
+                .willReturn(aResponse().withStatus(502)));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).containsOnlyKeys(FeedbackStream.NAME);
+      assertThat(h.errors(FeedbackStream.NAME, "transient")).isEqualTo(1);
+      assertThat(h.state(FeedbackStream.NAME).cursor().isStart())
+          .as("the page's cursor is kept: SD-3's rating, read before the failure, is not lost")
+          .isTrue();
+      assertThat(h.state(mainStream()).backfillDone()).as("the issues never wait").isTrue();
+      vendor.removeStub(broken);
+      clock.set(clock.instant().plusSeconds(2)); // the backoff; the same JQL minute
+      assertThat(h.syncAll()).as(() -> h.lastError(FeedbackStream.NAME)).isEmpty();
+      assertThat(h.snapshot().value("kpi_csat_ratio", whole("window", "7d"))).isEqualTo(0.5);
+    }
+  }
+
+  @Test
+  void breachesAreCountedLiveOnceFromJirasOwnClocks() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions).as("history is never counted").isEmpty();
+      // 13:31: SD-2's ongoing "Time to resolution" passed its 13:30 breach time
+      clock.set(java.time.Instant.parse("2026-11-18T13:31:00Z"));
+      assertThat(h.kpi.tick())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.type()).isEqualTo(io.cxexporter.kpi.Transition.Type.SLA_BREACH);
+                assertThat(t.detail()).isEqualTo("resolution");
+                assertThat(t.dimensions()).contains("Request a change", "urgent");
+              });
+      assertThat(h.kpi.tick()).as("counted once").isEmpty();
+      // the next pass re-reads SD-6 in its overlap: no breach, no other transition
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions).isEmpty();
+    }
   }
 }
