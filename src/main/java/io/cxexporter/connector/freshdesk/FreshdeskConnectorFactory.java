@@ -99,56 +99,31 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
   @Override
   public Connector create(FreshdeskOptions o, ConnectorContext ctx) {
     HttpUrl base = o.common().baseUrl();
-    // One budget for the ticket lists: Freshdesk's "Tickets List" sub-limit counts both.
-    EndpointLimit lists =
+    // One budget for the three ticket lists: Freshdesk's "Tickets List" sub-limit counts them all.
+    EndpointLimit listLimit =
         new EndpointLimit(o.listRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock());
     ApiClient api =
         ApiClient.builder(o.http(), ctx)
             .auth(o.auth())
             .rateLimitHeaders(HEADERS)
-            .limit(TicketsStream.ENDPOINT, lists)
-            .limit(TicketsStream.DELETED_ENDPOINT, lists)
-            .limit(TicketsStream.SPAM_ENDPOINT, lists)
+            .limit(TicketsStream.ENDPOINT, listLimit)
+            .limit(TicketsStream.DELETED_ENDPOINT, listLimit)
+            .limit(TicketsStream.SPAM_ENDPOINT, listLimit)
             // when an answer lacks X-RateLimit-Used-CurrentRequest; every other call costs 1
             .cost(TicketsStream.ENDPOINT, TICKETS_WITH_STATS_CREDITS)
             .defaultCost(1)
             .build();
     Duration backfill = o.common().backfill();
     Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
-    Duration overlap = o.overlap();
+    TicketsStream.Lists lists =
+        new TicketsStream.Lists(
+            api, base, ctx.clock(), backfill, o.overlap(), o.perPage(), o.maxPagesPerQuery());
     List<Stream> streams =
         List.of(
             new TicketLists(
-                TicketsStream.create(
-                    api,
-                    base,
-                    dir,
-                    ctx.clock(),
-                    backfill,
-                    overlap,
-                    o.perPage(),
-                    o.maxPagesPerQuery(),
-                    o.customStatuses()),
-                TicketsStream.filtered(
-                    "deleted",
-                    TicketsStream.DELETED_ENDPOINT,
-                    api,
-                    base,
-                    ctx.clock(),
-                    backfill,
-                    overlap,
-                    o.perPage(),
-                    o.maxPagesPerQuery()),
-                TicketsStream.filtered(
-                    "spam",
-                    TicketsStream.SPAM_ENDPOINT,
-                    api,
-                    base,
-                    ctx.clock(),
-                    backfill,
-                    overlap,
-                    o.perPage(),
-                    o.maxPagesPerQuery())),
+                TicketsStream.create(lists, dir, o.customStatuses()),
+                TicketsStream.filtered("deleted", TicketsStream.DELETED_ENDPOINT, lists),
+                TicketsStream.filtered("spam", TicketsStream.SPAM_ENDPOINT, lists)),
             RatingsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()));
     return new HttpConnector(
         o.common().name(),

@@ -42,26 +42,21 @@ final class TicketsStream {
 
   private TicketsStream() {}
 
-  static PagedStream create(
+  /** What every ticket list is read with. */
+  record Lists(
       ApiClient api,
       HttpUrl base,
-      Directory directory,
       Clock clock,
       Duration backfill,
       Duration overlap,
       int perPage,
-      int maxPages,
-      Map<String, TicketStatus> customStatuses) {
+      int maxPages) {}
+
+  static PagedStream create(
+      Lists l, Directory directory, Map<String, TicketStatus> customStatuses) {
     FreshdeskMapper.Names names = names(directory);
-    return PagedStream.builder("tickets", api, ENDPOINT, clock)
-        .first(since -> list(base, since, perPage).query("include", "stats"))
-        .items("")
-        .paginator(Paginator.linkHeader())
-        .watermark("since", overlap)
-        .cap(maxPages)
-        .dedupeBoundary()
-        .backfill(backfill)
-        .time(TicketsStream::updatedAt)
+    return builder("tickets", ENDPOINT, l, null)
+        .first(since -> list(l.base(), since, l.perPage()).query("include", "stats"))
         .mapper(t -> FreshdeskMapper.ticket(t, names, customStatuses))
         .build();
   }
@@ -72,28 +67,28 @@ final class TicketsStream {
    * @param filter the {@code filter} parameter
    * @param endpoint the endpoint name its requests are counted (and limited) under
    */
-  static PagedStream filtered(
-      String filter,
-      String endpoint,
-      ApiClient api,
-      HttpUrl base,
-      Clock clock,
-      Duration backfill,
-      Duration overlap,
-      int perPage,
-      int maxPages) {
-    return PagedStream.builder(filter + "_tickets", api, endpoint, clock)
-        .first(since -> list(base, since, perPage).query("filter", filter))
-        .items("")
-        .paginator(Paginator.linkHeader())
-        .watermark("since", overlap)
-        .cap(maxPages)
-        .dedupeBoundary()
-        .backfill(backfill)
+  static PagedStream filtered(String filter, String endpoint, Lists l) {
+    return builder(filter + "_tickets", endpoint, l, filter)
         .progress(false)
-        .time(TicketsStream::updatedAt)
         .mapper(FreshdeskMapper::deleted)
         .build();
+  }
+
+  /** A ticket list's paging: Link-paged bare arrays, a watermark, the cap and its boundary. */
+  private static PagedStream.Builder builder(String name, String endpoint, Lists l, String filter) {
+    return PagedStream.builder(name, l.api(), endpoint, l.clock())
+        .first(
+            since -> {
+              Request r = list(l.base(), since, l.perPage());
+              return filter == null ? r : r.query("filter", filter);
+            })
+        .items("")
+        .paginator(Paginator.linkHeader())
+        .watermark("since", l.overlap())
+        .cap(l.maxPages())
+        .dedupeBoundary()
+        .backfill(l.backfill())
+        .time(TicketsStream::updatedAt);
   }
 
   private static Request list(HttpUrl base, long since, int perPage) {
