@@ -34,7 +34,10 @@ public final class KpiCatalog {
           Map.entry("solved_per_agent", "tickets solved / agents who solved at least one"),
           Map.entry("churn_ratio", "customers lost in the window / customers at window start"),
           Map.entry(
-              "retention_ratio", "customers at window start still customers at its end / those"),
+              "retention_ratio",
+              "(customers at window end - customers new in the window) / customers at its start"),
+          Map.entry(
+              "mrr_churn_ratio", "MRR of the customers lost in the window / MRR at window start"),
           Map.entry("conversion_ratio", "deals won / deals closed (won or lost) in the window"));
 
   /** Instant (not windowed) values a target may name. */

@@ -118,13 +118,18 @@ public final class KpiEngine {
   public synchronized SeenLabels drainNewLabels() {
     List<SeenLabels.Combo> combos = new ArrayList<>();
     List<SeenLabels.Combo> surveys = new ArrayList<>();
+    List<String> dealSources = new ArrayList<>();
     for (SourceState s : sources.values()) {
+      if (s.newDeals) {
+        dealSources.add(s.source);
+        s.newDeals = false;
+      }
       s.newCombos.forEach(c -> combos.add(new SeenLabels.Combo(s.source, c)));
       s.newSurveyScores.forEach(c -> surveys.add(new SeenLabels.Combo(s.source, c)));
       s.newCombos.clear();
       s.newSurveyScores.clear();
     }
-    return new SeenLabels(combos, surveys, rules.calendar != null);
+    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null);
   }
 
   /**
@@ -359,6 +364,35 @@ public final class KpiEngine {
       }
       crm(s, now.minus(rules.config.windows().get(window)), now, window, out);
     }
+    customers(s, now, out);
+  }
+
+  /** {@code customers{state}} and {@code mrr} now, for a source that has customers. */
+  private static void customers(SourceState s, Instant now, SeriesBuilder out) {
+    if (s.customers.isEmpty()) {
+      return;
+    }
+    long active = 0;
+    long churned = 0;
+    double mrr = 0;
+    boolean anyMrr = false;
+    for (Customer c : s.customers.values()) {
+      if (c.activeAt(now)) {
+        active++;
+        if (c.mrr() != null) {
+          anyMrr = true;
+          mrr += c.mrr();
+        }
+      } else if (c.churnedAt() != null && !c.churnedAt().isAfter(now)) {
+        churned++;
+      }
+    }
+    List<String> names = List.of("source", "state");
+    out.add("customers", names, List.of(s.source, "active"), active);
+    out.add("customers", names, List.of(s.source, "churned"), churned);
+    if (anyMrr) {
+      out.add("mrr", List.of("source"), List.of(s.source), mrr);
+    }
   }
 
   private void emit(
@@ -469,20 +503,39 @@ public final class KpiEngine {
     if (!s.customers.isEmpty()) {
       long atStart = 0;
       long lost = 0;
+      long atEnd = 0;
+      long joined = 0;
+      double mrrAtStart = 0;
+      double mrrLost = 0;
+      boolean mrr = false;
       for (Customer c : s.customers.values()) {
+        boolean churnedByEnd = c.churnedAt() != null && !c.churnedAt().isAfter(to);
         if (c.activeAt(from)) {
           atStart++;
-          if (c.churnedAt() != null && !c.churnedAt().isAfter(to)) {
+          mrr |= c.mrr() != null;
+          mrrAtStart += c.mrr() == null ? 0 : c.mrr();
+          if (churnedByEnd) {
             lost++;
+            mrrLost += c.mrr() == null ? 0 : c.mrr();
           }
+        }
+        if (c.activeAt(to)) {
+          atEnd++;
+        }
+        if (c.since().isAfter(from) && !c.since().isAfter(to)) {
+          joined++;
         }
       }
       out.add("kpi_churn_ratio", l.get(0), l.get(1), WindowAggregates.ratio(lost, atStart));
+      // (customers at the end − new in the window) ÷ customers at the start
       out.add(
           "kpi_retention_ratio",
           l.get(0),
           l.get(1),
-          WindowAggregates.ratio(atStart - lost, atStart));
+          WindowAggregates.ratio(atEnd - joined, atStart));
+      if (mrr && mrrAtStart > 0) {
+        out.add("kpi_mrr_churn_ratio", l.get(0), l.get(1), mrrLost / mrrAtStart);
+      }
     }
     long won = 0;
     long closed = 0;

@@ -4,11 +4,13 @@ import java.util.List;
 
 /**
  * Label values seen for the first time: ticket dimension combinations and survey {@code (kind,
- * score)} pairs, per source.
+ * score)} pairs, per source, and the sources whose first deal was just seen.
  *
+ * @param dealSources sources with deals, so both outcomes of their closed deals start at 0
  * @param businessHours whether business-hours durations exist (a schedule is configured)
  */
-public record SeenLabels(List<Combo> tickets, List<Combo> surveys, boolean businessHours) {
+public record SeenLabels(
+    List<Combo> tickets, List<Combo> surveys, List<String> dealSources, boolean businessHours) {
 
   /** One combination of one source. */
   public record Combo(String source, List<String> values) {}

@@ -69,6 +69,9 @@ final class SourceState {
   final List<List<String>> newCombos = new ArrayList<>();
   final List<List<String>> newSurveyScores = new ArrayList<>();
 
+  /** True from this source's first deal until {@link KpiEngine#drainNewLabels} reads it. */
+  boolean newDeals;
+
   /** Per dimension: every value label seen (capped ones, {@code none}, {@code other}) by index. */
   final List<List<String>> dimValues = new ArrayList<>();
 
@@ -253,7 +256,7 @@ final class SourceState {
       } else if (after instanceof Customer cu) {
         customers.put(cu.id(), cu);
       } else if (after instanceof Deal d) {
-        deal(d);
+        deal(d, live, out);
       } else if (after instanceof SlaEvent e) {
         slaEvents.computeIfAbsent(e.ticketId(), k -> new HashMap<>()).put(e.id(), e);
         refreshSla(e.ticketId(), live, now, out);
@@ -484,8 +487,21 @@ final class SourceState {
     };
   }
 
-  private void deal(Deal d) {
+  private void deal(Deal d, boolean live, List<Transition> out) {
     Deal old = deals.put(d.id(), d);
+    newDeals |= deals.size() == 1 && old == null;
+    if (live && d.stage() != DealStage.OPEN && (old == null || old.stage() == DealStage.OPEN)) {
+      String outcome = d.stage() == DealStage.WON ? "won" : "lost";
+      out.add(
+          new Transition(
+              Transition.Type.DEAL_CLOSED,
+              source,
+              List.of(),
+              Double.NaN,
+              Double.NaN,
+              outcome,
+              null));
+    }
     if (old != null) {
       dealsClosed.remove(old.closedAt(), old.id());
     }

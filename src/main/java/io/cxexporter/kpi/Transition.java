@@ -9,7 +9,8 @@ import java.util.List;
  * @param dimensions the ticket's capped dimension values, in {@code kpi.dimensions} order
  * @param calendarSeconds for first reply and solve: the duration in calendar time, else NaN
  * @param businessSeconds the same in business hours, NaN when unknown
- * @param detail the SLA target for breaches, the survey kind for surveys, else null
+ * @param detail the SLA target for breaches, the survey kind for surveys, {@code won} or {@code
+ *     lost} for a closed deal, else null
  * @param score the survey score label for surveys, else null
  */
 public record Transition(
@@ -29,6 +30,7 @@ public record Transition(
     REOPENED,
     ESCALATED,
     SLA_BREACH,
-    SURVEY
+    SURVEY,
+    DEAL_CLOSED
   }
 }

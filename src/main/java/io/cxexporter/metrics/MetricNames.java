@@ -19,6 +19,7 @@ public final class MetricNames {
   public static final String FIRST_RESPONSE = "cx_ticket_first_response_seconds";
   public static final String RESOLUTION = "cx_ticket_resolution_seconds";
   public static final String SLA_BREACHES = "cx_sla_breaches_total";
+  public static final String DEALS_CLOSED = "cx_deals_closed_total";
   public static final String SURVEY_RESPONSES = "cx_survey_responses_total";
 
   public static final String CONNECTOR_UP = "cx_connector_up";
@@ -62,7 +63,11 @@ public final class MetricNames {
           "sla_at_risk_tickets",
           "Open tickets whose SLA target falls due within kpi.sla_risk_horizon." + CACHED,
           "kpi_target",
-          "KPI goals from kpi.targets (min or max), to colour dashboards and compare in alerts.");
+          "KPI goals from kpi.targets (min or max), to colour dashboards and compare in alerts.",
+          "customers",
+          "CRM customers now: active (a customer since, not churned) or churned." + CACHED,
+          "mrr",
+          "Monthly recurring revenue of the active customers (the CRM's MRR property)." + CACHED);
 
   /** The HELP text of a {@code cx_kpi_<name>} gauge. */
   static String kpiHelp(String kpi) {

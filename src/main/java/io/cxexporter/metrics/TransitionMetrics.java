@@ -21,6 +21,7 @@ public final class TransitionMetrics {
   private final Counter escalated;
   private final Counter breaches;
   private final Counter surveys;
+  private final Counter deals;
   private final Histogram firstResponse;
   private final Histogram resolution;
 
@@ -45,6 +46,11 @@ public final class TransitionMetrics {
             MetricNames.SURVEY_RESPONSES,
             "Survey responses (CSAT, NPS, CES) by score.",
             new String[] {"source", "kind", "score"});
+    deals =
+        counter(
+            MetricNames.DEALS_CLOSED,
+            "CRM deals closed, by outcome (won or lost).",
+            new String[] {"source", "outcome"});
     firstResponse =
         histogram(
             MetricNames.FIRST_RESPONSE,
@@ -79,7 +85,7 @@ public final class TransitionMetrics {
 
   private List<io.prometheus.metrics.model.registry.Collector> collectors() {
     return List.of(
-        created, solved, reopened, escalated, breaches, surveys, firstResponse, resolution);
+        created, solved, reopened, escalated, breaches, surveys, deals, firstResponse, resolution);
   }
 
   /** Creates the series of newly seen label values at 0, so the first increase is visible. */
@@ -102,6 +108,10 @@ public final class TransitionMetrics {
     for (var c : seen.surveys()) {
       surveys.labelValues(values(c.source(), c.values()));
     }
+    for (String source : seen.dealSources()) {
+      deals.labelValues(source, "won");
+      deals.labelValues(source, "lost");
+    }
   }
 
   /** Counts each transition once. */
@@ -118,6 +128,7 @@ public final class TransitionMetrics {
         case ESCALATED -> escalated.labelValues(values(t)).inc();
         case SLA_BREACH -> breaches.labelValues(values(t, t.detail())).inc();
         case SURVEY -> surveys.labelValues(t.source(), t.detail(), t.score()).inc();
+        case DEAL_CLOSED -> deals.labelValues(t.source(), t.detail()).inc();
       }
     }
   }

@@ -565,9 +565,54 @@ class KpiEngineTest {
         new Deal("l2", NOW, from, DealStage.LOST, NOW.minus(Duration.ofDays(1)), 10.0),
         new Deal("open", NOW, from, DealStage.OPEN, null, 10.0));
 
+    // at the window's start: a, b, c, d (gone left before it) = 4; b lost in it: churn 1/4.
+    // retention = (customers at the end − new in the window) ÷ at the start = (4 − 1) / 4
     assertThat(kpi("kpi_churn_ratio", "window", "7d")).isEqualTo(0.25);
     assertThat(kpi("kpi_retention_ratio", "window", "7d")).isEqualTo(0.75);
     assertThat(kpi("kpi_conversion_ratio", "window", "7d")).isEqualTo(1.0 / 3);
+    // MRR at the start 400 (a, b, c, d), b's 100 lost
+    assertThat(kpi("kpi_mrr_churn_ratio", "window", "7d")).isEqualTo(0.25);
+    // now: a, c, d, new active (MRR 400); b and gone churned
+    assertThat(engine.compute().value("customers", labels("state", "active"))).isEqualTo(4);
+    assertThat(engine.compute().value("customers", labels("state", "churned"))).isEqualTo(2);
+    assertThat(engine.compute().value("mrr", labels())).isEqualTo(400);
+  }
+
+  @Test
+  void retentionSubtractsEveryCustomerNewInTheWindowAndTheRatiosNeedCustomersAtItsStart() {
+    Instant from = NOW.minus(Duration.ofDays(7));
+    apply(
+        false,
+        new Customer("old", NOW, from.minus(Duration.ofDays(30)), null, null),
+        new Customer("old2", NOW, from.minus(Duration.ofDays(30)), null, null),
+        // new in the window and gone again: not at its end, still subtracted
+        new Customer(
+            "brief", NOW, NOW.minus(Duration.ofDays(3)), NOW.minus(Duration.ofDays(1)), null),
+        new Customer("new", NOW, NOW.minus(Duration.ofDays(2)), null, null));
+    assertThat(kpi("kpi_retention_ratio", "window", "7d")).isEqualTo((3.0 - 2) / 2);
+    assertThat(kpi("kpi_churn_ratio", "window", "7d")).isZero();
+    // no MRR on any customer: no MRR series
+    assertThat(engine.compute().find("mrr", labels())).isEmpty();
+    assertThat(engine.compute().find("kpi_mrr_churn_ratio", labels("window", "7d"))).isEmpty();
+  }
+
+  @Test
+  void aDealClosingLiveIsOneTransitionWithItsOutcome() {
+    Instant from = NOW.minus(Duration.ofDays(7));
+    assertThat(apply(false, new Deal("w", NOW, from, DealStage.WON, NOW, 10.0))).isEmpty();
+    Deal open = new Deal("x", NOW.minusSeconds(60), from, DealStage.OPEN, null, 10.0);
+    assertThat(apply(true, open)).isEmpty();
+    Deal lost = new Deal("x", NOW, from, DealStage.LOST, NOW, 10.0);
+    assertThat(apply(true, lost))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.type()).isEqualTo(Transition.Type.DEAL_CLOSED);
+              assertThat(t.detail()).isEqualTo("lost");
+            });
+    assertThat(apply(true, new Deal("x", NOW.plusSeconds(1), from, DealStage.LOST, NOW, 12.0)))
+        .as("a closed deal changing again is not closed again")
+        .isEmpty();
   }
 
   @Test

@@ -68,7 +68,8 @@ final class DashboardLint {
           "cx_kpi_target",
           "cx_kpi_churn_ratio",
           "cx_kpi_retention_ratio",
-          "cx_kpi_conversion_ratio");
+          "cx_kpi_conversion_ratio",
+          "cx_kpi_mrr_churn_ratio");
 
   static final List<String> DIMS = List.of("group", "priority", "channel");
   static final Set<String> FORBIDDEN_KPI_AGGREGATIONS =
