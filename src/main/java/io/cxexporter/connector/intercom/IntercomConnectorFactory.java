@@ -11,10 +11,12 @@ import io.cxexporter.connector.Stream;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
+import io.cxexporter.connector.http.ErrorPolicy;
 import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.connector.http.Request;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +25,8 @@ import okhttp3.HttpUrl;
 
 /**
  * The {@code intercom} connector: conversations from the conversation search, with Intercom's own
- * business-hours reply and close times, CSAT from the conversation rating and the SLA summary.
+ * business-hours reply and close times, CSAT from the conversation rating and the SLA summary; with
+ * {@code tickets: true} also Back-office and Tracker tickets from the ticket search.
  *
  * <pre>{@code
  * - name: intercom
@@ -34,6 +37,7 @@ import okhttp3.HttpUrl;
  *   backfill: 90d
  *   per_page: 150
  *   overlap: 1m
+ *   tickets: false                         # true: Back-office and Tracker tickets too
  * }</pre>
  */
 public final class IntercomConnectorFactory implements ConnectorFactory<IntercomOptions> {
@@ -90,9 +94,19 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
         ApiClient.builder(o.http(), ctx)
             .auth(o.auth())
             .rateLimitHeaders(IntercomApi.HEADERS)
+            // a workspace without tickets: the tickets stream reads none, the token is fine
+            .errors(
+                ErrorPolicy.builder()
+                    .endpoint(TicketsStream.ENDPOINT, 404, ErrorPolicy.Action.FEATURE_UNAVAILABLE)
+                    .endpoint(TicketsStream.ENDPOINT, 403, ErrorPolicy.Action.FEATURE_UNAVAILABLE)
+                    .build())
             .build();
     Directory dir = new Directory(api, base, o.apiVersion(), ctx.clock(), ctx.requests());
-    List<Stream> streams = List.of(new ConversationsStream(api, base, dir, ctx.clock(), o));
+    List<Stream> streams = new ArrayList<>();
+    streams.add(new ConversationsStream(api, base, dir, ctx.clock(), o));
+    if (o.tickets()) {
+      streams.add(new TicketsStream(api, base, dir, ctx.clock(), o, ctx.requests()));
+    }
     AtomicReference<String> app = new AtomicReference<>(o.appId());
     return new HttpConnector(
         o.common().name(),

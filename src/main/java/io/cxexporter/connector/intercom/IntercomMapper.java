@@ -79,6 +79,48 @@ final class IntercomMapper {
     return b.sla(sla(c.path("sla_applied"), status, closed)).tags(tags).build();
   }
 
+  /**
+   * An Intercom ticket (an item of {@code POST /tickets/search}): its state category (submitted →
+   * new, in_progress → open, waiting_on_customer → pending, resolved → solved; the {@code open}
+   * flag when the category is unknown), team and admin. Intercom gives tickets no reply or close
+   * statistics: a resolved ticket is solved at its {@code updated_at}, and no first reply is known.
+   */
+  static Ticket ticket(
+      JsonNode t,
+      java.util.function.UnaryOperator<String> team,
+      java.util.function.UnaryOperator<String> admin) {
+    String id = requiredId(t);
+    Instant created = seconds(t.path("created_at"));
+    Instant updated = seconds(t.path("updated_at"));
+    if (created == null || updated == null) {
+      throw new IllegalArgumentException("ticket " + id + " without created_at/updated_at");
+    }
+    JsonNode state = t.path("ticket_state"); // an object since 2.14, a plain string before
+    String category = state.isObject() ? state.path("category").asText("") : state.asText("");
+    TicketStatus status =
+        switch (category) {
+          case "submitted" -> TicketStatus.NEW;
+          case "in_progress" -> TicketStatus.OPEN;
+          case "waiting_on_customer" -> TicketStatus.PENDING;
+          case "resolved" -> TicketStatus.SOLVED;
+          default -> {
+            if (t.path("open").isBoolean()) {
+              yield t.path("open").asBoolean() ? TicketStatus.OPEN : TicketStatus.SOLVED;
+            }
+            throw new IllegalArgumentException("unknown ticket state \"" + category + "\"");
+          }
+        };
+    return Ticket.builder(id)
+        .createdAt(created)
+        .updatedAt(updated)
+        .status(status)
+        .group(ref(t.path("team_assignee_id"), team))
+        .assignee(ref(t.path("admin_assignee_id"), admin))
+        .subject(text(t.path("ticket_attributes").path("_default_title_")))
+        .solvedAt(status.isOpen() ? null : updated)
+        .build();
+  }
+
   /** {@code state}: open → open, snoozed → pending, closed → solved. */
   static TicketStatus status(JsonNode c) {
     String state = c.path("state").asText("");

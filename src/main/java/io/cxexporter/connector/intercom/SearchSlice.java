@@ -10,6 +10,7 @@ import io.cxexporter.connector.http.Paginator;
 import io.cxexporter.connector.http.Request;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import okhttp3.HttpUrl;
 
 /**
@@ -36,12 +37,26 @@ final class SearchSlice implements Paginator {
   private final int perPage;
   private final Duration overlap;
   private final Clock clock;
+  private final List<ObjectNode> filters;
 
   /** {@code pages.page / pages.total_pages} of the last page read, or null. */
   private volatile Double progress;
 
   SearchSlice(
       HttpUrl base, String path, String version, int perPage, Duration overlap, Clock clock) {
+    this(base, path, version, perPage, overlap, clock, List.of());
+  }
+
+  /** A slice narrowed by more {@code filters}, ANDed after the two on {@code updated_at}. */
+  SearchSlice(
+      HttpUrl base,
+      String path,
+      String version,
+      int perPage,
+      Duration overlap,
+      Clock clock,
+      List<ObjectNode> filters) {
+    this.filters = List.copyOf(filters);
     this.base = base;
     this.path = path;
     this.version = version;
@@ -64,9 +79,10 @@ final class SearchSlice implements Paginator {
     ObjectNode body = NODES.objectNode();
     ObjectNode query = body.putObject("query");
     query.put("operator", "AND");
-    ArrayNode filters = query.putArray("value");
-    filters.addObject().put("field", "updated_at").put("operator", ">").put("value", since);
-    filters.addObject().put("field", "updated_at").put("operator", "<").put("value", until);
+    ArrayNode all = query.putArray("value");
+    all.addObject().put("field", "updated_at").put("operator", ">").put("value", since);
+    all.addObject().put("field", "updated_at").put("operator", "<").put("value", until);
+    this.filters.forEach(f -> all.add(f.deepCopy()));
     ObjectNode pagination = body.putObject("pagination");
     pagination.put("per_page", perPage);
     if (startingAfter != null) {

@@ -143,6 +143,11 @@ class IntercomConnectorTest extends ConnectorContractTest {
 
   @Override
   protected void stubBackfill(WireMockServer v) {
+    stubConversations(v);
+  }
+
+  /** The backfill's pages, the next pass's answer, the two lists and {@code /me}. */
+  static void stubConversations(WireMockServer v) {
     v.stubFor(
         searchPage(BACKFILL_START, null).willReturn(page(fixture("conversations-page1.json"))));
     v.stubFor(
