@@ -572,6 +572,24 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Test
+  void aNearlySpentTenSecondWindowWaitsForItsReset() {
+    // page 1 leaves 5 of 166 calls in the window (under 5 %), which resets 7 s from now
+    vendor.stubFor(
+        firstPage()
+            .atPriority(1)
+            .willReturn(
+                okJson(fixture("conversations-page1.json"))
+                    .withHeader("X-RateLimit-Limit", "166")
+                    .withHeader("X-RateLimit-Remaining", "5")
+                    .withHeader("X-RateLimit-Reset", Long.toString(NOW + 7))));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertBackfilledKpis(h.snapshot());
+    }
+    assertThat(sleeper.waits()).containsExactly(Duration.ofSeconds(7));
+  }
+
+  @Test
   void everyRequestPinsTheApiVersion() {
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
