@@ -41,7 +41,7 @@ import okhttp3.HttpUrl;
  * }</pre>
  */
 public final class IntercomConnectorFactory implements ConnectorFactory<IntercomOptions> {
-  private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+|Unstable");
+  private static final Pattern VERSION = Pattern.compile("\\d{1,3}\\.\\d{1,3}|Unstable");
   private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_]+");
 
   @Override
@@ -71,6 +71,12 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
               + " (or Unstable), got \""
               + version
               + "\"");
+    } else if (!supported(version)) {
+      s.problem(
+          "api_version",
+          "expected 2.10 or later (the ticket search and the fields read here), got \""
+              + version
+              + "\"; quote it in YAML: an unquoted 2.10 is read as 2.1");
     }
     int perPage = s.intValue("per_page", 150, 1, 150);
     Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
@@ -127,6 +133,17 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
                   + ")");
         },
         id -> inboxUrl(app.get(), base, id));
+  }
+
+  /** 2.10 or later (tickets, {@code sla_applied}, {@code statistics} as read here), or Unstable. */
+  private static boolean supported(String version) {
+    if (version.equals("Unstable")) {
+      return true;
+    }
+    String[] parts = version.split("\\.");
+    int major = Integer.parseInt(parts[0]);
+    int minor = Integer.parseInt(parts[1]);
+    return major > 2 || (major == 2 && minor >= 10);
   }
 
   /**

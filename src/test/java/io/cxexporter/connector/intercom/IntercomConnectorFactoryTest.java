@@ -64,6 +64,23 @@ class IntercomConnectorFactoryTest {
   }
 
   @Test
+  void aVersionBefore210IsRefusedWithTheYamlFloatTrapExplained() {
+    // YAML reads an unquoted 2.10 as the number 2.1
+    assertThat(
+            problems(Map.of("name", "ic", "type", "intercom", "token", "t", "api_version", 2.10)))
+        .containsExactly(
+            "connectors[0].api_version: expected 2.10 or later (the ticket search and the fields"
+                + " read here), got \"2.1\"; quote it in YAML: an unquoted 2.10 is read as 2.1");
+    assertThat(
+            TestConnectors.of(new IntercomConnectorFactory())
+                .with("token", "t")
+                .with("api_version", "2.10")
+                .options()
+                .apiVersion())
+        .isEqualTo("2.10");
+  }
+
+  @Test
   void defaults() {
     IntercomOptions o =
         TestConnectors.of(new IntercomConnectorFactory()).with("token", "t").options();
