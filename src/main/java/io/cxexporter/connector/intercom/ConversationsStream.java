@@ -75,7 +75,7 @@ final class ConversationsStream implements Stream {
     surveys.clear();
     badRatings.clear();
     try {
-      Page p = pages.read(from);
+      Page p = SearchSlice.readOrRestart(pages, from, "updated");
       Double progress = p.progress();
       if (progress == null && slice.progress() != null) {
         progress = Math.min(slice.progress(), 0.99);

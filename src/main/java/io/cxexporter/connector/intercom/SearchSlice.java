@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cxexporter.connector.ConnectorException;
+import io.cxexporter.connector.Page;
 import io.cxexporter.connector.http.ApiResponse;
+import io.cxexporter.connector.http.PagedStream;
 import io.cxexporter.connector.http.Paginator;
 import io.cxexporter.connector.http.Request;
+import io.cxexporter.connector.http.WatermarkCursor;
+import io.cxexporter.model.Cursor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import okhttp3.HttpUrl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass of an Intercom search ({@code POST /conversations/search}, {@code POST /tickets/search})
@@ -30,6 +36,7 @@ import okhttp3.HttpUrl;
  */
 final class SearchSlice implements Paginator {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Logger LOG = LoggerFactory.getLogger(SearchSlice.class);
 
   private final HttpUrl base;
   private final String path;
@@ -118,6 +125,30 @@ final class SearchSlice implements Paginator {
     }
     long since = first.body().at("/query/value/0/value").asLong();
     return first.withBody(body(since, until, token.substring(colon + 1)));
+  }
+
+  /**
+   * Reads a page; when Intercom refuses a page token of the pass ({@code 400} and other permanent
+   * answers to a request with {@code starting_after}: whether its cursors expire is not
+   * documented), the pass starts again at page 1 of the same {@code since}, once, instead of
+   * failing on the stored token forever. Conversations already read in the pass are read again and
+   * upserted, not counted twice.
+   */
+  static Page readOrRestart(PagedStream pages, Cursor from, String key) throws ConnectorException {
+    try {
+      return pages.read(from);
+    } catch (ConnectorException e) {
+      WatermarkCursor at = WatermarkCursor.parse(from, key, 0);
+      if (e.kind() != ConnectorException.Kind.PERMANENT || at.token() == null) {
+        throw e;
+      }
+      LOG.warn(
+          "{} refused the page token of a pass ({}); reading the pass again from {}",
+          pages.endpoint(),
+          e.getMessage(),
+          at.since());
+      return pages.read(at.at(at.since()).cursor());
+    }
   }
 
   /** How far the pass is, from the last page's {@code pages}; null when it did not say. */

@@ -68,7 +68,7 @@ final class TicketsStream implements Stream {
   @Override
   public Page read(Cursor from) throws ConnectorException {
     try {
-      Page p = pages.read(from);
+      Page p = SearchSlice.readOrRestart(pages, from, "updated");
       lookups.onLookupRecovered(NAME);
       return p;
     } catch (ConnectorException e) {

@@ -590,6 +590,44 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Test
+  void aRefusedPageTokenReadsThePassAgainFromItsFirstPage() {
+    // page 2's cursor is refused once (whether Intercom's cursors expire is not documented); the
+    // pass starts again at page 1, which hands out a new cursor
+    String fresh = "WzE3OTUwMDY4MDAsIjEwNyIsMl0=";
+    vendor.stubFor(
+        searchPage(BACKFILL_START, CURSOR_1)
+            .atPriority(1)
+            .inScenario("cursor")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(
+                aResponse()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"type\": \"error.list\", \"errors\": [{\"code\": \"parameter_invalid\","
+                            + " \"message\": \"starting_after is invalid\"}]}"))
+            .willSetStateTo("refused"));
+    vendor.stubFor(
+        searchPage(BACKFILL_START, null)
+            .atPriority(1)
+            .inScenario("cursor")
+            .whenScenarioStateIs("refused")
+            .willReturn(page(fixture("conversations-page1.json").replace(CURSOR_1, fresh))));
+    vendor.stubFor(
+        searchPage(BACKFILL_START, fresh).willReturn(page(fixture("conversations-page2.json"))));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).as("%s", h.lastError("conversations")).isEmpty();
+      assertBackfilledKpis(h.snapshot());
+      assertThat(h.transitions).isEmpty();
+    }
+    assertThat(vendor.findAll(searched(BACKFILL_START, null))).hasSize(2);
+    assertThat(vendor.findAll(searched(BACKFILL_START, CURSOR_1))).hasSize(1);
+    assertThat(vendor.findAll(searched(BACKFILL_START, fresh))).hasSize(1);
+    assertThat(vendor.findAll(searched(BACKFILL_START, CURSOR_2))).hasSize(1);
+    assertThat(requests.requests()).containsOnlyOnce("conversations/search 400");
+  }
+
+  @Test
   void everyRequestPinsTheApiVersion() {
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
