@@ -148,9 +148,16 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
 
   /**
    * The conversation in the Intercom inbox when the workspace's app id is known (configured, or
-   * learned from {@code GET /me} by the check); else the conversation in the API.
+   * learned from {@code GET /me} by the check); else the conversation in the API. A ticket ({@code
+   * ticket-<id>}) links to the ticket in the API.
    */
   static String inboxUrl(String appId, HttpUrl base, String id) {
+    if (id.startsWith(IntercomMapper.TICKET_PREFIX)) {
+      return base.newBuilder()
+          .addPathSegment("tickets")
+          .addPathSegment(id.substring(IntercomMapper.TICKET_PREFIX.length()))
+          .toString();
+    }
     if (appId == null) {
       return base.newBuilder().addPathSegment("conversations").addPathSegment(id).toString();
     }

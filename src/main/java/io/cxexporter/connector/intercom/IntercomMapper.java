@@ -22,6 +22,9 @@ import java.util.Locale;
  * first message ({@code statistics.first_contact_reply_at}). Times are unix seconds.
  */
 final class IntercomMapper {
+  /** The prefix of a ticket's record id, e.g. {@code ticket-1295}. */
+  static final String TICKET_PREFIX = "ticket-";
+
   private IntercomMapper() {}
 
   /** Names the mapper needs; each answers the id while the name is unknown. */
@@ -84,6 +87,8 @@ final class IntercomMapper {
    * new, in_progress → open, waiting_on_customer → pending, resolved → solved; the {@code open}
    * flag when the category is unknown), team and admin. Intercom gives tickets no reply or close
    * statistics: a resolved ticket is solved at its {@code updated_at}, and no first reply is known.
+   * Its record id is {@code ticket-<id>}: ticket and conversation ids are not documented to be
+   * apart, and the KPI engine knows a ticket by its id.
    */
   static Ticket ticket(
       JsonNode t,
@@ -110,7 +115,7 @@ final class IntercomMapper {
             throw new IllegalArgumentException("unknown ticket state \"" + category + "\"");
           }
         };
-    return Ticket.builder(id)
+    return Ticket.builder(TICKET_PREFIX + id)
         .createdAt(created)
         .updatedAt(updated)
         .status(status)

@@ -120,5 +120,7 @@ class IntercomConnectorFactoryTest {
         .isEqualTo("https://app.intercom.com/a/apps/ecahpwf5/inbox/inbox/all/conversations/215");
     assertThat(IntercomConnectorFactory.inboxUrl(null, base, "215"))
         .isEqualTo("https://api.intercom.io/conversations/215");
+    assertThat(IntercomConnectorFactory.inboxUrl("ecahpwf5", base, "ticket-1295"))
+        .isEqualTo("https://api.intercom.io/tickets/1295");
   }
 }

@@ -154,6 +154,7 @@ class IntercomMapperTest {
             "{'id': '12', 'created_at': 1000, 'updated_at': 2000, 'team_assignee_id': '0',"
                 + " 'admin_assignee_id': '5', 'ticket_state': 'waiting_on_customer'}");
     Ticket pending = IntercomMapper.ticket(t, id -> "team " + id, id -> "admin " + id);
+    assertThat(pending.id()).isEqualTo("ticket-12");
     assertThat(pending.status()).isEqualTo(TicketStatus.PENDING);
     assertThat(pending.group()).isNull();
     assertThat(pending.assignee()).isEqualTo("admin 5");

@@ -79,7 +79,11 @@ class IntercomTicketsTest {
                         + "{\"field\": \"category\", \"operator\": \"IN\","
                         + " \"value\": [\"task\", \"tracker\"]}]},"
                         + "\"pagination\": {\"per_page\": 3}}"))
-            .willReturn(okJson(IntercomConnectorTest.fixture("tickets-page.json"))));
+            // the Back-office ticket shares its id with conversation 102: both must count
+            .willReturn(
+                okJson(
+                    IntercomConnectorTest.fixture("tickets-page.json")
+                        .replace("\"id\": \"1295\"", "\"id\": \"102\""))));
     Map<String, Ticket> tickets = new LinkedHashMap<>();
     try (SyncHarness h = harness(true)) {
       assertThat(h.syncAll()).isEmpty();
@@ -94,19 +98,26 @@ class IntercomTicketsTest {
             }
           });
       KpiSnapshot s = h.snapshot();
-      // the conversations' 4 open, and the Back-office ticket 1295 (in_progress, Billing)
+      // the conversations' 4 open, and the Back-office ticket 102 (in_progress, Billing)
       assertThat(IntercomConnectorTest.sum(s, "tickets_open")).isEqualTo(5);
+      assertThat(
+              s.value(
+                  "tickets_open",
+                  IntercomConnectorTest.whole(
+                      "status", "open", "group", "Returns", "priority", "high", "channel", "chat")))
+          .as("conversation 102 is still there")
+          .isEqualTo(1);
       // solved in 24h: conversations 101, 104 and the Tracker ticket 1296 (resolved at 12:30)
       assertThat(s.value("kpi_tickets_solved", IntercomConnectorTest.whole("window", "24h")))
           .isEqualTo(3);
     }
-    assertThat(tickets).containsOnlyKeys("1295", "1296");
-    Ticket open = tickets.get("1295");
+    assertThat(tickets).containsOnlyKeys("ticket-102", "ticket-1296");
+    Ticket open = tickets.get("ticket-102");
     assertThat(open.status()).isEqualTo(TicketStatus.OPEN);
     assertThat(open.group()).isEqualTo("Billing");
     assertThat(open.assignee()).isEqualTo("Bob Berg");
     assertThat(open.subject()).isEqualTo("Refund approval");
-    Ticket resolved = tickets.get("1296");
+    Ticket resolved = tickets.get("ticket-1296");
     assertThat(resolved.status()).isEqualTo(TicketStatus.SOLVED);
     assertThat(resolved.solvedAt()).isEqualTo(Instant.parse("2026-11-18T12:30:00Z"));
     assertThat(resolved.assignee()).as("admin 0 is nobody").isNull();
