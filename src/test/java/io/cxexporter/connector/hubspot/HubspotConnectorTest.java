@@ -550,6 +550,58 @@ class HubspotConnectorTest extends ConnectorContractTest {
   }
 
   @Test
+  void answersAndDealsClosedWhileRunningAreCountedOnceWithTheirScoreAndOutcome() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions).as("history is never counted").isEmpty();
+      clock.set(java.time.Instant.parse("2026-11-18T13:05:00Z"));
+      // 13:02 a happy CSAT (2) and a passive-free NPS 6; 13:03 deal 704 is won
+      String csat =
+          "{\"id\":\"814\",\"properties\":{\"hs_survey_type\":\"CSAT\",\"hs_value\":\"2\","
+              + "\"hs_submission_timestamp\":\"2026-11-18T13:02:00.000Z\","
+              + "\"hs_lastmodifieddate\":\"2026-11-18T13:02:00.000Z\"}}";
+      String nps =
+          "{\"id\":\"805\",\"properties\":{\"hs_survey_type\":\"NPS\",\"hs_value\":\"6\","
+              + "\"hs_submission_timestamp\":\"2026-11-18T13:02:30.000Z\","
+              + "\"hs_lastmodifieddate\":\"2026-11-18T13:02:30.000Z\"}}";
+      vendor.stubFor(
+          first(FEEDBACK, FEEDBACK_WATERMARK_MS)
+              .atPriority(1)
+              .willReturn(page("{\"total\":2,\"results\":[" + csat + "," + nps + "]}")));
+      String won =
+          lastOnly("deals.json")
+              .replace("appointmentscheduled", "closedwon")
+              .replace(
+                  "\"hs_lastmodifieddate\":\"2026-11-18T11:00:00.000Z\"",
+                  "\"hs_lastmodifieddate\":\"2026-11-18T13:03:00.000Z\"")
+              .replace(
+                  "\"closedate\":\"2026-11-30T00:00:00.000Z\"",
+                  "\"closedate\":\"2026-11-18T13:03:00.000Z\"");
+      assertThat(won).contains("closedwon", "13:03:00.000Z\",\"createdate");
+      vendor.stubFor(first(DEALS, DEALS_WATERMARK_MS).atPriority(1).willReturn(page(won)));
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions)
+          .extracting(t -> t.type() + " " + t.detail() + " " + t.score())
+          .containsExactlyInAnyOrder("SURVEY csat good", "SURVEY nps 6", "DEAL_CLOSED won null");
+      KpiSnapshot s = h.snapshot();
+      // the last hour: one CSAT, satisfied → 1; one NPS answer, a detractor → −100; one deal
+      // closed, won → 1
+      assertThat(kpi(s, "kpi_csat_ratio", "1h")).isEqualTo(1.0);
+      assertThat(kpi(s, "kpi_nps_score", "1h")).isEqualTo(-100.0);
+      assertThat(kpi(s, "kpi_conversion_ratio", "1h")).isEqualTo(1.0);
+      // read again on the next poll (from 805's 13:02:30 and 704's 13:03 minus the minute):
+      // upserts, nothing counted twice
+      vendor.stubFor(
+          first(FEEDBACK, "1795006890000")
+              .willReturn(page("{\"total\":2,\"results\":[" + csat + "," + nps + "]}")));
+      vendor.stubFor(first(DEALS, "1795006920000").willReturn(page(won)));
+      h.transitions.clear();
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.transitions).isEmpty();
+    }
+  }
+
+  @Test
   void checkAsksForOneOwnerAndNeverShowsTheToken() {
     Connector c = connector(vendor.baseUrl(), new ConnectorContext(clock));
     vendor.stubFor(
