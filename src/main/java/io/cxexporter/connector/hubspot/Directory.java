@@ -67,12 +67,16 @@ final class Directory {
 
   /** The owner's name (first and last, else e-mail), or the id while unknown. */
   String owner(String id) {
-    return owners.name("o:" + id).replaceFirst("^o:", "");
+    String key = "o:" + id;
+    String v = owners.name(key);
+    return v.equals(key) ? id : v;
   }
 
   /** The team's name, or the id while unknown. */
   String team(String id) {
-    return owners.name("t:" + id).replaceFirst("^t:", "");
+    String key = "t:" + id;
+    String v = owners.name(key);
+    return v.equals(key) ? id : v;
   }
 
   /** The name of the owner's primary team, or null when it has none or the owner is unknown. */

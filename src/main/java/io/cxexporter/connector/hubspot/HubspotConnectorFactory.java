@@ -80,9 +80,11 @@ public final class HubspotConnectorFactory implements ConnectorFactory<HubspotOp
     if (token.isEmpty() && !s.has("token") && !s.has("token_file")) {
       s.problem("token", "required (or token_file): a private app's access token");
     }
-    Set<String> streams = new LinkedHashSet<>();
+    Set<String> streams = new LinkedHashSet<>(STREAMS);
     if (s.has("streams")) {
-      for (String v : s.strings("streams")) {
+      List<String> named = s.strings("streams");
+      streams.clear();
+      for (String v : named) {
         if (STREAMS.contains(v)) {
           streams.add(v);
         } else {
@@ -90,11 +92,9 @@ public final class HubspotConnectorFactory implements ConnectorFactory<HubspotOp
               "streams", "expected some of " + String.join(", ", STREAMS) + ", got \"" + v + "\"");
         }
       }
-      if (streams.isEmpty() && s.strings("streams").isEmpty()) {
+      if (named.isEmpty()) {
         s.problem("streams", "must name at least one of " + String.join(", ", STREAMS));
       }
-    } else {
-      streams.addAll(STREAMS);
     }
     int limit = s.intValue("limit", 200, 1, 200);
     int maxResults = s.intValue("max_results_per_query", 10_000, 1, 10_000);

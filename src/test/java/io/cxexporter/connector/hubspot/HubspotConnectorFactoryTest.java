@@ -121,4 +121,13 @@ class HubspotConnectorFactoryTest {
         .extracting(s -> s.name())
         .containsExactly("companies", "deals");
   }
+
+  @Test
+  void anEmptyStreamListIsAProblem() {
+    assertThat(
+            problems(Map.of("name", "hs", "type", "hubspot", "token", "t", "streams", List.of())))
+        .containsExactly(
+            "connectors[0].streams: must name at least one of tickets, feedback_submissions,"
+                + " companies, deals");
+  }
 }
