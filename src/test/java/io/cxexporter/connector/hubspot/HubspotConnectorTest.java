@@ -219,6 +219,15 @@ class HubspotConnectorTest extends ConnectorContractTest {
     }
   }
 
+  /** The first result of search page fixture {@code name}, as JSON text. */
+  static String firstResult(String name) {
+    try {
+      return JSON.readTree(fixture(name)).path("results").get(0).toString();
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   protected MappingBuilder firstPage() {
     return first(TICKETS, BACKFILL_MS);
@@ -506,20 +515,19 @@ class HubspotConnectorTest extends ConnectorContractTest {
     assertThat(kpi(s, "kpi_conversion_ratio", "1h")).isNaN(); // none closed in the last hour
   }
 
+  /** The lookup at {@code path} fails with {@code status} until the stub is removed. */
+  com.github.tomakehurst.wiremock.stubbing.StubMapping fail(String path, int status) {
+    return vendor.stubFor(
+        get(urlPathEqualTo(path)).atPriority(1).willReturn(aResponse().withStatus(status)));
+  }
+
   @Test
-  void failingPipelineAndOwnerLookupsNeverBlockTheRecordsAndDegradeToIds() {
-    vendor.stubFor(
-        get(urlPathEqualTo("/crm/v3/pipelines/tickets"))
-            .atPriority(1)
-            .willReturn(aResponse().withStatus(500)));
-    vendor.stubFor(
-        get(urlPathEqualTo("/crm/v3/pipelines/deals"))
-            .atPriority(1)
-            .willReturn(aResponse().withStatus(500)));
-    vendor.stubFor(
-        get(urlPathEqualTo("/crm/v3/owners"))
-            .atPriority(1)
-            .willReturn(aResponse().withStatus(403)));
+  void failingPipelineAndOwnerLookupsNeverBlockTheRecordsAndAreRetriedLater() {
+    List<com.github.tomakehurst.wiremock.stubbing.StubMapping> failing =
+        List.of(
+            fail("/crm/v3/pipelines/tickets", 500),
+            fail("/crm/v3/pipelines/deals", 500),
+            fail("/crm/v3/owners", 403));
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
       assertThat(h.state("tickets").backfillDone()).isTrue();
@@ -542,11 +550,46 @@ class HubspotConnectorTest extends ConnectorContractTest {
           .isEqualTo(1);
       // deals fall back to their own hs_is_closed_won / hs_is_closed: the same conversion
       assertDeals(s);
+      // two minutes later the lookups work and 603 changes: read again, its lookups are asked
+      // again, answer, and it is pending in Billing
+      failing.forEach(vendor::removeStub);
+      clock.advance(java.time.Duration.ofMinutes(2));
+      String again =
+          "{\"total\":1,\"results\":["
+              + firstResult("tickets-page2.json")
+                  .replace("2026-11-18T10:30:00.000Z", "2026-11-18T13:01:00.000Z")
+              + "]}";
+      assertThat(again).contains("13:01:00.000Z");
+      vendor.stubFor(first(TICKETS, TICKETS_WATERMARK_MS).atPriority(1).willReturn(page(again)));
+      assertThat(h.syncAll()).isEmpty();
+      s = h.snapshot();
+      assertThat(
+              s.value(
+                  "tickets_open",
+                  whole(
+                      "status",
+                      "pending",
+                      "group",
+                      "Billing",
+                      "priority",
+                      "low",
+                      "channel",
+                      "web")))
+          .isEqualTo(1);
+      assertThat(sum(s, "tickets_open")).isEqualTo(3);
     }
     assertThat(requests.requests())
-        .contains("pipelines/tickets 500", "pipelines/deals 500", "owners 403");
+        .containsSubsequence(
+            "pipelines/tickets 500",
+            "pipelines/tickets 500",
+            "pipelines/tickets 500",
+            "pipelines/tickets 500",
+            "owners 403",
+            "pipelines/tickets 200",
+            "owners 200");
     assertThat(requests.lookupFailures())
-        .contains("pipelines/tickets transient", "pipelines/deals transient", "owners auth");
+        .containsExactlyInAnyOrder(
+            "pipelines/tickets transient", "pipelines/deals transient", "owners auth");
   }
 
   @Test
