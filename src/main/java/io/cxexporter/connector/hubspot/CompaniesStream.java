@@ -39,7 +39,7 @@ final class CompaniesStream implements Stream {
   static final String HISTORY = "companies/batch/read";
   private static final int BATCH = 100;
 
-  private final Search.Settings s;
+  private final Search.Reading s;
   private final String churnProperty;
   private final PagedStream pages;
 
@@ -48,7 +48,7 @@ final class CompaniesStream implements Stream {
 
   private ConnectorException historyFailed;
 
-  CompaniesStream(Search.Settings s, String churnProperty, String mrrProperty) {
+  CompaniesStream(Search.Reading s, String churnProperty, String mrrProperty) {
     this.s = s;
     this.churnProperty = churnProperty;
     List<String> properties =

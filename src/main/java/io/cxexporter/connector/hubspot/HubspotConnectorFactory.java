@@ -172,8 +172,8 @@ public final class HubspotConnectorFactory implements ConnectorFactory<HubspotOp
     }
     ApiClient api = b.build();
     Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
-    Search.Settings settings =
-        new Search.Settings(
+    Search.Reading settings =
+        new Search.Reading(
             api,
             base,
             ctx.clock(),

@@ -80,7 +80,7 @@ final class Search {
   private Search() {}
 
   /** What every search stream is read with. */
-  record Settings(
+  record Reading(
       ApiClient api,
       HttpUrl base,
       Clock clock,
@@ -94,20 +94,20 @@ final class Search {
     return object + "/search";
   }
 
-  static PagedStream tickets(Settings s, Directory dir, Map<String, TicketStatus> stageStatuses) {
+  static PagedStream tickets(Reading s, Directory dir, Map<String, TicketStatus> stageStatuses) {
     return builder(TICKETS, TICKET_PROPERTIES, s)
         .mapper(t -> HubspotMapper.ticket(t, dir, stageStatuses))
         .build();
   }
 
-  static PagedStream feedback(Settings s) {
+  static PagedStream feedback(Reading s) {
     return builder(FEEDBACK, FEEDBACK_PROPERTIES, s)
         .progress(false)
         .mapper(HubspotMapper::feedback)
         .build();
   }
 
-  static PagedStream deals(Settings s, Directory dir) {
+  static PagedStream deals(Reading s, Directory dir) {
     return builder(DEALS, DEAL_PROPERTIES, s)
         .progress(false)
         .mapper(d -> HubspotMapper.deal(d, dir))
@@ -117,7 +117,7 @@ final class Search {
   /**
    * A search stream of {@code object}, asking for {@code properties}; the mapper is left to set.
    */
-  static PagedStream.Builder builder(String object, List<String> properties, Settings s) {
+  static PagedStream.Builder builder(String object, List<String> properties, Reading s) {
     return PagedStream.builder(object, s.api(), endpoint(object), s.clock())
         .first(
             since ->
