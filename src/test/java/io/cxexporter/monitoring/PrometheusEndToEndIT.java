@@ -59,8 +59,14 @@ class PrometheusEndToEndIT {
     String yaml =
         demo.substring(demo.indexOf("kpi:"))
             .replace("poll_interval: 15s", "poll_interval: 2s")
-            // a round-the-clock team, so live tickets move whatever time CI runs at
-            .replace("seed: 42", "seed: 42\n    speedup: 300\n    team_hours: 24x7");
+            // a round-the-clock team in a zone where it is early afternoon now, so customers
+            // write, are answered and rate at daytime rates whatever time CI runs at (at night
+            // the demo's customers are quiet: no survey answer came within 2 minutes at 23:00)
+            .replace(
+                "seed: 42",
+                "seed: 42\n    speedup: 300\n    team_hours: 24x7\n    timezone: \""
+                    + afternoonZone(java.time.Instant.now())
+                    + "\"");
     assertThat(yaml).contains("poll_interval: 2s").contains("team_hours: 24x7");
     Files.createDirectories(dir.resolve("exporter"));
     app = TestApps.start(dir.resolve("exporter"), yaml);
@@ -114,6 +120,13 @@ class PrometheusEndToEndIT {
     if (app != null) {
       app.close();
     }
+  }
+
+  /** A fixed-offset zone where {@code now} is in the 13:00 hour (offsets -10 to +13). */
+  static String afternoonZone(java.time.Instant now) {
+    int hour = now.atZone(java.time.ZoneOffset.UTC).getHour();
+    int offset = 13 - hour;
+    return java.time.ZoneOffset.ofHours(offset).getId();
   }
 
   boolean hasData(String promql) {
