@@ -196,6 +196,26 @@ public abstract class ConnectorContractTest {
             .willSetStateTo("recovered"));
   }
 
+  /** Labels of the whole-source series of source {@code vendor}, plus {@code kv} pairs. */
+  public static Map<String, String> whole(String... kv) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("source", "vendor");
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  /** The sum of every series of KPI {@code name} of source {@code vendor}. */
+  public static double sum(KpiSnapshot s, String name) {
+    return sum(s, name, Map.of("source", "vendor"));
+  }
+
+  /** The sum of the series of KPI {@code name} matching {@code labels}. */
+  public static double sum(KpiSnapshot s, String name, Map<String, String> labels) {
+    return s.find(name, labels).stream().mapToDouble(io.cxexporter.kpi.KpiSeries::value).sum();
+  }
+
   protected static double backlog(KpiSnapshot s, String source) {
     return s.find("tickets_open", Map.of("source", source)).stream()
         .mapToDouble(KpiSeries::value)

@@ -16,9 +16,7 @@ import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.connector.http.RateLimitHeaders;
 import io.cxexporter.model.TicketStatus;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.HttpUrl;
@@ -68,28 +66,8 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
     int perPage = s.intValue("per_page", 100, 1, 100);
     int listPerMinute = CommonOptions.budget(s, "list_requests_per_minute", 20, 1000);
     int maxPages = s.intValue("max_pages_per_query", 300, 2, 300);
-    Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
-    if (overlap.isNegative() || overlap.compareTo(Duration.ofHours(1)) > 0) {
-      s.problem("overlap", "expected 0s to 1h, got " + overlap);
-    }
-    Map<String, TicketStatus> custom = new LinkedHashMap<>();
-    Settings c = s.object("custom_statuses");
-    for (String label : c.keys()) {
-      String v = c.string(label, "");
-      TicketStatus st = null;
-      for (TicketStatus t : TicketStatus.values()) {
-        if (t.label().equals(v.trim().toLowerCase(Locale.ROOT))) {
-          st = t;
-        }
-      }
-      if (st == null) {
-        c.problem(
-            label,
-            "expected one of new, open, pending, on_hold, solved, closed, got \"" + v + "\"");
-      } else {
-        custom.put(label, st);
-      }
-    }
+    Duration overlap = CommonOptions.overlap(s);
+    Map<String, TicketStatus> custom = CommonOptions.statuses(s, "custom_statuses");
     Auth auth = key.isPresent() ? Auth.basic(key.get().reveal(), new Secret("X")) : Auth.NONE;
     HttpSettings http = HttpSettings.read(s);
     return new FreshdeskOptions(

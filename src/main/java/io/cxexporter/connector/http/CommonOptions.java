@@ -1,7 +1,11 @@
 package io.cxexporter.connector.http;
 
 import io.cxexporter.config.Settings;
+import io.cxexporter.model.TicketStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import okhttp3.HttpUrl;
 
 /**
@@ -47,6 +51,45 @@ public record CommonOptions(String name, HttpUrl baseUrl, Duration backfill) {
           "base_url", "expected an http(s) URL like " + urlExample + ", got \"" + text + "\"");
     }
     return base;
+  }
+
+  /**
+   * {@code overlap}: how far before the newest record read each new pass starts (records a vendor
+   * indexes late, clock skew); 0s to 1h, default a minute.
+   */
+  public static Duration overlap(Settings s) {
+    Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
+    if (overlap.isNegative() || overlap.compareTo(Duration.ofHours(1)) > 0) {
+      s.problem("overlap", "expected 0s to 1h, got " + overlap);
+      return Duration.ofMinutes(1);
+    }
+    return overlap;
+  }
+
+  /**
+   * A map from a vendor's status or stage (label or id) to a normalized status, such as Freshdesk's
+   * {@code custom_statuses} or HubSpot's {@code stage_statuses}; a value that is not a status is a
+   * problem naming its entry.
+   */
+  public static Map<String, TicketStatus> statuses(Settings s, String key) {
+    Map<String, TicketStatus> out = new LinkedHashMap<>();
+    Settings c = s.object(key);
+    for (String name : c.keys()) {
+      String v = c.string(name, "");
+      TicketStatus status = null;
+      for (TicketStatus t : TicketStatus.values()) {
+        if (t.label().equals(v.trim().toLowerCase(Locale.ROOT))) {
+          status = t;
+        }
+      }
+      if (status == null) {
+        c.problem(
+            name, "expected one of new, open, pending, on_hold, solved, closed, got \"" + v + "\"");
+      } else {
+        out.put(name, status);
+      }
+    }
+    return out;
   }
 
   /**

@@ -17,10 +17,8 @@ import io.cxexporter.connector.http.RateLimitHeaders;
 import io.cxexporter.model.TicketStatus;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -103,28 +101,8 @@ public final class HubspotConnectorFactory implements ConnectorFactory<HubspotOp
           "max_results_per_query", "must be at least limit (" + limit + "), got " + maxResults);
     }
     int perSecond = CommonOptions.budget(s, "search_requests_per_second", 4, 100);
-    Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
-    if (overlap.isNegative() || overlap.compareTo(Duration.ofHours(1)) > 0) {
-      s.problem("overlap", "expected 0s to 1h, got " + overlap);
-    }
-    Map<String, TicketStatus> stageStatuses = new LinkedHashMap<>();
-    Settings c = s.object("stage_statuses");
-    for (String stage : c.keys()) {
-      String v = c.string(stage, "");
-      TicketStatus st = null;
-      for (TicketStatus t : TicketStatus.values()) {
-        if (t.label().equals(v.trim().toLowerCase(Locale.ROOT))) {
-          st = t;
-        }
-      }
-      if (st == null) {
-        c.problem(
-            stage,
-            "expected one of new, open, pending, on_hold, solved, closed, got \"" + v + "\"");
-      } else {
-        stageStatuses.put(stage, st);
-      }
-    }
+    Duration overlap = CommonOptions.overlap(s);
+    Map<String, TicketStatus> stageStatuses = CommonOptions.statuses(s, "stage_statuses");
     String churn = property(s, "churn_date_property");
     String mrr = property(s, "mrr_property");
     String portal = s.string("portal_id", null);

@@ -79,10 +79,7 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
               + "\"; quote it in YAML: an unquoted 2.10 is read as 2.1");
     }
     int perPage = s.intValue("per_page", 150, 1, 150);
-    Duration overlap = s.duration("overlap", Duration.ofMinutes(1));
-    if (overlap.isNegative() || overlap.compareTo(Duration.ofHours(1)) > 0) {
-      s.problem("overlap", "expected 0s to 1h, got " + overlap);
-    }
+    Duration overlap = CommonOptions.overlap(s);
     boolean tickets = s.bool("tickets", false);
     String appId = s.string("app_id", null);
     if (appId != null && !APP_ID.matcher(appId).matches()) {

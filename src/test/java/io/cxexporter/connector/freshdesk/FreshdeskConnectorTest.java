@@ -384,19 +384,6 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
     return 3; // 5002 open, 5003 pending (custom 6), 5005 on hold (custom 7); 5006 deleted
   }
 
-  static Map<String, String> whole(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("source", "vendor");
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static double sum(KpiSnapshot s, String name) {
-    return s.find(name, Map.of("source", "vendor")).stream().mapToDouble(KpiSeries::value).sum();
-  }
-
   @Override
   protected void assertBackfilledKpis(KpiSnapshot s) {
     // backlog by status and group (names from /groups): 5002, 5003 ("Waiting on Customer" is

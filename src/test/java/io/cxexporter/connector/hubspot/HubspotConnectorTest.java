@@ -24,7 +24,6 @@ import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorContractTest;
-import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.sync.SyncHarness;
@@ -359,19 +358,6 @@ class HubspotConnectorTest extends ConnectorContractTest {
   @Override
   protected int expectedBacklog() {
     return 3; // 602 open (New), 603 pending (Waiting on contact), 605 open (Waiting on us)
-  }
-
-  static Map<String, String> whole(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("source", "vendor");
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static double sum(KpiSnapshot s, String name) {
-    return s.find(name, Map.of("source", "vendor")).stream().mapToDouble(KpiSeries::value).sum();
   }
 
   static double kpi(KpiSnapshot s, String name, String window) {

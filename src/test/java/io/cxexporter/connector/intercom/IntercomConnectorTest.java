@@ -239,19 +239,6 @@ class IntercomConnectorTest extends ConnectorContractTest {
     return 4; // 102 open, 103 snoozed (pending), 105 open, 108 open
   }
 
-  static Map<String, String> whole(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("source", "vendor");
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
-  static double sum(KpiSnapshot s, String name) {
-    return s.find(name, Map.of("source", "vendor")).stream().mapToDouble(KpiSeries::value).sum();
-  }
-
   @Override
   protected void assertBackfilledKpis(KpiSnapshot s) {
     // backlog by status and group (team names from /teams): state open → open, snoozed → pending

@@ -20,12 +20,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorContractTest;
-import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -183,21 +181,8 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
     return 3; // SD-2 pending, SD-4 new, SD-5 open; SD-1, SD-3, SD-6 done
   }
 
-  static Map<String, String> whole(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("source", "vendor");
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
-  }
-
   static double duration(KpiSnapshot s, String kpi, String window, String hours, String stat) {
     return s.value(kpi, whole("window", window, "hours", hours, "stat", stat));
-  }
-
-  static double sum(KpiSnapshot s, String name, Map<String, String> labels) {
-    return s.find(name, labels).stream().mapToDouble(KpiSeries::value).sum();
   }
 
   @Override

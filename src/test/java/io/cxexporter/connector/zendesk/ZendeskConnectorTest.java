@@ -19,7 +19,6 @@ import io.cxexporter.connector.ConnectorContractTest;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.testing.TestConnectors;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,15 +180,6 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   @Override
   protected int expectedBacklog() {
     return 1; // 103 pending; 101 and 102 solved, 104 deleted
-  }
-
-  static Map<String, String> whole(String... kv) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("source", "vendor");
-    for (int i = 0; i < kv.length; i += 2) {
-      m.put(kv[i], kv[i + 1]);
-    }
-    return m;
   }
 
   @Override
