@@ -58,7 +58,6 @@ final class TicketsStream implements Stream {
   private final Duration backfill;
   private final HistoryBook book;
   private final RequestListener lookups;
-  private final int historyPerPage;
   private final PagedStream history;
   private final PagedStream live;
   private final PassWatermark historyNewest;
@@ -84,7 +83,6 @@ final class TicketsStream implements Stream {
     this.backfill = o.common().backfill();
     this.book = book;
     this.lookups = lookups;
-    this.historyPerPage = o.historyPerPage();
     this.historyNewest = new PassWatermark("from", o.overlap());
     this.liveNewest = new PassWatermark("changed", o.overlap());
     this.history =
@@ -242,12 +240,11 @@ final class TicketsStream implements Stream {
             api.send(
                 TICKET_HISTORY_ENDPOINT,
                 Request.get(
-                        base.newBuilder()
-                            .addPathSegment("tickets")
-                            .addPathSegment(id)
-                            .addPathSegment("history")
-                            .build())
-                    .query("_perPage", Integer.toString(historyPerPage)));
+                    base.newBuilder()
+                        .addPathSegment("tickets")
+                        .addPathSegment(id)
+                        .addPathSegment("history")
+                        .build()));
         if (!r.body().isArray()) {
           throw new ConnectorException(
               ConnectorException.Kind.BAD_RESPONSE,
