@@ -43,7 +43,9 @@ import okhttp3.HttpUrl;
  * same history maps to the same record.
  *
  * <p>The cursor keeps both watermarks: {@code history=...;live=...}, plus {@code phase=live} while
- * the tickets are read. Each new pass starts {@code overlap} before the newest row or ticket.
+ * the tickets are read. A process that starts inside the tickets phase reads the history from its
+ * watermark first ({@code phase=resume}), then goes on with the stored ticket page. Each new pass
+ * starts {@code overlap} before the newest row or ticket.
  */
 final class TicketsStream implements Stream {
   static final String NAME = "tickets";
@@ -51,6 +53,7 @@ final class TicketsStream implements Stream {
   static final String HISTORY_ENDPOINT = "tickets/history";
   static final String TICKET_HISTORY_ENDPOINT = "ticket/history";
   private static final String PHASE = "phase";
+  private static final String RESUME = "resume";
 
   private final ApiClient api;
   private final HttpUrl base;
@@ -176,24 +179,12 @@ final class TicketsStream implements Stream {
       throw new ConnectorException(
           ConnectorException.Kind.PERMANENT, "stored cursor is not ours: " + from.value());
     }
-    if (f.get(PHASE).filter("live"::equals).isPresent()) {
-      Cursor part = part(f, "live");
-      liveNewest.before(part);
-      failed = null;
-      Page p;
-      try {
-        p = liveNewest.after(live.read(part));
-      } finally {
-        ConnectorException e = failed;
-        failed = null;
-        if (e != null) {
-          throw e; // a ticket's own history could not be read: the page is read again
-        }
-      }
-      CursorFields next =
-          f.with("live", p.next().value()).with(PHASE, p.caughtUp() ? null : "live");
-      return new Page(p.records(), next.cursor(), p.caughtUp(), p.progress(), p.rejected());
+    boolean inLive = f.get(PHASE).filter("live"::equals).isPresent();
+    if (inLive && book.coveredFrom() != null) {
+      return readLive(f, List.of());
     }
+    // RESUME: the history read first by a process that started inside the tickets phase
+    boolean resume = inLive || f.get(PHASE).filter(RESUME::equals).isPresent();
     Cursor part = part(f, "history");
     if (book.coveredFrom() == null) {
       // the first history pass of this process: read it whole, so the book covers it
@@ -204,9 +195,37 @@ final class TicketsStream implements Stream {
     }
     historyNewest.before(part);
     Page p = historyNewest.after(history.read(part));
+    if (p.caughtUp() && resume) {
+      // a process that started inside the tickets phase read the history first, so its book
+      // covers the tickets it maps; the tickets go on from their stored page
+      return readLive(f.with("history", p.next().value()), p.rejected());
+    }
     CursorFields next =
-        f.with("history", p.next().value()).with(PHASE, p.caughtUp() ? "live" : null);
+        f.with("history", p.next().value())
+            .with(PHASE, p.caughtUp() ? "live" : resume ? RESUME : null);
     return new Page(p.records(), next.cursor(), false, null, p.rejected());
+  }
+
+  /** One page of the tickets, with the history rows the book could not read ({@code extra}). */
+  private Page readLive(CursorFields f, List<io.cxexporter.connector.Rejected> extra)
+      throws ConnectorException {
+    Cursor part = part(f, "live");
+    liveNewest.before(part);
+    failed = null;
+    Page p;
+    try {
+      p = liveNewest.after(live.read(part));
+    } finally {
+      ConnectorException e = failed;
+      failed = null;
+      if (e != null) {
+        throw e; // a ticket's own history could not be read: the page is read again
+      }
+    }
+    CursorFields next = f.with("live", p.next().value()).with(PHASE, p.caughtUp() ? null : "live");
+    List<io.cxexporter.connector.Rejected> rejected = new java.util.ArrayList<>(extra);
+    rejected.addAll(p.rejected());
+    return new Page(p.records(), next.cursor(), p.caughtUp(), p.progress(), rejected);
   }
 
   /**

@@ -433,6 +433,26 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     }
   }
 
+  /** The history rows of one ticket, from the three history pages. */
+  static String rowsOf(String ticket) {
+    List<String> rows = new ArrayList<>();
+    for (String page : List.of("history-page1.json", "history-page2.json", "history-page3.json")) {
+      String a = fixture(page);
+      for (int i = 0; ; i++) {
+        String r;
+        try {
+          r = item(a, i);
+        } catch (IndexOutOfBoundsException e) {
+          break;
+        }
+        if (r.contains("\"" + ticket + "\"")) {
+          rows.add(r);
+        }
+      }
+    }
+    return "[" + String.join(",", rows) + "]";
+  }
+
   static Map<String, Ticket> tickets(SyncHarness h) {
     Map<String, Ticket> out = new LinkedHashMap<>();
     h.store.forEach(
@@ -627,5 +647,77 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     }
     assertThat(requests.lookupFailures()).contains("messages feature_unavailable");
     assertThat(vendor.findAll(getRequestedFor(urlPathEqualTo(messages("aaaa0001"))))).isEmpty();
+  }
+
+  @Test
+  void anEmptyLastPageStillMovesTheWatermarkToTheNewestTicket() {
+    // page 2 holds exactly 5 tickets (a 10th, aaaa0010, changed 12:45), so page 3 is asked and is
+    // empty: the next pass must start at 12:44, not at the backfill start
+    String p2 = fixture("tickets-page2.json");
+    String tenth =
+        item(p2, 0)
+            .replace("aaaa0005", "aaaa0010")
+            .replace(
+                "\"date_changed\": \"2026-11-18 12:00:00\"",
+                "\"date_changed\": \"2026-11-18 12:45:00\"");
+    assertThat(tenth).contains("aaaa0010", "12:45:00");
+    vendor.stubFor(
+        tickets(BACKFILL_START)
+            .withQueryParam("_page", equalTo("2"))
+            .atPriority(1)
+            .willReturn(page(p2.substring(0, p2.lastIndexOf(']')) + "," + tenth + "]", null)));
+    vendor.stubFor(
+        tickets(BACKFILL_START)
+            .withQueryParam("_page", equalTo("3"))
+            .atPriority(1)
+            .willReturn(page("[]", null)));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(
+              io.cxexporter.connector.http.CursorFields.parse(h.state("tickets").cursor())
+                  .get("live"))
+          .contains("changed=" + Instant.parse("2026-11-18T12:44:00Z").getEpochSecond());
+      assertThat(sum(h.snapshot(), "tickets_open")).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aProcessStartingInsideTheTicketsPhaseReadsTheHistoryFirst() throws Exception {
+    // the stored cursor: history read to 12:39, tickets at page 2 of the backfill pass
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+    }
+    vendor.resetRequests();
+    try (SyncHarness h = harness()) {
+      var s = h.state("tickets");
+      var f = io.cxexporter.connector.http.CursorFields.parse(s.cursor());
+      String live =
+          "changed=" + Instant.parse("2026-08-20T13:00:00Z").getEpochSecond() + ";after=2";
+      h.store.apply(
+          "vendor",
+          "tickets",
+          List.of(),
+          f.with("live", live).with("phase", "live").cursor(),
+          false);
+    }
+    for (String id : List.of("aaaa0004", "aaaa0005")) {
+      vendor.stubFor(
+          get(urlPathEqualTo(TICKETS + "/" + id + "/history")).willReturn(okJson(rowsOf(id))));
+    }
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).as("%s", h.lastError("tickets")).isEmpty();
+      assertBackfilledKpis(h.snapshot());
+    }
+    List<LoggedRequest> all = vendor.findAll(anyRequestedFor(anyUrl()));
+    assertThat(all.get(0).getUrl()).contains("/tickets/history");
+    assertThat(
+            vendor.findAll(
+                getRequestedFor(urlPathEqualTo(TICKETS)).withQueryParam("_page", equalTo("2"))))
+        .hasSize(1);
+    // the new process's book starts at 12:39 and page 2's tickets are older: each that is not a
+    // tombstone is asked for its own history (aaaa0005, aaaa0004), and the KPIs are unchanged
+    assertThat(
+            all.stream().filter(r -> r.getUrl().matches(".*/tickets/aaaa\\d+/history.*")).count())
+        .isEqualTo(2);
   }
 }
