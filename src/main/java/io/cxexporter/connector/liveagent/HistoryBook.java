@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -25,7 +26,7 @@ final class HistoryBook {
     static final Summary NONE = new Summary(null, 0, null);
   }
 
-  /** One ticket's rows: date_from → (row id → status), in time order. */
+  /** One ticket's rows: date_from → (row id → status, in the order read), in time order. */
   private final Map<String, TreeMap<Instant, Map<String, String>>> rows = new HashMap<>();
 
   /** Tickets read alone: complete whatever their creation time. */
@@ -45,7 +46,7 @@ final class HistoryBook {
     String id = LiveAgentMapper.text(row.path("id"));
     synchronized (this) {
       rows.computeIfAbsent(ticket, k -> new TreeMap<>())
-          .computeIfAbsent(from, k -> new HashMap<>())
+          .computeIfAbsent(from, k -> new LinkedHashMap<>())
           .put(id == null ? status : id, status);
     }
   }
@@ -86,7 +87,8 @@ final class HistoryBook {
     int reopens = 0;
     String previous = null;
     for (Map.Entry<Instant, Map<String, String>> e : t.entrySet()) {
-      for (String status : new java.util.TreeSet<>(e.getValue().values())) {
+      // rows of one second in the order LiveAgent listed them (date_from ascending)
+      for (String status : e.getValue().values()) {
         if (status.equals("A") && firstAnswer == null) {
           firstAnswer = e.getKey();
         }
