@@ -26,6 +26,8 @@ import io.cxexporter.connector.httpjson.HttpJsonOptions.Lookup;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.RateLimit;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.Since;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.StreamSpec;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -313,13 +315,7 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
                 ? base.toString()
                 : o.ticketUrl()
                     .replace(
-                        "{id}",
-                        HttpUrl.parse("http://x/")
-                            .newBuilder()
-                            .addPathSegment(id)
-                            .build()
-                            .encodedPath()
-                            .substring(1)));
+                        "{id}", URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")));
   }
 
   private static PagedStream tickets(
