@@ -98,6 +98,14 @@ public final class Settings {
     return values.get(key) != null;
   }
 
+  /**
+   * True when {@code key} holds a mapping (for keys written either as a string or as a block, like
+   * an http_json field: {@code id: "$.id"} or {@code status: {path: "$.status", values: ...}}).
+   */
+  public boolean isMapping(String key) {
+    return values.get(key) instanceof Map;
+  }
+
   /** The keys present in this block, in file order. Reading them marks none as used. */
   public Set<String> keys() {
     return Collections.unmodifiableSet(values.keySet());

@@ -1,0 +1,213 @@
+package io.cxexporter.connector.httpjson;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.config.Settings;
+import io.cxexporter.connector.http.ApiResponse;
+import io.cxexporter.connector.http.Paginator;
+import io.cxexporter.connector.http.Request;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@code paginate:} block, exactly one of:
+ *
+ * <pre>{@code
+ * {link_header: next}                                         # Link: <...>; rel="next"
+ * {next_url: "$.next_page"}                                   # a next-page URL in the body
+ * {cursor: {param: cursor, path: "$.after_cursor", stop: "$.end_of_stream"}}
+ * {cursor: {param: page[after], path: "$.meta.after_cursor", more: "$.meta.has_more"}}
+ * {cursor: {param: starting_after, path: "$.pages.next.starting_after"}}   # until missing
+ * {page: {param: page, start: 1, size: 100}}                  # a short (or empty) page is the last
+ * {offset: {param: offset, limit_param: limit, limit: 100}}   # a short page is the last
+ * }</pre>
+ *
+ * Absent: one page per pass. Paths here are simple ({@code $.a.b}): the kit's paginators read JSON
+ * pointers.
+ */
+sealed interface Paginate {
+  static final List<String> STYLES = List.of("link_header", "next_url", "cursor", "page", "offset");
+
+  /** The kit paginator for a stream whose records are at {@code itemsPointer}. */
+  Paginator paginator(String itemsPointer);
+
+  /** Extra query parameters of a pass's first request (the offset style's limit). */
+  default Request first(Request r) {
+    return r;
+  }
+
+  /** Reads the block at {@code key} of {@code s}; {@link None} when absent or bad. */
+  static Paginate read(Settings s, String key) {
+    Optional<Settings> block = s.optionalObject(key);
+    if (block.isEmpty()) {
+      return new None();
+    }
+    Settings p = block.get();
+    List<String> given = STYLES.stream().filter(p::has).toList();
+    if (given.size() != 1) {
+      p.problem(
+          null,
+          given.isEmpty()
+              ? "expected one of " + String.join(", ", STYLES)
+              : "expected one of "
+                  + String.join(", ", STYLES)
+                  + ", got "
+                  + String.join(" and ", given));
+      p.markAllRead();
+      return new None();
+    }
+    return switch (given.get(0)) {
+      case "link_header" -> {
+        String rel = p.string("link_header");
+        if (!"next".equals(rel)) {
+          p.problem("link_header", "only rel=\"next\" is followed: write link_header: next");
+        }
+        yield new LinkHeader();
+      }
+      case "next_url" -> new NextUrl(pointer(p, "next_url", p.string("next_url")));
+      case "cursor" -> {
+        Settings c = p.object("cursor");
+        String param = c.string("param");
+        String path = pointer(c, "path", c.string("path"));
+        String stop = c.optionalString("stop").map(v -> pointer(c, "stop", v)).orElse(null);
+        String more = c.optionalString("more").map(v -> pointer(c, "more", v)).orElse(null);
+        if (stop != null && more != null) {
+          c.problem("more", "set stop or more, not both");
+        }
+        yield new Cursor(param, path, stop, more);
+      }
+      case "page" -> {
+        Settings c = p.object("page");
+        String param = c.string("param");
+        long start = c.longValue("start", 1, 0, 1);
+        int size = c.intValue("size", 0, 1, 100_000);
+        yield new PageNumber(param, start, size);
+      }
+      default -> {
+        Settings c = p.object("offset");
+        String param = c.string("param");
+        String limitParam = c.string("limit_param");
+        int limit = c.intValue("limit", 100, 1, 100_000);
+        yield new Offset(param, limitParam, limit);
+      }
+    };
+  }
+
+  /** A simple path as a JSON pointer; a problem naming {@code key} when it is not simple. */
+  private static String pointer(Settings s, String key, String path) {
+    if (path == null) {
+      return "";
+    }
+    JsonPaths.compile(s, key, path);
+    String p = JsonPaths.pointer(path);
+    if (p == null && path.startsWith("$")) {
+      s.problem(
+          key,
+          "expected a simple path like $.meta.next (no wildcards or filters), got \""
+              + path
+              + "\"");
+      return "";
+    }
+    return p == null ? "" : p;
+  }
+
+  /** One page per pass. */
+  record None() implements Paginate {
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      return new Paginator() {
+        @Override
+        public Step next(ApiResponse page) {
+          return Step.last();
+        }
+
+        @Override
+        public Request follow(Request first, String token) {
+          return first;
+        }
+      };
+    }
+  }
+
+  record LinkHeader() implements Paginate {
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      return Paginator.linkHeader();
+    }
+  }
+
+  record NextUrl(String pointer) implements Paginate {
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      return Paginator.nextUrl(pointer);
+    }
+  }
+
+  /**
+   * A body cursor sent back as {@code param}: with {@code stop}, the kit's resumable cursor (the
+   * last page's cursor is where the next pass resumes); with {@code more}, while that flag is true;
+   * else until the cursor is missing.
+   */
+  record Cursor(String param, String pointer, String stop, String more) implements Paginate {
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      if (stop != null) {
+        return Paginator.cursor(pointer, stop, param);
+      }
+      if (more != null) {
+        return Paginator.cursorWhile(pointer, more, param);
+      }
+      return Paginator.token(pointer, param);
+    }
+  }
+
+  /**
+   * {@code param=start} on the first request, then +1 while pages are full ({@code size}), or while
+   * they are not empty when the size is not given.
+   */
+  record PageNumber(String param, long start, int size) implements Paginate {
+    @Override
+    public Request first(Request r) {
+      return r.query(param, Long.toString(start));
+    }
+
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      return counting(param, itemsPointer, size, start, false);
+    }
+  }
+
+  /** {@code param} advanced by the records read, {@code limit_param=limit} on every request. */
+  record Offset(String param, String limitParam, int limit) implements Paginate {
+    @Override
+    public Request first(Request r) {
+      return r.query(param, "0").query(limitParam, Integer.toString(limit));
+    }
+
+    @Override
+    public Paginator paginator(String itemsPointer) {
+      return counting(param, itemsPointer, limit, 0, true);
+    }
+  }
+
+  private static Paginator counting(
+      String param, String itemsPointer, int size, long start, boolean byItems) {
+    return new Paginator() {
+      @Override
+      public Step next(ApiResponse page) {
+        JsonNode items = page.body().at(itemsPointer);
+        int n = items.isArray() ? items.size() : 0;
+        if (n == 0 || (size > 0 && n < size)) {
+          return Step.last();
+        }
+        String current = page.request().queryParameter(param);
+        long at = current == null ? start : Long.parseLong(current);
+        return Step.more(Long.toString(byItems ? at + n : at + 1));
+      }
+
+      @Override
+      public Request follow(Request first, String token) {
+        return first.query(param, token);
+      }
+    };
+  }
+}

@@ -1,0 +1,130 @@
+package io.cxexporter.connector.httpjson;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxexporter.testing.TestConnectors;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Parsing an {@code http_json} block written in YAML: every problem names its key, no secret. */
+class HttpJsonConnectorFactoryTest {
+  static Map<String, Object> yaml(String text) throws Exception {
+    return new ObjectMapper(new YAMLFactory()).readValue(text, new TypeReference<>() {});
+  }
+
+  static List<String> problems(String text) throws Exception {
+    return TestConnectors.of(new HttpJsonConnectorFactory()).with(yaml(text)).problems();
+  }
+
+  static final String GOOD =
+      """
+      base_url: https://acme.example.com
+      auth: {bearer: {token: tok-SECRET}}
+      lookups:
+        groups: {path: /groups, records: "$.data[*]", key: "$.id", value: "$.name", refresh: 1h}
+      streams:
+        tickets:
+          path: /api/tickets
+          records: "$.tickets[*]"
+          paginate: {page: {param: page, start: 1, size: 50}}
+          since: {param: updated_since, field: "$.updated_at", format: epoch_s, field_format: iso8601}
+          map:
+            id: "$.id"
+            created_at: "$.created_at"
+            status: {path: "$.state", values: {1: open, 2: solved, closed: closed}}
+            priority: {path: "$.priority", values: {low: low}, default: normal}
+            group: {path: "$.group_id", lookup: groups}
+            deleted: {path: "$.state", values: {deleted: true}, default: false}
+            first_reply_calendar: {path: "$.frt", unit: minutes}
+      """;
+
+  @Test
+  void aGoodBlockParsesWithYamlNumbersAsKeys() throws Exception {
+    assertThat(problems(GOOD)).isEmpty();
+    HttpJsonOptions o =
+        TestConnectors.of(new HttpJsonConnectorFactory()).with(yaml(GOOD)).options();
+    HttpJsonOptions.StreamSpec t = o.streams().get(0);
+    assertThat(t.recordsPointer()).isEqualTo("/tickets");
+    assertThat(t.since().format().format(java.time.Instant.ofEpochSecond(1700000000)))
+        .isEqualTo("1700000000");
+    assertThat(t.tickets().status.values()).containsEntry("1", "open").containsEntry("2", "solved");
+    assertThat(o.lookups().get("groups").recordsPointer()).isEqualTo("/data");
+  }
+
+  @Test
+  void badValuesNameTheirPathAndNeverTheSecret() throws Exception {
+    List<String> p =
+        problems(
+            GOOD.replace("values: {1: open", "values: {1: opened")
+                .replace("\"$.created_at\"", "\"$.created_at..\"")
+                .replace("unit: minutes", "unit: hours")
+                .replace("lookup: groups", "lookup: teams")
+                .replace("format: epoch_s", "format: epoch_us")
+                .replace("records: \"$.tickets[*]\"", "records: \"$..tickets[?(@.x)]\"")
+                .replace("path: /api/tickets", "path: /api/tickets\n    methd: GET"));
+    String t = "connectors[0].streams.tickets.";
+    assertThat(p)
+        .anySatisfy(m -> assertThat(m).startsWith(t + "map.status.values.1: expected one of "))
+        .anySatisfy(m -> assertThat(m).contains("got \"opened\""))
+        .anySatisfy(m -> assertThat(m).startsWith(t + "map.created_at: not a JSONPath"))
+        .anySatisfy(m -> assertThat(m).startsWith(t + "map.first_reply_calendar.unit: "))
+        .anySatisfy(
+            m ->
+                assertThat(m)
+                    .isEqualTo(t + "map.group.lookup: no lookup named \"teams\" (lookups: groups)"))
+        .anySatisfy(m -> assertThat(m).startsWith(t + "since.format: expected iso8601, "))
+        .anySatisfy(m -> assertThat(m).startsWith(t + "records: expected a path to one array"))
+        .anySatisfy(m -> assertThat(m).isEqualTo(t + "methd: unknown key"))
+        .noneSatisfy(m -> assertThat(m).contains("tok-SECRET"));
+  }
+
+  @Test
+  void authIsExactlyOneStyleAndStreamsAreRequired() throws Exception {
+    assertThat(
+            problems(
+                """
+                base_url: https://acme.example.com
+                auth: {bearer: {token: a-SECRET}, basic: {username: u, password: p-SECRET}}
+                """))
+        .containsExactly(
+            "connectors[0].auth: expected exactly one of basic, bearer, header, query, got basic"
+                + " and bearer",
+            "connectors[0].streams: required: at least the tickets stream");
+  }
+
+  @Test
+  void streamKindsNotReadYetAreRefusedNotIgnored() throws Exception {
+    assertThat(
+            problems(
+                GOOD
+                    + """
+                      satisfaction_ratings: {path: /ratings}
+                      calls: {path: /calls}
+                    """))
+        .containsExactlyInAnyOrder(
+            "connectors[0].streams.satisfaction_ratings: not read by http_json yet (tickets only so"
+                + " far)",
+            "connectors[0].streams.calls: unknown stream kind; expected one of tickets,"
+                + " satisfaction_ratings, surveys, customers, deals");
+  }
+
+  @Test
+  void requiredFieldsOfTheTicketMap() throws Exception {
+    assertThat(
+            problems(
+                """
+                base_url: https://acme.example.com
+                streams:
+                  tickets:
+                    path: /t
+                    map: {id: "$.id"}
+                """))
+        .containsExactlyInAnyOrder(
+            "connectors[0].streams.tickets.map.created_at: required",
+            "connectors[0].streams.tickets.map.status: required");
+  }
+}

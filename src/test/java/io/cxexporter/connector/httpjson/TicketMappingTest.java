@@ -1,0 +1,122 @@
+package io.cxexporter.connector.httpjson;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cxexporter.config.Problems;
+import io.cxexporter.config.Settings;
+import io.cxexporter.model.Deleted;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** One record through a {@code map:} block: values, defaults, lookups, units, tombstones. */
+class TicketMappingTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final Map<String, Object> MAP =
+      Map.ofEntries(
+          Map.entry("id", "$.id"),
+          Map.entry("created_at", Map.of("path", "$.created", "format", "epoch_s")),
+          Map.entry("updated_at", "$.updated_at"),
+          Map.entry(
+              "status",
+              Map.of(
+                  "path", "$.state", "values", Map.of("1", "open", "2", "solved", "9", "closed"))),
+          Map.entry(
+              "priority",
+              Map.of("path", "$.prio", "values", Map.of("hi", "high"), "default", "normal")),
+          Map.entry("channel", "$.via"),
+          Map.entry("group", Map.of("path", "$.team", "lookup", "teams")),
+          Map.entry("solved_at", "$.closed_at"),
+          Map.entry(
+              "first_reply_business", Map.of("path", "$.sla.reply_minutes", "unit", "minutes")),
+          Map.entry("agent_replies", "$.replies"),
+          Map.entry("escalated", Map.of("path", "$.level", "above", 1)),
+          Map.entry("tags", "$.labels"),
+          Map.entry(
+              "deleted",
+              Map.of("path", "$.state", "values", Map.of("deleted", "true"), "default", "false")));
+
+  static TicketMapping mapping() {
+    Problems p = new Problems();
+    Settings s = Settings.root(Map.of("map", MAP), p, k -> null, Path.of("."));
+    TicketMapping m = TicketMapping.read(s.object("map"), new TimeFormat.Iso());
+    s.finish();
+    assertThat(p.messages()).isEmpty();
+    return m;
+  }
+
+  static Record map(String json) throws Exception {
+    JsonNode item = JSON.readTree(json);
+    return mapping().map(item, (table, id) -> table + ":" + id);
+  }
+
+  @Test
+  void mapsEveryKindOfField() throws Exception {
+    Record r =
+        map(
+            """
+            {"id": 7, "created": 1795000000, "updated_at": "2026-11-18T12:00:00Z", "state": 2,
+             "prio": "hi", "via": "email", "team": 3, "closed_at": "2026-11-18T11:00:00Z",
+             "sla": {"reply_minutes": 1.5}, "replies": 2, "level": 2, "labels": "vip, refund"}
+            """);
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            Ticket.class,
+            t -> {
+              assertThat(t.id()).isEqualTo("7");
+              assertThat(t.createdAt()).isEqualTo(Instant.ofEpochSecond(1795000000));
+              assertThat(t.status()).isEqualTo(TicketStatus.SOLVED);
+              assertThat(t.priority()).isEqualTo(Priority.HIGH);
+              assertThat(t.channel()).isEqualTo("email");
+              assertThat(t.group()).isEqualTo("teams:3");
+              assertThat(t.solvedAt()).isEqualTo(Instant.parse("2026-11-18T11:00:00Z"));
+              assertThat(t.firstReplyBusiness()).isEqualTo(Duration.ofSeconds(90));
+              assertThat(t.agentReplies()).isEqualTo(2);
+              assertThat(t.escalated()).isTrue();
+              assertThat(t.tags()).isEqualTo(List.of("vip", "refund"));
+            });
+  }
+
+  @Test
+  void defaultsAndAnOpenTicketsOldSolveTime() throws Exception {
+    Ticket t =
+        (Ticket)
+            map(
+                """
+                {"id": "a", "created": "1795000000", "state": "1", "prio": "meh",
+                 "closed_at": "2026-11-18T11:00:00Z", "level": 0}
+                """);
+    assertThat(t.priority()).as("not in values: the default").isEqualTo(Priority.NORMAL);
+    assertThat(t.solvedAt()).as("reopened: its old solve time is not a resolution").isNull();
+    assertThat(t.updatedAt()).isEqualTo(t.createdAt());
+    assertThat(t.escalated()).isFalse();
+    assertThat(t.agentReplies()).isNull();
+  }
+
+  @Test
+  void aDeletedRecordIsATombstone() throws Exception {
+    assertThat(map("{\"id\": 7, \"state\": \"deleted\", \"updated_at\": \"2026-11-18T12:00:00Z\"}"))
+        .isEqualTo(new Deleted("7", Instant.parse("2026-11-18T12:00:00Z")));
+  }
+
+  @Test
+  void anUnmappedValueIsAMappingErrorNamingTheField() {
+    assertThatThrownBy(() -> map("{\"id\": 7, \"created\": 1795000000, \"state\": 5}"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("map.status: no mapping for value \"5\"");
+    assertThatThrownBy(() -> map("{\"id\": 7, \"created\": \"soon\", \"state\": 1}"))
+        .hasMessage("map.created_at: not epoch seconds: \"soon\"");
+    assertThatThrownBy(() -> map("{\"created\": 1795000000, \"state\": 1}")).hasMessage("no id");
+  }
+}
