@@ -196,6 +196,27 @@ public abstract class ConnectorContractTest {
             .willSetStateTo("recovered"));
   }
 
+  /**
+   * The {@code i}-th object of a JSON array fixture, as its text (top-level objects only), so a
+   * test can re-serve or edit one record of a page without reformatting it.
+   */
+  public static String arrayItem(String array, int i) {
+    java.util.List<String> items = new java.util.ArrayList<>();
+    int depth = 0;
+    int start = -1;
+    for (int k = 0; k < array.length(); k++) {
+      char c = array.charAt(k);
+      if (c == '{') {
+        if (depth++ == 0) {
+          start = k;
+        }
+      } else if (c == '}' && --depth == 0) {
+        items.add(array.substring(start, k + 1));
+      }
+    }
+    return items.get(i);
+  }
+
   /** Labels of the whole-source series of source {@code vendor}, plus {@code kv} pairs. */
   public static Map<String, String> whole(String... kv) {
     Map<String, String> m = new java.util.LinkedHashMap<>();

@@ -28,7 +28,6 @@ import io.cxexporter.model.Ticket;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +141,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
     v.stubFor(
         tickets(TICKETS_WATERMARK)
             .withQueryParam("page", absent())
-            .willReturn(page("[" + ticket(fixture("tickets-page2.json"), 2) + "]", null)));
+            .willReturn(page("[" + arrayItem(fixture("tickets-page2.json"), 2) + "]", null)));
     v.stubFor(
         get(urlPathEqualTo(TICKETS))
             .withQueryParam("filter", equalTo("deleted"))
@@ -180,7 +179,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
     v.stubFor(
         get(urlPathEqualTo(RATINGS))
             .withQueryParam("created_since", equalTo(RATINGS_WATERMARK))
-            .willReturn(page("[" + ticket(fixture("ratings-page2.json"), 2) + "]", null)));
+            .willReturn(page("[" + arrayItem(fixture("ratings-page2.json"), 2) + "]", null)));
     v.stubFor(get(urlPathEqualTo("/api/v2/groups")).willReturn(page(fixture("groups.json"), null)));
     v.stubFor(get(urlPathEqualTo("/api/v2/agents")).willReturn(page(fixture("agents.json"), null)));
     v.stubFor(
@@ -189,24 +188,6 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
             .willReturn(page(fixture("ticket-fields-status.json"), null)));
     v.stubFor(
         get(urlPathEqualTo("/api/v2/agents/me")).willReturn(okJson(fixture("agents-me.json"))));
-  }
-
-  /** The {@code i}-th object of a JSON array fixture (top-level objects only). */
-  static String ticket(String array, int i) {
-    List<String> items = new ArrayList<>();
-    int depth = 0;
-    int start = -1;
-    for (int k = 0; k < array.length(); k++) {
-      char c = array.charAt(k);
-      if (c == '{') {
-        if (depth++ == 0) {
-          start = k;
-        }
-      } else if (c == '}' && --depth == 0) {
-        items.add(array.substring(start, k + 1));
-      }
-    }
-    return items.get(i);
   }
 
   @Override
@@ -267,9 +248,9 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   @Override
   protected RequestPatternBuilder stubCapRestart(WireMockServer v) {
     String page2 = fixture("tickets-page2.json");
-    String t3 = ticket(page2, 0);
-    String t4 = ticket(page2, 1);
-    String t5 = ticket(page2, 2);
+    String t3 = arrayItem(page2, 0);
+    String t4 = arrayItem(page2, 1);
+    String t5 = arrayItem(page2, 2);
     String boundary = "2026-11-18T12:40:00Z";
     v.stubFor(
         tickets(BACKFILL_START)
@@ -542,7 +523,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
               .willReturn(
                   page(
                       "["
-                          + ticket(fixture("tickets-page2.json"), 2)
+                          + arrayItem(fixture("tickets-page2.json"), 2)
                               .replace("2026-11-18T12:50:00Z\",", "2026-11-18T13:01:00Z\",")
                           + "]",
                       null)));
@@ -594,7 +575,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
               .willReturn(
                   page(
                       "["
-                          + ticket(fixture("tickets-page1.json"), 2)
+                          + arrayItem(fixture("tickets-page1.json"), 2)
                               .replace("\"spam\": false", "\"spam\": true")
                               .replaceFirst(
                                   "\"updated_at\": \"[^\"]+\"",
@@ -654,7 +635,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
       assertThat(h.kpi.tick()).as("counted once").isEmpty();
       // a new ticket, first replied after its fr_due_by: breached as it arrives
       String late =
-          ticket(fixture("tickets-page1.json"), 2)
+          arrayItem(fixture("tickets-page1.json"), 2)
               .replace("\"id\": 5002", "\"id\": 5008")
               .replaceFirst(
                   "\"created_at\": \"[^\"]+\"", "\"created_at\": \"2026-11-18T13:00:00Z\"")

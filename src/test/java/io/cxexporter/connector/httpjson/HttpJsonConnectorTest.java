@@ -22,7 +22,6 @@ import io.cxexporter.connector.ConnectorContractTest;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -224,27 +223,9 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
     v.stubFor(
         tickets(TICKETS_WATERMARK)
             .withQueryParam("page", absent())
-            .willReturn(page("[" + item(fixture("tickets-page2.json"), 2) + "]", null)));
+            .willReturn(page("[" + arrayItem(fixture("tickets-page2.json"), 2) + "]", null)));
     v.stubFor(get(urlPathEqualTo("/api/v2/groups")).willReturn(page(fixture("groups.json"), null)));
     v.stubFor(get(urlPathEqualTo("/api/v2/agents")).willReturn(page(fixture("agents.json"), null)));
-  }
-
-  /** The {@code i}-th object of a JSON array fixture (top-level objects only). */
-  static String item(String array, int i) {
-    List<String> items = new ArrayList<>();
-    int depth = 0;
-    int start = -1;
-    for (int k = 0; k < array.length(); k++) {
-      char c = array.charAt(k);
-      if (c == '{') {
-        if (depth++ == 0) {
-          start = k;
-        }
-      } else if (c == '}' && --depth == 0) {
-        items.add(array.substring(start, k + 1));
-      }
-    }
-    return items.get(i);
   }
 
   @Override
@@ -458,7 +439,7 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
               .willReturn(
                   page(
                       "["
-                          + item(fixture("tickets-page1.json"), 2)
+                          + arrayItem(fixture("tickets-page1.json"), 2)
                               .replace("\"spam\": false", "\"spam\": true")
                               .replaceFirst(
                                   "\"updated_at\": \"[^\"]+\"",

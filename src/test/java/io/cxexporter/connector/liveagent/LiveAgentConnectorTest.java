@@ -158,7 +158,7 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     v.stubFor(
         history(HISTORY_WATERMARK)
             .withQueryParam("_cursor", absent())
-            .willReturn(page("[" + item(fixture("history-page3.json"), 6) + "]", null)));
+            .willReturn(page("[" + arrayItem(fixture("history-page3.json"), 6) + "]", null)));
     v.stubFor(
         tickets(BACKFILL_START)
             .withQueryParam("_page", absent())
@@ -170,21 +170,21 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     v.stubFor(
         tickets(TICKETS_WATERMARK)
             .withQueryParam("_page", absent())
-            .willReturn(page("[" + item(fixture("tickets-page2.json"), 3) + "]", null)));
+            .willReturn(page("[" + arrayItem(fixture("tickets-page2.json"), 3) + "]", null)));
     String p1 = fixture("tickets-page1.json");
     String p2 = fixture("tickets-page2.json");
     v.stubFor(
         solved(BACKFILL_START)
             .withQueryParam("_page", absent())
-            .willReturn(page("[" + item(p1, 0) + "," + item(p1, 1) + "]", null)));
+            .willReturn(page("[" + arrayItem(p1, 0) + "," + arrayItem(p1, 1) + "]", null)));
     v.stubFor(
         solved(BACKFILL_START)
             .withQueryParam("_page", equalTo("2"))
-            .willReturn(page("[" + item(p2, 1) + "]", null)));
+            .willReturn(page("[" + arrayItem(p2, 1) + "]", null)));
     v.stubFor(
         solved(SOLVED_WATERMARK)
             .withQueryParam("_page", absent())
-            .willReturn(page("[" + item(p2, 1) + "]", null)));
+            .willReturn(page("[" + arrayItem(p2, 1) + "]", null)));
     for (String id : List.of("aaaa0009", "aaaa0001", "aaaa0004")) {
       v.stubFor(
           get(urlPathEqualTo(messages(id)))
@@ -195,24 +195,6 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
         get(urlPathEqualTo(API + "/departments")).willReturn(okJson(fixture("departments.json"))));
     v.stubFor(get(urlPathEqualTo(API + "/agents")).willReturn(okJson(fixture("agents.json"))));
     v.stubFor(get(urlPathEqualTo(API + "/ping")).willReturn(okJson(fixture("ping.json"))));
-  }
-
-  /** The {@code i}-th object of a JSON array fixture (top-level objects only). */
-  static String item(String array, int i) {
-    List<String> items = new ArrayList<>();
-    int depth = 0;
-    int start = -1;
-    for (int k = 0; k < array.length(); k++) {
-      char c = array.charAt(k);
-      if (c == '{') {
-        if (depth++ == 0) {
-          start = k;
-        }
-      } else if (c == '}' && --depth == 0) {
-        items.add(array.substring(start, k + 1));
-      }
-    }
-    return items.get(i);
   }
 
   /** The tickets stream's first request: its first history page. */
@@ -441,7 +423,7 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
       for (int i = 0; ; i++) {
         String r;
         try {
-          r = item(a, i);
+          r = arrayItem(a, i);
         } catch (IndexOutOfBoundsException e) {
           break;
         }
@@ -475,25 +457,26 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
       clock.set(Instant.parse("2026-11-18T13:10:00Z"));
       String rows = fixture("history-page3.json");
       String spamRow =
-          item(rows, 6)
+          arrayItem(rows, 6)
               .replace("h027", "h028")
               .replace("aaaa0008", "aaaa0002")
               .replace("12:40:00", "13:05:00");
       String reopenRow =
-          item(rows, 4)
+          arrayItem(rows, 4)
               .replace("h025", "h029")
               .replace("\"status\": \"L\"", "\"status\": \"C\"")
               .replace("12:10:00", "13:06:00");
       vendor.stubFor(
           history(HISTORY_WATERMARK)
               .atPriority(1)
-              .willReturn(page("[" + item(rows, 6) + "," + spamRow + "," + reopenRow + "]", null)));
+              .willReturn(
+                  page("[" + arrayItem(rows, 6) + "," + spamRow + "," + reopenRow + "]", null)));
       String spam =
-          item(fixture("tickets-page1.json"), 2)
+          arrayItem(fixture("tickets-page1.json"), 2)
               .replace("\"status\": \"A\"", "\"status\": \"B\"")
               .replaceAll("2026-11-18 09:20:00", "2026-11-18 13:05:00");
       String reopened =
-          item(fixture("tickets-page2.json"), 1)
+          arrayItem(fixture("tickets-page2.json"), 1)
               .replace("\"status\": \"L\"", "\"status\": \"C\"")
               .replaceAll("2026-11-18 12:15:00", "2026-11-18 13:06:00");
       assertThat(spam).contains("\"B\"", "13:05:00");
@@ -504,7 +487,7 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
               .willReturn(
                   page(
                       "["
-                          + item(fixture("tickets-page2.json"), 3)
+                          + arrayItem(fixture("tickets-page2.json"), 3)
                           + ","
                           + spam
                           + ","
@@ -551,14 +534,18 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     clock.set(Instant.parse("2026-11-18T13:12:00Z"));
     String rows = fixture("history-page2.json");
     String answered =
-        item(rows, 4).replace("h015", "h030").replace("2026-11-18 10:10:00", "2026-11-18 13:10:00");
+        arrayItem(rows, 4)
+            .replace("h015", "h030")
+            .replace("2026-11-18 10:10:00", "2026-11-18 13:10:00");
     vendor.stubFor(
         history(HISTORY_WATERMARK)
             .atPriority(1)
             .willReturn(
-                page("[" + item(fixture("history-page3.json"), 6) + "," + answered + "]", null)));
+                page(
+                    "[" + arrayItem(fixture("history-page3.json"), 6) + "," + answered + "]",
+                    null)));
     String t3 =
-        item(fixture("tickets-page1.json"), 3)
+        arrayItem(fixture("tickets-page1.json"), 3)
             .replace("\"status\": \"C\"", "\"status\": \"A\"")
             .replace(
                 "\"date_changed\": \"2026-11-18 11:00:00\"",
@@ -567,16 +554,17 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     vendor.stubFor(
         tickets(TICKETS_WATERMARK)
             .atPriority(1)
-            .willReturn(page("[" + item(fixture("tickets-page2.json"), 3) + "," + t3 + "]", null)));
+            .willReturn(
+                page("[" + arrayItem(fixture("tickets-page2.json"), 3) + "," + t3 + "]", null)));
     String own =
         "["
-            + item(rows, 3)
+            + arrayItem(rows, 3)
             + ","
-            + item(rows, 4)
+            + arrayItem(rows, 4)
             + ","
-            + item(rows, 6)
+            + arrayItem(rows, 6)
             + ","
-            + item(rows, 7)
+            + arrayItem(rows, 7)
             + ","
             + answered
             + "]";
@@ -655,7 +643,7 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     // empty: the next pass must start at 12:44, not at the backfill start
     String p2 = fixture("tickets-page2.json");
     String tenth =
-        item(p2, 0)
+        arrayItem(p2, 0)
             .replace("aaaa0005", "aaaa0010")
             .replace(
                 "\"date_changed\": \"2026-11-18 12:00:00\"",
