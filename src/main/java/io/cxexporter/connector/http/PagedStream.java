@@ -158,6 +158,8 @@ public final class PagedStream implements Stream {
       }
     }
     Paginator.Step step = paginator.next(page);
+    // the newest record time of the whole pass so far: an empty last page still ends there
+    newest = at.sawUpTo(newest).newest();
     WatermarkCursor next = next(at, step, newest);
     if (dedupeBoundary && next.token() == null) {
       // a new pass starts at the watermark: at the end, or restarted at the page cap
@@ -197,7 +199,7 @@ public final class PagedStream implements Stream {
           Kind.BAD_RESPONSE,
           endpoint + " returned the page token it was read with; stopped to avoid a loop");
     }
-    WatermarkCursor next = at.withToken(step.token());
+    WatermarkCursor next = at.withToken(step.token()).sawUpTo(newest);
     if (cap > 0) {
       next = next.nextPage();
       if (next.pages() >= cap) {

@@ -9,8 +9,11 @@ import java.util.Set;
 /**
  * Where a time-windowed stream is: a watermark (the epoch second the next pass reads from) and,
  * inside a pass, the vendor's page token and how many pages the pass has read. Stored with {@link
- * CursorFields} as {@code <key>=<epoch>[;after=<token>][;pages=<n>]} (Zendesk ratings use {@code
- * start}, metric events {@code t}); {@code pages} is kept only for streams with a page cap.
+ * CursorFields} as {@code <key>=<epoch>[;after=<token>][;pages=<n>][;newest=<epoch>]} (Zendesk
+ * ratings use {@code start}, metric events {@code t}); {@code pages} is kept only for streams with
+ * a page cap, {@code newest} only inside a pass (the newest record time its pages have had so far:
+ * a pass whose last page is empty still ends at its newest record, after a restart too; written
+ * only when later than the watermark).
  *
  * <p>Between passes the watermark moves to the newest record time seen minus an {@code overlap}
  * ({@link #advance}): a vendor that indexes late, or whose time filter is inclusive, re-sends the
@@ -31,11 +34,15 @@ import java.util.Set;
  * @param pages pages read in this pass (0 when not counted)
  * @param seen ids of the records at {@code since} already delivered (empty unless the stream keeps
  *     them)
+ * @param newest the newest record time (epoch seconds) of the pages read so far in this pass, or
+ *     {@link Long#MIN_VALUE} (none yet, or between passes)
  */
-public record WatermarkCursor(String key, long since, String token, int pages, Set<String> seen) {
+public record WatermarkCursor(
+    String key, long since, String token, int pages, Set<String> seen, long newest) {
   private static final String TOKEN = "after";
   private static final String PAGES = "pages";
   private static final String SEEN = "seen";
+  private static final String NEWEST = "newest";
 
   public WatermarkCursor {
     seen = Set.copyOf(seen);
@@ -43,7 +50,7 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
 
   /** A cursor at {@code since}, between passes. */
   public static WatermarkCursor at(String key, long since) {
-    return new WatermarkCursor(key, since, null, 0, Set.of());
+    return new WatermarkCursor(key, since, null, 0, Set.of(), Long.MIN_VALUE);
   }
 
   /**
@@ -62,7 +69,8 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
       int pages = f.get(PAGES).map(Integer::parseInt).orElse(0);
       Set<String> seen =
           f.get(SEEN).filter(s -> !s.isEmpty()).map(s -> Set.of(s.split(","))).orElse(Set.of());
-      return new WatermarkCursor(key, since, f.get(TOKEN).orElse(null), pages, seen);
+      long newest = f.get(NEWEST).map(Long::parseLong).orElse(Long.MIN_VALUE);
+      return new WatermarkCursor(key, since, f.get(TOKEN).orElse(null), pages, seen, newest);
     } catch (IllegalArgumentException e) {
       throw new ConnectorException(
           ConnectorException.Kind.PERMANENT, "stored cursor is not ours: " + from.value());
@@ -71,17 +79,25 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
 
   /** The same watermark, between passes (no token, no page count). */
   public WatermarkCursor at(long epochSecond) {
-    return new WatermarkCursor(key, epochSecond, null, 0, Set.of());
+    return new WatermarkCursor(key, epochSecond, null, 0, Set.of(), Long.MIN_VALUE);
   }
 
   /** The same watermark with the vendor's token for the next page. */
   public WatermarkCursor withToken(String pageToken) {
-    return new WatermarkCursor(key, since, pageToken, pages, seen);
+    return new WatermarkCursor(key, since, pageToken, pages, seen, newest);
   }
 
   /** The same cursor having read one more page of the pass. */
   public WatermarkCursor nextPage() {
-    return new WatermarkCursor(key, since, token, pages + 1, seen);
+    return new WatermarkCursor(key, since, token, pages + 1, seen, newest);
+  }
+
+  /**
+   * The same cursor having seen records up to {@code epochSecond} in this pass ({@link
+   * Long#MIN_VALUE}: none in the page just read).
+   */
+  public WatermarkCursor sawUpTo(long epochSecond) {
+    return new WatermarkCursor(key, since, token, pages, seen, Math.max(newest, epochSecond));
   }
 
   /**
@@ -97,7 +113,7 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
 
   /** The same cursor remembering the ids delivered at its watermark second. */
   public WatermarkCursor withSeen(Set<String> ids) {
-    return new WatermarkCursor(key, since, token, pages, ids);
+    return new WatermarkCursor(key, since, token, pages, ids, newest);
   }
 
   /** True for a record changed at {@code epochSecond}, the watermark second, already delivered. */
@@ -114,6 +130,9 @@ public record WatermarkCursor(String key, long since, String token, int pages, S
     }
     if (!seen.isEmpty()) {
       f = f.with(SEEN, String.join(",", new java.util.TreeSet<>(seen)));
+    }
+    if (token != null && newest > since) {
+      f = f.with(NEWEST, Long.toString(newest));
     }
     return f.cursor();
   }

@@ -162,7 +162,8 @@ class PagedStreamTest {
 
     List<Page> pages = pass(s, Cursor.START);
 
-    assertThat(pages.get(0).next().value()).isEqualTo("start=" + backfillStart + ";after=P2");
+    assertThat(pages.get(0).next().value())
+        .startsWith("start=" + backfillStart + ";after=P2;newest=");
     long newest = Instant.parse("2026-11-12T00:00:00Z").getEpochSecond();
     assertThat(pages.get(1).next().value()).isEqualTo("start=" + (newest - 60));
     assertThat(pages.get(0).progress())
@@ -215,7 +216,12 @@ class PagedStreamTest {
             .build();
 
     Page first = s.read(Cursor.START);
-    assertThat(first.next().value()).isEqualTo("since=" + backfillStart + ";after=2;pages=1");
+    assertThat(first.next().value())
+        .isEqualTo(
+            "since="
+                + backfillStart
+                + ";after=2;pages=1;newest="
+                + Instant.parse("2026-11-01T00:00:00Z").getEpochSecond());
     Page capped = s.read(first.next());
     assertThat(capped.caughtUp()).as("a restart, not the end").isFalse();
     assertThat(capped.next().value()).isEqualTo("since=" + second);
@@ -223,6 +229,48 @@ class PagedStreamTest {
     assertThat(restarted.caughtUp()).isTrue();
     assertThat(restarted.records()).extracting(Record::id).containsExactly("9");
     assertThat(vendor.findAll(anyRequestedFor(anyUrl()))).hasSize(3);
+  }
+
+  @Test
+  void anEmptyLastPageEndsThePassAtItsNewestRecordAcrossARestartToo() throws Exception {
+    // two full pages, then an empty one (the total is a multiple of the page size): the pass ends
+    // at the newest record of page 2, not where it began, also when the process restarted between
+    // page 2 and the empty page (the cursor carries the pass's newest time)
+    for (int n = 1; n <= 3; n++) {
+      String items =
+          n == 3
+              ? ""
+              : item(Integer.toString(n), "2026-11-0" + n + "T00:00:00Z")
+                  + ","
+                  + item(n + "b", "2026-11-0" + n + "T06:00:00Z");
+      vendor.stubFor(
+          get(urlPathEqualTo("/paged"))
+              .withQueryParam("page", n == 1 ? absent() : equalTo(Integer.toString(n)))
+              .withQueryParam("since", equalTo(Long.toString(backfillStart)))
+              .willReturn(okJson("{\"items\":[" + items + "]}")));
+    }
+    PagedStream s =
+        stream("paged")
+            .paginator(Paginator.pageNumber("page", "/items", 2))
+            .watermark("since", Duration.ofMinutes(1))
+            .build();
+    long newest = Instant.parse("2026-11-02T06:00:00Z").getEpochSecond();
+
+    List<Page> pages = pass(s, Cursor.START);
+    assertThat(pages).hasSize(3);
+    assertThat(pages.get(2).next().value()).isEqualTo("since=" + (newest - 60));
+
+    Page one = s.read(Cursor.START);
+    Page two = s.read(one.next());
+    assertThat(two.next().value()).endsWith(";newest=" + newest);
+    PagedStream restarted =
+        stream("paged")
+            .paginator(Paginator.pageNumber("page", "/items", 2))
+            .watermark("since", Duration.ofMinutes(1))
+            .build();
+    Page last = restarted.read(new Cursor(two.next().value()));
+    assertThat(last.caughtUp()).isTrue();
+    assertThat(last.next().value()).isEqualTo("since=" + (newest - 60));
   }
 
   @Test
