@@ -45,7 +45,6 @@ final class RatingsStream implements Stream {
   private final HttpUrl base;
   private final RequestListener lookups;
   private final PagedStream candidates;
-  private final PassWatermark newest;
 
   /** The tickets of the page being read, with their version. */
   private final List<Map.Entry<String, Instant>> page = new ArrayList<>();
@@ -58,7 +57,6 @@ final class RatingsStream implements Stream {
     this.api = api;
     this.base = base;
     this.lookups = lookups;
-    this.newest = new PassWatermark("changed", o.overlap());
     this.candidates =
         PagedStream.builder(NAME, api, LIST_ENDPOINT, clock)
             .first(
@@ -91,7 +89,6 @@ final class RatingsStream implements Stream {
     if (changed == null) {
       throw new IllegalArgumentException("no date_changed");
     }
-    newest.saw(changed);
     if (!changed.equals(read.get(id))) {
       page.add(Map.entry(id, changed));
     }
@@ -101,9 +98,8 @@ final class RatingsStream implements Stream {
   @Override
   public Page read(Cursor from) throws ConnectorException {
     page.clear();
-    newest.before(from);
     try {
-      Page p = newest.after(candidates.read(from));
+      Page p = candidates.read(from);
       List<Record> out = new ArrayList<>(p.records());
       List<Rejected> rejected = new ArrayList<>(p.rejected());
       for (Map.Entry<String, Instant> t : page) {

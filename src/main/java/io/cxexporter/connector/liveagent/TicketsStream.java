@@ -63,8 +63,6 @@ final class TicketsStream implements Stream {
   private final RequestListener lookups;
   private final PagedStream history;
   private final PagedStream live;
-  private final PassWatermark historyNewest;
-  private final PassWatermark liveNewest;
 
   /** Ticket id → the {@code date_changed} its own history was read at. */
   private final Map<String, Instant> readAlone = new HashMap<>();
@@ -86,8 +84,6 @@ final class TicketsStream implements Stream {
     this.backfill = o.common().backfill();
     this.book = book;
     this.lookups = lookups;
-    this.historyNewest = new PassWatermark("from", o.overlap());
-    this.liveNewest = new PassWatermark("changed", o.overlap());
     this.history =
         PagedStream.builder("ticket_history", api, HISTORY_ENDPOINT, clock)
             .first(
@@ -102,12 +98,7 @@ final class TicketsStream implements Stream {
             .watermark("from", o.overlap())
             .backfill(backfill)
             .progress(false)
-            .time(
-                r -> {
-                  Instant at = LiveAgentMapper.time(r.path("date_from"));
-                  historyNewest.saw(at);
-                  return at;
-                })
+            .time(r -> LiveAgentMapper.time(r.path("date_from")))
             .mapper(
                 r -> {
                   book.add(r);
@@ -123,11 +114,7 @@ final class TicketsStream implements Stream {
             .backfill(backfill)
             .time(LiveAgentMapper::changed)
             .beforeMapping(this::completeHistory)
-            .mapper(
-                t -> {
-                  liveNewest.saw(LiveAgentMapper.changed(t));
-                  return LiveAgentMapper.ticket(t, names, book.summary(t.path("id").asText("")));
-                })
+            .mapper(t -> LiveAgentMapper.ticket(t, names, book.summary(t.path("id").asText(""))))
             .build();
   }
 
@@ -193,8 +180,7 @@ final class TicketsStream implements Stream {
       part = w.token() == null ? part : w.at(w.since()).cursor();
       book.coverFrom(Instant.ofEpochSecond(w.since()));
     }
-    historyNewest.before(part);
-    Page p = historyNewest.after(history.read(part));
+    Page p = history.read(part);
     if (p.caughtUp() && resume) {
       // a process that started inside the tickets phase read the history first, so its book
       // covers the tickets it maps; the tickets go on from their stored page
@@ -210,11 +196,10 @@ final class TicketsStream implements Stream {
   private Page readLive(CursorFields f, List<io.cxexporter.connector.Rejected> extra)
       throws ConnectorException {
     Cursor part = part(f, "live");
-    liveNewest.before(part);
     failed = null;
     Page p;
     try {
-      p = liveNewest.after(live.read(part));
+      p = live.read(part);
     } finally {
       ConnectorException e = failed;
       failed = null;
