@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "probe",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = {
       "Read one page of each stream and print what the exporter makes of it: the requests"
           + " (credentials redacted), the first mapped records, the records that could not be"

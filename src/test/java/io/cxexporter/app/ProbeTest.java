@@ -368,6 +368,12 @@ class ProbeTest {
     assertThat(err.toString())
         .isEqualTo(
             "--stream: no stream named \"ticket\" (streams of acme: tickets; other: tickets)\n");
+
+    err.getBuffer().setLength(0);
+    assertThat(run("--config.file=" + f, "probe", "--connector=nope"))
+        .as("--config.file before the subcommand works too")
+        .isEqualTo(2);
+    assertThat(err.toString()).startsWith("--connector: no connector named \"nope\" in " + f);
     assertThat(out.toString()).isEmpty();
     assertThat(vendor.getAllServeEvents()).isEmpty();
   }
