@@ -23,12 +23,14 @@ import picocli.CommandLine.Spec;
  * java -jar cx-exporter.jar                                   # demo on :9877
  * java -jar cx-exporter.jar --config.file=cx.yml --config.check
  * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
+ * java -jar cx-exporter.jar probe --config.file=cx.yml --connector=acme   # see {@link Probe}
  * </pre>
  */
 @Command(
     name = "cx-exporter",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
+    subcommands = Probe.class,
     description = "Customer-service KPIs from helpdesk and CRM APIs, for Prometheus.")
 public final class Main implements Callable<Integer> {
   private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");

@@ -12,12 +12,20 @@ import java.util.Objects;
  * @param requests where the connector reports its requests and rate-limit budget
  * @param sleeper how the connector waits (backoff, {@code Retry-After}, rate limits); tests pass
  *     one that advances their clock instead of sleeping
+ * @param limits caps on the connector's HTTP attempts, waits and timeouts, or null for its own
+ *     settings; {@code probe} passes {@link RequestLimits#PROBE} so a failing vendor answers fast
  */
-public record ConnectorContext(Clock clock, RequestListener requests, Sleeper sleeper) {
+public record ConnectorContext(
+    Clock clock, RequestListener requests, Sleeper sleeper, RequestLimits limits) {
   public ConnectorContext {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(requests, "requests");
     Objects.requireNonNull(sleeper, "sleeper");
+  }
+
+  /** A context with the connector's own HTTP settings, uncapped. */
+  public ConnectorContext(Clock clock, RequestListener requests, Sleeper sleeper) {
+    this(clock, requests, sleeper, null);
   }
 
   /** A context that reports requests to {@code requests} and sleeps for real. */

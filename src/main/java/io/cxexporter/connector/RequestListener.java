@@ -1,6 +1,7 @@
 package io.cxexporter.connector;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where a connector's HTTP layer reports each request and the vendor's remaining quota; the
@@ -26,6 +27,20 @@ public interface RequestListener {
    * @param code the HTTP status, or {@code timeout} / {@code error} when there was none
    */
   void onRequest(String endpoint, String code, Duration latency);
+
+  /**
+   * One finished attempt as it was sent, for {@code cx-exporter probe}; reported after {@link
+   * #onRequest} and only by listeners that ask for it (the exporter's metrics ignore it). Every
+   * query parameter and header the connector's credentials set holds {@code <redacted>} instead of
+   * its value.
+   *
+   * @param method {@code GET} or {@code POST}
+   * @param url the absolute URL with its query, credentials redacted
+   * @param headers the headers the connector set (its own and its credentials'), credentials
+   *     redacted
+   * @param code the HTTP status, or {@code timeout} / {@code error} when there was none
+   */
+  default void onSent(String method, String url, Map<String, String> headers, String code) {}
 
   /** The vendor's remaining request budget in its current window, as its headers report it. */
   void onRateLimitRemaining(double remaining);

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,6 +58,7 @@ public final class ApiClient {
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+  private static final String REDACTED = "<redacted>";
 
   private final OkHttpClient client;
   private final Auth auth;
@@ -97,7 +99,8 @@ public final class ApiClient {
    * context's clock and sleeper (so a test never waits on real time). What every factory uses.
    */
   public static Builder builder(HttpSettings settings, ConnectorContext ctx) {
-    return new Builder(settings, ctx.requests(), ctx.clock()).sleeper(ctx.sleeper());
+    return new Builder(settings.cappedBy(ctx.limits()), ctx.requests(), ctx.clock())
+        .sleeper(ctx.sleeper());
   }
 
   /** A builder with the settings, the listener requests are reported to and the clock. */
@@ -154,14 +157,16 @@ public final class ApiClient {
       if (request.body() != null) {
         rb.post(RequestBody.create(request.body().toString(), JSON_TYPE));
       }
+      okhttp3.Request plain = rb.build();
       auth.apply(rb);
+      okhttp3.Request sent = rb.build();
       long t0 = System.nanoTime();
       Duration wait;
-      try (Response r = client.newCall(rb.build()).execute()) {
+      try (Response r = client.newCall(sent).execute()) {
         int code = r.code();
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
           Object body = readBody(r);
-          report(endpoint, Integer.toString(code), t0);
+          report(endpoint, Integer.toString(code), t0, plain, sent);
           budget(r.headers());
           credits(endpoint, r.headers());
           return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
@@ -170,7 +175,7 @@ public final class ApiClient {
             errors.classify(
                 new ErrorPolicy.Answer(
                     endpoint, code, () -> r.peekBody(ErrorPolicy.Answer.PEEK_BYTES).string()));
-        report(endpoint, Integer.toString(code), t0);
+        report(endpoint, Integer.toString(code), t0, plain, sent);
         budget(r.headers());
         credits(endpoint, r.headers());
         switch (action) {
@@ -209,7 +214,8 @@ public final class ApiClient {
           }
         }
       } catch (IOException e) {
-        report(endpoint, e instanceof InterruptedIOException ? "timeout" : "error", t0);
+        report(
+            endpoint, e instanceof InterruptedIOException ? "timeout" : "error", t0, plain, sent);
         if (attempt >= settings.maxAttempts()) {
           throw new ConnectorException(
               Kind.TRANSIENT,
@@ -260,8 +266,43 @@ public final class ApiClient {
     }
   }
 
-  private void report(String endpoint, String code, long t0) {
+  private void report(
+      String endpoint, String code, long t0, okhttp3.Request plain, okhttp3.Request sent) {
     listener.onRequest(endpoint, code, Duration.ofNanos(System.nanoTime() - t0));
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : sent.headers().names()) {
+      if (!name.equalsIgnoreCase("Accept")) {
+        boolean credential = !sent.headers(name).equals(plain.headers(name));
+        headers.put(name, credential ? REDACTED : sent.header(name));
+      }
+    }
+    listener.onSent(sent.method(), redactedUrl(plain.url(), sent.url()), headers, code);
+  }
+
+  /**
+   * {@code sent} as text, with the value of every query parameter the credentials set or changed
+   * (those not in {@code plain}, the request before its credentials) shown as {@code <redacted>}.
+   */
+  static String redactedUrl(HttpUrl plain, HttpUrl sent) {
+    String query = sent.encodedQuery();
+    if (query == null) {
+      return sent.toString();
+    }
+    String[] pairs = query.split("&", -1);
+    StringBuilder out = new StringBuilder(sent.newBuilder().query(null).build().toString());
+    for (int i = 0; i < pairs.length; i++) {
+      out.append(i == 0 ? '?' : '&');
+      String name = sent.queryParameterName(i);
+      boolean credential =
+          !sent.queryParameterValues(name).equals(plain.queryParameterValues(name));
+      if (credential) {
+        int eq = pairs[i].indexOf('=');
+        out.append(eq < 0 ? pairs[i] : pairs[i].substring(0, eq)).append('=').append(REDACTED);
+      } else {
+        out.append(pairs[i]);
+      }
+    }
+    return out.toString();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.cxexporter.connector.http;
 
 import io.cxexporter.config.Settings;
+import io.cxexporter.connector.RequestLimits;
 import java.time.Duration;
 
 /**
@@ -36,6 +37,23 @@ public record HttpSettings(
     int attempts = s.intValue("max_attempts", DEFAULTS.maxAttempts(), 1, 20);
     Duration maxWait = s.duration("max_wait", DEFAULTS.maxWait());
     return new HttpSettings(connect, read, call, attempts, maxWait);
+  }
+
+  /** These settings lowered to {@code limits} (never raised); themselves when it is null. */
+  public HttpSettings cappedBy(RequestLimits limits) {
+    if (limits == null) {
+      return this;
+    }
+    return new HttpSettings(
+        min(connectTimeout, limits.timeout()),
+        min(readTimeout, limits.timeout()),
+        min(callTimeout, limits.timeout()),
+        Math.min(maxAttempts, limits.maxAttempts()),
+        min(maxWait, limits.maxWait()));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static Duration positive(Settings s, String key, Duration def) {

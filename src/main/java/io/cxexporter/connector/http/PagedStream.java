@@ -171,7 +171,8 @@ public final class PagedStream implements Stream {
     } else if (progress) {
       p = WatermarkCursor.progress(Math.max(newest, next.since()), backfillStart, clock);
     }
-    return new Page(records, encode(next, from), !step.more(), p, rejected);
+    int skipped = list.size() - records.size() - rejected.size();
+    return new Page(records, encode(next, from), !step.more(), p, rejected, skipped);
   }
 
   private WatermarkCursor next(WatermarkCursor at, Paginator.Step step, long newest)
