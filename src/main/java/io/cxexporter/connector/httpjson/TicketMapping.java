@@ -146,7 +146,7 @@ final class TicketMapping implements RecordMapping {
   @Override
   public Record map(JsonNode item, BiFunction<String, String, String> names) {
     String ticketId = RecordMapping.id(id, item);
-    Instant created = createdAt.instant(item);
+    Instant created = createdAt == null ? null : createdAt.instant(item);
     Instant updated = updatedAt == null ? null : updatedAt.instant(item);
     if (deleted != null && deleted.bool(item)) {
       Instant at = updated != null ? updated : created;
