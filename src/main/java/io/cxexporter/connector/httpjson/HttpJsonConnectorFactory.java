@@ -366,8 +366,21 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     }
     List<Stream> streams = new ArrayList<>();
     UnmappedValues unmapped = new UnmappedValues(o.common().name());
+    List<Stream> ticketLists = new ArrayList<>();
     for (StreamSpec s : o.streams()) {
-      streams.add(stream(s, api, base, ctx, o.common().backfill(), dirs, unmapped));
+      PagedStream p = stream(s, api, base, ctx, o.common().backfill(), dirs, unmapped);
+      if (s.kind().equals("tickets")) {
+        if (ticketLists.isEmpty()) {
+          streams.add(p); // the place of the tickets stream(s), replaced below when several
+        }
+        ticketLists.add(p);
+      } else {
+        streams.add(p);
+      }
+    }
+    if (ticketLists.size() > 1) {
+      // one stream, so a tombstone of a later list (deleted, spam) removes the stored ticket
+      streams.set(streams.indexOf(ticketLists.get(0)), new TicketLists(ticketLists));
     }
     StreamSpec main =
         o.streams().stream()

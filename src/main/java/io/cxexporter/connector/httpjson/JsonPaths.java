@@ -56,7 +56,19 @@ final class JsonPaths {
    * indefinite one (wildcards, filters) the array of matches; {@link MissingNode} when absent.
    */
   static JsonNode read(JsonNode node, JsonPath path) {
-    Object v = path.read(node, JACKSON);
+    Object v;
+    try {
+      v = path.read(node, JACKSON);
+    } catch (LinkageError e) {
+      // Jayway parses an array or object operand of a filter (in, contains, anyof on @.tags)
+      // with json-smart, which the build excludes: a mapping error for the record, not an Error
+      // that ends the stream's sync
+      throw new IllegalArgumentException(
+          "JSONPath filter "
+              + path.getPath()
+              + " compares an array or object (in, contains, anyof...), which is not supported;"
+              + " filter the array's items instead, e.g. $.tags[?(@ == 'x')]");
+    }
     return v instanceof JsonNode n ? n : MissingNode.getInstance();
   }
 

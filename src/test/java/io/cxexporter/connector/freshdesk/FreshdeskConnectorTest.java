@@ -78,9 +78,12 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   /** The newest rating (702 at 12:45) minus the minute of overlap. */
   static final String RATINGS_WATERMARK = "2026-11-18T12:44:00Z";
 
+  /** The instant the fixtures are written against. */
+  static final String NOW = "2026-11-18T13:00:00Z";
+
   @Override
   protected String now() {
-    return "2026-11-18T13:00:00Z";
+    return NOW;
   }
 
   @Override
@@ -104,7 +107,12 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
 
   /** A ticket list page URL as Freshdesk puts it in {@code Link}. */
   String ticketsUrl(String since, int page) {
-    return vendor.baseUrl()
+    return ticketsUrl(vendor.baseUrl(), since, page);
+  }
+
+  /** A ticket list page URL of the vendor at {@code baseUrl}. */
+  static String ticketsUrl(String baseUrl, String since, int page) {
+    return baseUrl
         + TICKETS
         + "?updated_since="
         + since
@@ -129,10 +137,19 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
 
   @Override
   protected void stubBackfill(WireMockServer v) {
+    stubFixtures(v);
+  }
+
+  /**
+   * Every page of a full backfill and the "nothing new" answers after it, on {@code v}; also what
+   * {@link FreshdeskRecipeCrossCheckTest} runs the http_json recipe against.
+   */
+  static void stubFixtures(WireMockServer v) {
     v.stubFor(
         tickets(BACKFILL_START)
             .withQueryParam("page", absent())
-            .willReturn(page(fixture("tickets-page1.json"), ticketsUrl(BACKFILL_START, 2))));
+            .willReturn(
+                page(fixture("tickets-page1.json"), ticketsUrl(v.baseUrl(), BACKFILL_START, 2))));
     v.stubFor(
         tickets(BACKFILL_START)
             .withQueryParam("page", equalTo("2"))
@@ -162,7 +179,7 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
             .withQueryParam("filter", equalTo("spam"))
             .withQueryParam("updated_since", equalTo(SPAM_WATERMARK))
             .willReturn(page(fixture("tickets-spam.json"), null)));
-    String ratingsPage2 = vendor.baseUrl() + RATINGS + "?created_since=" + BACKFILL_START;
+    String ratingsPage2 = v.baseUrl() + RATINGS + "?created_since=" + BACKFILL_START;
     v.stubFor(
         get(urlPathEqualTo(RATINGS))
             .withQueryParam("created_since", matching(AROUND_BACKFILL_START))

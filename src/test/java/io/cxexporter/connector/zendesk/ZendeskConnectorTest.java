@@ -34,9 +34,12 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   static final String CURSOR1 = "MTc5NTUxNDcwMHx8MTA0fA==";
   static final String CURSOR2 = "MTc5NTUyMTcwMHx8MTA0fA==";
 
+  /** The instant the fixtures are written against. */
+  static final String NOW = "2026-11-18T13:00:00Z";
+
   @Override
   protected String now() {
-    return "2026-11-18T13:00:00Z";
+    return NOW;
   }
 
   @Override
@@ -58,6 +61,14 @@ class ZendeskConnectorTest extends ConnectorContractTest {
 
   @Override
   protected void stubBackfill(WireMockServer v) {
+    stubFixtures(v);
+  }
+
+  /**
+   * Every page of a full backfill and the "nothing new" answers after it, on {@code v}; also what
+   * {@link ZendeskRecipeCrossCheckTest} runs the http_json recipe against.
+   */
+  static void stubFixtures(WireMockServer v) {
     v.stubFor(
         get(urlPathEqualTo(EXPORT))
             .withQueryParam("start_time", matching("\\d+"))
