@@ -106,6 +106,42 @@ public final class Settings {
     return values.get(key) instanceof Map;
   }
 
+  /** True when {@code key} holds a list. */
+  public boolean isList(String key) {
+    return values.get(key) instanceof List;
+  }
+
+  /**
+   * The value at {@code key} as plain data, for a block passed on as written (an http_json POST
+   * body): mappings, lists, numbers, booleans and strings, with {@code ${ENV}} substituted in every
+   * string (a missing variable is a problem naming the string's path). Empty when absent.
+   */
+  public Optional<Object> raw(String key) {
+    read.add(key);
+    Object v = values.get(key);
+    return v == null ? Optional.empty() : Optional.of(substituteAll(path(key), v));
+  }
+
+  private Object substituteAll(String at, Object v) {
+    if (v instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k.toString(), substituteAll(at + "." + k, x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      for (int i = 0; i < l.size(); i++) {
+        out.add(substituteAll(at + "[" + i + "]", l.get(i)));
+      }
+      return out;
+    }
+    if (v instanceof String s) {
+      String r = substitute(at, s, true);
+      return r == null ? "" : r;
+    }
+    return v;
+  }
+
   /** The keys present in this block, in file order. Reading them marks none as used. */
   public Set<String> keys() {
     return Collections.unmodifiableSet(values.keySet());

@@ -45,15 +45,25 @@ import okhttp3.HttpUrl;
  * an {@link ApiClient} with the configured auth, headers and budget. See {@code
  * docs/connectors/http-json.md}.
  *
- * <p>This first slice reads the {@code tickets} stream kind with GET requests; the other kinds,
- * POST bodies, {@code probe} and the recipes are issue 14's remaining work.
+ * <p>A stream's key is its kind ({@code tickets}, {@code satisfaction_ratings}, {@code surveys},
+ * {@code customers}, {@code deals}) or any name with {@code kind:} (Freshdesk's deleted and spam
+ * lists are two more {@code tickets} streams). Each has its own cursor.
  */
 public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJsonOptions> {
-  /** The stream kinds of the issue; only {@code tickets} is read so far. */
+  /** The stream kinds. */
   static final List<String> KINDS =
       List.of("tickets", "satisfaction_ratings", "surveys", "customers", "deals");
 
-  static final List<String> AUTH_STYLES = List.of("basic", "bearer", "header", "query");
+  static final List<String> AUTH_STYLES = List.of("basic", "bearer", "header", "query", "oauth2");
+
+  /** Where the watermark goes in a {@code params} value or a POST body. */
+  static final String SINCE = "{{since}}";
+
+  private static final java.util.regex.Pattern STREAM_NAME =
+      java.util.regex.Pattern.compile("[a-z][a-z0-9_]{0,39}");
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Override
   public String type() {
@@ -66,12 +76,7 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     Auth auth = auth(s);
     Map<String, String> headers = strings(s, "headers");
     if (!headers.isEmpty()) {
-      Auth inner = auth;
-      auth =
-          b -> {
-            headers.forEach(b::header);
-            inner.apply(b);
-          };
+      auth = new WithHeaders(auth, headers);
     }
     RateLimit rateLimit =
         s.optionalObject("rate_limit")
@@ -92,22 +97,32 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     List<StreamSpec> streams = new ArrayList<>();
     Optional<Settings> block = s.optionalObject("streams");
     if (block.isEmpty()) {
-      s.problem("streams", "required: at least the tickets stream");
+      s.problem("streams", "required: at least one stream");
     } else {
       Settings st = block.get();
-      for (String kind : st.keys()) {
+      for (String name : st.keys()) {
+        Settings b = st.object(name);
+        String kind = b.optionalString("kind").orElse(name);
+        if (!STREAM_NAME.matcher(name).matches()) {
+          st.problem(
+              name,
+              "expected a stream name of lowercase letters, digits and _ (it is a metric label)");
+        }
         if (!KINDS.contains(kind)) {
-          st.problem(kind, "unknown stream kind; expected one of " + String.join(", ", KINDS));
-          st.object(kind).markAllRead();
-        } else if (!kind.equals("tickets")) {
-          st.problem(kind, "not read by http_json yet (tickets only so far)");
-          st.object(kind).markAllRead();
+          (b.has("kind") ? b : st)
+              .problem(
+                  b.has("kind") ? "kind" : name,
+                  (b.has("kind") ? "unknown stream kind \"" + kind + "\"" : "unknown stream kind")
+                      + "; expected one of "
+                      + String.join(", ", KINDS)
+                      + (b.has("kind") ? "" : " (or any name with kind: set)"));
+          b.markAllRead();
         } else {
-          streams.add(stream(kind, st.object(kind), lookups.keySet()));
+          streams.add(stream(name, kind, b, lookups.keySet()));
         }
       }
-      if (streams.isEmpty() && st.keys().isEmpty()) {
-        s.problem("streams", "required: at least the tickets stream");
+      if (st.keys().isEmpty()) {
+        s.problem("streams", "required: at least one stream");
       }
     }
     String ticketUrl = s.optionalString("ticket_url").orElse(null);
@@ -152,6 +167,15 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
         Secret value = c.requiredSecret("value");
         yield name == null || value == null ? Auth.NONE : Auth.header(name, value);
       }
+      case "oauth2" -> {
+        String scheme = c.string("scheme", "Bearer");
+        if (scheme.isBlank() || scheme.contains(" ")) {
+          c.problem("scheme", "expected one word like Bearer, got \"" + scheme + "\"");
+        }
+        yield io.cxexporter.connector.http.OAuth2.read(c)
+            .<Auth>map(o -> scheme.equals("Bearer") ? o : o.scheme(scheme))
+            .orElse(Auth.NONE);
+      }
       default -> {
         String name = c.string("name");
         Secret value = c.requiredSecret("value");
@@ -183,20 +207,53 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     return new Lookup(name, path, params, records, key, value, paginate, refresh);
   }
 
-  private static StreamSpec stream(String kind, Settings st, java.util.Set<String> lookups) {
+  private static StreamSpec stream(
+      String name, String kind, Settings st, java.util.Set<String> lookups) {
     String path = path(st);
     String method = st.string("method", "GET");
-    if (!method.equals("GET")) {
-      st.problem("method", "only GET so far (POST with a body is not read yet), got " + method);
+    JsonNode body = null;
+    if (method.equals("POST")) {
+      body = st.raw("body").map(b -> (JsonNode) JSON.valueToTree(b)).orElse(null);
+      if (body == null) {
+        st.problem("body", "required with method POST (a YAML object)");
+      } else if (!body.isObject()) {
+        st.problem("body", "expected a YAML object, got " + body.getNodeType());
+      }
+    } else {
+      if (!method.equals("GET")) {
+        st.problem("method", "expected GET or POST, got \"" + method + "\"");
+      }
+      if (st.has("body")) {
+        st.problem("body", "only with method POST");
+        st.raw("body");
+      }
     }
     Map<String, String> params = strings(st, "params");
     String records = records(st);
     Paginate paginate = Paginate.read(st, "paginate");
+    if (paginate.inBody() && body == null) {
+      st.problem("paginate", "a cursor in the body needs method POST with a body");
+    }
     Since since = st.optionalObject("since").map(HttpJsonConnectorFactory::since).orElse(null);
     TimeFormat times = since == null ? new TimeFormat.Iso() : since.fieldFormat();
-    TicketMapping mapping = TicketMapping.read(st.object("map"), times);
+    Settings map = st.object("map");
     if (!st.has("map")) {
       st.problem("map", "required");
+    }
+    RecordMapping mapping =
+        switch (kind) {
+          case "satisfaction_ratings" ->
+              SurveyMapping.read(map, times, true, SurveyMapping.Scale.read(st));
+          case "surveys" -> SurveyMapping.read(map, times, false, SurveyMapping.Scale.read(st));
+          case "customers" -> CustomerMapping.read(map, times);
+          case "deals" -> DealMapping.read(map, times);
+          default -> TicketMapping.read(map, times);
+        };
+    if (kind.equals("tickets") || kind.equals("customers") || kind.equals("deals")) {
+      if (st.has("scale")) {
+        st.problem("scale", "only for satisfaction_ratings and surveys");
+        st.object("scale").markAllRead();
+      }
     }
     for (FieldSpec f : mapping.withLookups()) {
       if (!lookups.contains(f.lookup())) {
@@ -206,15 +263,27 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
                 "no lookup named \""
                     + f.lookup()
                     + "\" (lookups: "
-                    + String.join(", ", lookups)
+                    + (lookups.isEmpty() ? "none" : String.join(", ", lookups))
                     + ")");
       }
     }
-    return new StreamSpec(kind, path, params, records, paginate, since, mapping);
+    StreamSpec spec =
+        new StreamSpec(name, kind, path, method, params, body, records, paginate, since, mapping);
+    boolean template = spec.sinceInTemplate();
+    if (since != null && since.param() == null && !template) {
+      st.problem("since.param", "required unless " + SINCE + " is written in params or body");
+    }
+    if (since != null && since.param() != null && template) {
+      st.problem("since.param", "set param or write " + SINCE + " in params or body, not both");
+    }
+    if (since == null && template) {
+      st.problem("since", SINCE + " is written in params or body, but there is no since block");
+    }
+    return spec;
   }
 
   private static Since since(Settings s) {
-    String param = s.string("param");
+    String param = s.optionalString("param").orElse(null);
     JsonPath field = JsonPaths.compile(s, "field", s.string("field"));
     TimeFormat format = TimeFormat.read(s, "format", new TimeFormat.Iso());
     TimeFormat fieldFormat = TimeFormat.read(s, "field_format", format);
@@ -266,7 +335,7 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     ApiClient.Builder b = ApiClient.builder(o.http(), ctx).auth(o.auth());
     RateLimit rl = o.rateLimit();
     List<String> endpoints = new ArrayList<>();
-    o.streams().forEach(s -> endpoints.add(s.kind()));
+    o.streams().forEach(s -> endpoints.add(s.name()));
     o.lookups().values().forEach(l -> endpoints.add(lookupEndpoint(l.name())));
     if (rl != null) {
       if (rl.remainingHeader() != null) {
@@ -296,19 +365,24 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
               ctx.requests()));
     }
     List<Stream> streams = new ArrayList<>();
+    UnmappedValues unmapped = new UnmappedValues(o.common().name());
     for (StreamSpec s : o.streams()) {
-      streams.add(tickets(s, api, base, ctx, o.common().backfill(), dirs));
+      streams.add(stream(s, api, base, ctx, o.common().backfill(), dirs, unmapped));
     }
-    StreamSpec main = o.streams().isEmpty() ? null : o.streams().get(0);
+    StreamSpec main =
+        o.streams().stream()
+            .filter(s -> s.kind().equals("tickets"))
+            .findFirst()
+            .orElse(o.streams().isEmpty() ? null : o.streams().get(0));
+    long now = ctx.clock().instant().getEpochSecond();
     return new HttpConnector(
         o.common().name(),
         streams,
         () -> {
           if (main != null) {
-            Request r = main.paginate().first(request(base, main.path(), main.params()));
-            api.send(main.kind(), r);
+            api.send(main.name(), firstRequest(base, main, now));
           }
-          return CheckResult.ok("the " + (main == null ? "API" : main.kind()) + " list answers");
+          return CheckResult.ok("the " + (main == null ? "API" : main.name()) + " list answers");
         },
         id ->
             o.ticketUrl() == null
@@ -318,28 +392,32 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
                         "{id}", URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")));
   }
 
-  private static PagedStream tickets(
+  private static PagedStream stream(
       StreamSpec s,
       ApiClient api,
       HttpUrl base,
       ConnectorContext ctx,
       Duration backfill,
-      Map<String, NameDirectory> dirs) {
+      Map<String, NameDirectory> dirs,
+      UnmappedValues unmapped) {
     Since since = s.since();
+    RecordMapping m = s.mapping();
     PagedStream.Builder b =
-        PagedStream.builder(s.kind(), api, s.kind(), ctx.clock())
-            .first(
-                epoch -> {
-                  Request r = s.paginate().first(request(base, s.path(), s.params()));
-                  return since == null
-                      ? r
-                      : r.query(since.param(), since.format().format(Instant.ofEpochSecond(epoch)));
-                })
+        PagedStream.builder(s.name(), api, s.name(), ctx.clock())
+            .first(epoch -> firstRequest(base, s, epoch))
             .items(s.recordsPointer())
-            .id(idPointer(s.tickets()))
+            .id(idPointer(m))
             .paginator(s.paginate().paginator(s.recordsPointer()))
             .backfill(backfill)
-            .mapper(item -> s.tickets().map(item, (table, id) -> dirs.get(table).name(id)));
+            .mapper(
+                item -> {
+                  try {
+                    return m.map(item, (table, id) -> dirs.get(table).name(id));
+                  } catch (FieldSpec.Unmapped e) {
+                    unmapped.saw(s.name(), e, item.at(idPointer(m)).asText("?"));
+                    throw e;
+                  }
+                });
     if (since != null) {
       b.watermark("since", since.overlap())
           .dedupeBoundary()
@@ -350,10 +428,61 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     return b.build();
   }
 
+  /**
+   * The first request of a pass that reads changes from {@code epoch} on: path, params and body
+   * with the watermark where {@code {{since}}} is written (or in {@code since.param}), and the
+   * paginator's first-page parameters.
+   */
+  static Request firstRequest(HttpUrl base, StreamSpec s, long epoch) {
+    Since since = s.since();
+    String at = since == null ? null : since.format().format(Instant.ofEpochSecond(epoch));
+    Request r =
+        s.method().equals("POST")
+            ? Request.post(base, s.path().substring(1), withSince(s.body(), at, since))
+            : Request.get(base, s.path().substring(1));
+    for (Map.Entry<String, String> e : s.params().entrySet()) {
+      String v = e.getValue();
+      r = r.query(e.getKey(), at == null ? v : v.replace(SINCE, at));
+    }
+    r = s.paginate().first(r);
+    if (since != null && since.param() != null) {
+      r = r.query(since.param(), at);
+    }
+    return r;
+  }
+
+  /**
+   * A copy of {@code body} with {@code at} where {@code {{since}}} is written; a string that is
+   * exactly {@code {{since}}} becomes a number for the epoch formats.
+   */
+  static JsonNode withSince(JsonNode body, String at, Since since) {
+    if (body == null || at == null) {
+      return body;
+    }
+    if (body.isTextual() && body.asText().contains(SINCE)) {
+      String t = body.asText();
+      if (t.equals(SINCE) && since.format() instanceof TimeFormat.Epoch) {
+        return com.fasterxml.jackson.databind.node.LongNode.valueOf(Long.parseLong(at));
+      }
+      return com.fasterxml.jackson.databind.node.TextNode.valueOf(t.replace(SINCE, at));
+    }
+    if (body.isObject()) {
+      com.fasterxml.jackson.databind.node.ObjectNode out = JSON.createObjectNode();
+      body.fields().forEachRemaining(e -> out.set(e.getKey(), withSince(e.getValue(), at, since)));
+      return out;
+    }
+    if (body.isArray()) {
+      com.fasterxml.jackson.databind.node.ArrayNode out = JSON.createArrayNode();
+      body.forEach(x -> out.add(withSince(x, at, since)));
+      return out;
+    }
+    return body;
+  }
+
   /** The id's JSON pointer for rejected records; the whole item's id when not simple. */
-  private static String idPointer(TicketMapping m) {
-    String p =
-        m.id == null || m.id.path() == null ? null : JsonPaths.pointer(m.id.path().getPath());
+  private static String idPointer(RecordMapping m) {
+    FieldSpec id = m.id();
+    String p = id == null || id.path() == null ? null : JsonPaths.pointer(id.path().getPath());
     return p == null ? "/id" : p;
   }
 
@@ -363,6 +492,32 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
       r = r.query(e.getKey(), e.getValue());
     }
     return r;
+  }
+
+  /**
+   * Static credentials plus the {@code headers} block; an {@link Auth} bound per client (OAuth2)
+   * stays bound, with the headers.
+   */
+  record WithHeaders(Auth inner, Map<String, String> headers) implements Auth {
+    @Override
+    public void apply(okhttp3.Request.Builder b) throws ConnectorException {
+      headers.forEach(b::header);
+      inner.apply(b);
+    }
+
+    @Override
+    public boolean refresh() {
+      return inner.refresh();
+    }
+
+    @Override
+    public Auth forClient(
+        okhttp3.OkHttpClient http,
+        io.cxexporter.connector.RequestListener listener,
+        java.time.Clock clock) {
+      Auth bound = inner.forClient(http, listener, clock);
+      return bound == inner ? this : new WithHeaders(bound, headers);
+    }
   }
 
   /**

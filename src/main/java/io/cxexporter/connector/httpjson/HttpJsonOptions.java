@@ -1,5 +1,6 @@
 package io.cxexporter.connector.httpjson;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.jayway.jsonpath.JsonPath;
 import io.cxexporter.connector.http.Auth;
 import io.cxexporter.connector.http.CommonOptions;
@@ -15,7 +16,7 @@ import java.util.Map;
  * @param auth the credentials (and the {@code headers} sent on every request)
  * @param rateLimit the vendor's budget, or null
  * @param lookups id → name tables by name
- * @param streams the streams, tickets first
+ * @param streams the streams, in the order written
  * @param ticketUrl a ticket's link with {@code {id}} in it, or null (then the base URL)
  * @param http timeouts and retry limits
  */
@@ -58,7 +59,8 @@ public record HttpJsonOptions(
   /**
    * {@code since: {param: updated_since, field: "$.updated_at", format: iso8601, overlap: 1m}}.
    *
-   * @param param the query parameter the watermark is sent in
+   * @param param the query parameter the watermark is sent in, or null when it goes where {@code
+   *     {{since}}} is written (in {@code params} values or the POST body)
    * @param field the record's change time, which moves the watermark
    * @param format how the parameter is written
    * @param fieldFormat how the field is written
@@ -70,16 +72,29 @@ public record HttpJsonOptions(
   /**
    * One stream.
    *
-   * @param kind tickets (the one kind read so far)
+   * @param name the stream's name (its key under {@code streams}), in metrics and cursors
+   * @param kind tickets, satisfaction_ratings, surveys, customers or deals
+   * @param method GET or POST
+   * @param body the POST body as written (with {@code {{since}}} where the watermark goes), or null
    * @param recordsPointer the JSON pointer of the records' array in a page
    * @param since the incremental filter, or null (every pass reads the whole list)
+   * @param mapping the kind's field map
    */
   public record StreamSpec(
+      String name,
       String kind,
       String path,
+      String method,
       Map<String, String> params,
+      JsonNode body,
       String recordsPointer,
       Paginate paginate,
       Since since,
-      TicketMapping tickets) {}
+      RecordMapping mapping) {
+    /** True when the watermark goes where {@code {{since}}} is written. */
+    boolean sinceInTemplate() {
+      return params.values().stream().anyMatch(v -> v.contains(HttpJsonConnectorFactory.SINCE))
+          || (body != null && body.toString().contains(HttpJsonConnectorFactory.SINCE));
+    }
+  }
 }

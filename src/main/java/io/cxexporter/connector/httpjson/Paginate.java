@@ -17,6 +17,7 @@ import java.util.Optional;
  * {cursor: {param: cursor, path: "$.after_cursor", stop: "$.end_of_stream"}}
  * {cursor: {param: page[after], path: "$.meta.after_cursor", more: "$.meta.has_more"}}
  * {cursor: {param: starting_after, path: "$.pages.next.starting_after"}}   # until missing
+ * {cursor: {body: "$.after", path: "$.paging.next.after"}}   # POST: sent back in the body
  * {page: {param: page, start: 1, size: 100}}                  # a short (or empty) page is the last
  * {offset: {param: offset, limit_param: limit, limit: 100}}   # a short page is the last
  * }</pre>
@@ -29,6 +30,11 @@ sealed interface Paginate {
 
   /** The kit paginator for a stream whose records are at {@code itemsPointer}. */
   Paginator paginator(String itemsPointer);
+
+  /** True when the token travels in the POST body. */
+  default boolean inBody() {
+    return false;
+  }
 
   /** Extra query parameters of a pass's first request (the offset style's limit). */
   default Request first(Request r) {
@@ -66,14 +72,29 @@ sealed interface Paginate {
       case "next_url" -> new NextUrl(pointer(p, "next_url", p.string("next_url")));
       case "cursor" -> {
         Settings c = p.object("cursor");
-        String param = c.string("param");
+        String param = null;
+        String body = null;
+        if (c.has("param") == c.has("body")) {
+          c.problem(
+              null,
+              "expected param (a query parameter) or body (a path in the POST body), not both");
+          c.optionalString("param");
+          c.optionalString("body");
+        } else if (c.has("body")) {
+          body = pointer(c, "body", c.string("body"));
+        } else {
+          param = c.string("param");
+        }
         String path = pointer(c, "path", c.string("path"));
         String stop = c.optionalString("stop").map(v -> pointer(c, "stop", v)).orElse(null);
         String more = c.optionalString("more").map(v -> pointer(c, "more", v)).orElse(null);
         if (stop != null && more != null) {
           c.problem("more", "set stop or more, not both");
         }
-        yield new Cursor(param, path, stop, more);
+        if (body != null && (stop != null || more != null)) {
+          c.problem("body", "a body cursor is followed until it is missing: drop stop and more");
+        }
+        yield new Cursor(param, body, path, stop, more);
       }
       case "page" -> {
         Settings c = p.object("page");
@@ -145,11 +166,21 @@ sealed interface Paginate {
   /**
    * A body cursor sent back as {@code param}: with {@code stop}, the kit's resumable cursor (the
    * last page's cursor is where the next pass resumes); with {@code more}, while that flag is true;
-   * else until the cursor is missing.
+   * else until the cursor is missing. With {@code body} (a JSON pointer), it goes back in the POST
+   * body instead.
    */
-  record Cursor(String param, String pointer, String stop, String more) implements Paginate {
+  record Cursor(String param, String body, String pointer, String stop, String more)
+      implements Paginate {
+    @Override
+    public boolean inBody() {
+      return body != null;
+    }
+
     @Override
     public Paginator paginator(String itemsPointer) {
+      if (body != null) {
+        return Paginator.bodyToken(pointer, body);
+      }
       if (stop != null) {
         return Paginator.cursor(pointer, stop, param);
       }

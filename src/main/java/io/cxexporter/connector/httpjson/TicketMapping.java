@@ -5,9 +5,12 @@ import io.cxexporter.config.Settings;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaStatus;
+import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,10 +22,15 @@ import java.util.stream.Collectors;
  * The {@code map:} block of a {@code tickets} stream: one {@link FieldSpec} per field of {@link
  * Ticket}, in snake_case. {@code id}, {@code created_at} and {@code status} are required ({@code
  * updated_at} defaults to {@code created_at}). A record whose {@code deleted} field is true becomes
- * a {@link Deleted} tombstone. A {@code solved_at} on a ticket whose status is in the backlog (a
- * reopened ticket that still carries its old resolution time) is ignored.
+ * a {@link Deleted} tombstone; a stream of tombstones only ({@code deleted: {value: true}}, e.g.
+ * Freshdesk's {@code filter=deleted} list) needs no {@code created_at} or {@code status}. A {@code
+ * solved_at} on a ticket whose status is in the backlog (a reopened ticket that still carries its
+ * old resolution time) is ignored. Without {@code first_reply_at}, the first reply is {@code
+ * created_at + first_reply_calendar} when that is mapped. {@code sla_first_reply_due_at} and {@code
+ * sla_resolution_due_at} are the vendor's SLA due times: the first is met by the first reply, the
+ * second by the solve time.
  */
-final class TicketMapping {
+final class TicketMapping implements RecordMapping {
   static final Set<String> STATUSES =
       Arrays.stream(TicketStatus.values()).map(TicketStatus::label).collect(Collectors.toSet());
   static final Set<String> PRIORITIES =
@@ -49,12 +57,25 @@ final class TicketMapping {
   final FieldSpec escalated;
   final FieldSpec tags;
   final FieldSpec deleted;
+  final FieldSpec slaFirstReplyDue;
+  final FieldSpec slaResolutionDue;
 
   private TicketMapping(Settings m, TimeFormat times) {
-    id = required(m, "id", null, times);
-    createdAt = required(m, "created_at", null, times);
+    deleted = FieldSpec.read(m, "deleted", BOOLEANS, times);
+    boolean tombstones = deleted != null && deleted.isConstantTrue();
+    id = RecordMapping.required(m, "id", null, times);
+    createdAt =
+        tombstones
+            ? FieldSpec.read(m, "created_at", null, times)
+            : RecordMapping.required(m, "created_at", null, times);
     updatedAt = FieldSpec.read(m, "updated_at", null, times);
-    status = required(m, "status", STATUSES, times);
+    if (tombstones && updatedAt == null && createdAt == null) {
+      m.problem("updated_at", "required for a list of tombstones (deleted: {value: true})");
+    }
+    status =
+        tombstones
+            ? FieldSpec.read(m, "status", STATUSES, times)
+            : RecordMapping.required(m, "status", STATUSES, times);
     priority = FieldSpec.read(m, "priority", PRIORITIES, times);
     channel = FieldSpec.read(m, "channel", null, times);
     group = FieldSpec.read(m, "group", null, times);
@@ -70,7 +91,8 @@ final class TicketMapping {
     agentReplies = FieldSpec.read(m, "agent_replies", null, times);
     escalated = FieldSpec.read(m, "escalated", BOOLEANS, times);
     tags = FieldSpec.read(m, "tags", null, times);
-    deleted = FieldSpec.read(m, "deleted", BOOLEANS, times);
+    slaFirstReplyDue = FieldSpec.read(m, "sla_first_reply_due_at", null, times);
+    slaResolutionDue = FieldSpec.read(m, "sla_resolution_due_at", null, times);
   }
 
   /**
@@ -83,19 +105,36 @@ final class TicketMapping {
     return new TicketMapping(m, times);
   }
 
-  private static FieldSpec required(Settings m, String name, Set<String> allowed, TimeFormat t) {
-    if (!m.has(name)) {
-      m.problem(name, "required");
-    }
-    return FieldSpec.read(m, name, allowed, t);
+  @Override
+  public FieldSpec id() {
+    return id;
   }
 
-  /** The fields that name a lookup table, for checking the table exists. */
-  List<FieldSpec> withLookups() {
-    return java.util.stream.Stream.of(
-            id, status, priority, channel, group, assignee, subject, tags, deleted, escalated)
-        .filter(f -> f != null && f.lookup() != null)
-        .toList();
+  @Override
+  public List<FieldSpec> fields() {
+    return RecordMapping.present(
+        id,
+        createdAt,
+        updatedAt,
+        status,
+        priority,
+        channel,
+        group,
+        assignee,
+        subject,
+        firstReplyAt,
+        solvedAt,
+        firstReplyCalendar,
+        firstReplyBusiness,
+        resolutionCalendar,
+        resolutionBusiness,
+        reopens,
+        agentReplies,
+        escalated,
+        tags,
+        deleted,
+        slaFirstReplyDue,
+        slaResolutionDue);
   }
 
   /**
@@ -104,11 +143,9 @@ final class TicketMapping {
    * @param names (table, id) → name, or the id while unknown
    * @throws IllegalArgumentException (or NullPointerException) for an item that cannot be mapped
    */
-  Record map(JsonNode item, BiFunction<String, String, String> names) {
-    String ticketId = id.text(item, null);
-    if (ticketId == null) {
-      throw new IllegalArgumentException("no id");
-    }
+  @Override
+  public Record map(JsonNode item, BiFunction<String, String, String> names) {
+    String ticketId = RecordMapping.id(id, item);
     Instant created = createdAt.instant(item);
     Instant updated = updatedAt == null ? null : updatedAt.instant(item);
     if (deleted != null && deleted.bool(item)) {
@@ -127,6 +164,21 @@ final class TicketMapping {
       throw new IllegalArgumentException(status.key() + ": missing or not a status: " + s);
     }
     Instant solved = solvedAt == null || st.isOpen() ? null : solvedAt.instant(item);
+    java.time.Duration replyCalendar =
+        firstReplyCalendar == null ? null : firstReplyCalendar.duration(item);
+    Instant firstReply = firstReplyAt == null ? null : firstReplyAt.instant(item);
+    if (firstReplyAt == null && replyCalendar != null) {
+      firstReply = created.plus(replyCalendar);
+    }
+    List<SlaStatus> sla = new ArrayList<>(2);
+    Instant replyDue = slaFirstReplyDue == null ? null : slaFirstReplyDue.instant(item);
+    if (replyDue != null) {
+      sla.add(new SlaStatus(SlaTarget.FIRST_RESPONSE, replyDue, firstReply, false));
+    }
+    Instant solveDue = slaResolutionDue == null ? null : slaResolutionDue.instant(item);
+    if (solveDue != null) {
+      sla.add(new SlaStatus(SlaTarget.RESOLUTION, solveDue, solved, false));
+    }
     Ticket.Builder b =
         Ticket.builder(ticketId)
             .createdAt(created)
@@ -137,14 +189,17 @@ final class TicketMapping {
             .group(text(group, item, names))
             .assignee(text(assignee, item, names))
             .subject(text(subject, item, names))
-            .firstReplyAt(firstReplyAt == null ? null : firstReplyAt.instant(item))
+            .firstReplyAt(firstReply)
             .solvedAt(solved)
             .reopens(reopens == null ? 0 : reopens.count(item))
             .agentReplies(agentReplies == null ? null : agentReplies.optionalCount(item))
             .escalated(escalated != null && escalated.bool(item))
             .tags(tags == null ? List.of() : List.copyOf(new LinkedHashSet<>(tags.strings(item))));
+    if (!sla.isEmpty()) {
+      b.sla(sla);
+    }
     if (firstReplyCalendar != null) {
-      b.firstReplyCalendar(firstReplyCalendar.duration(item));
+      b.firstReplyCalendar(replyCalendar);
     }
     if (firstReplyBusiness != null) {
       b.firstReplyBusiness(firstReplyBusiness.duration(item));
@@ -159,10 +214,7 @@ final class TicketMapping {
   }
 
   private static String text(FieldSpec f, JsonNode item, BiFunction<String, String, String> names) {
-    if (f == null) {
-      return null;
-    }
-    return f.text(item, f.lookup() == null ? null : v -> names.apply(f.lookup(), v));
+    return RecordMapping.text(f, item, names);
   }
 
   private static TicketStatus parseStatus(String s) {

@@ -51,7 +51,9 @@ class HttpJsonConnectorFactoryTest {
     assertThat(t.recordsPointer()).isEqualTo("/tickets");
     assertThat(t.since().format().format(java.time.Instant.ofEpochSecond(1700000000)))
         .isEqualTo("1700000000");
-    assertThat(t.tickets().status.values()).containsEntry("1", "open").containsEntry("2", "solved");
+    assertThat(((TicketMapping) t.mapping()).status.values())
+        .containsEntry("1", "open")
+        .containsEntry("2", "solved");
     assertThat(o.lookups().get("groups").recordsPointer()).isEqualTo("/data");
   }
 
@@ -91,25 +93,36 @@ class HttpJsonConnectorFactoryTest {
                 auth: {bearer: {token: a-SECRET}, basic: {username: u, password: p-SECRET}}
                 """))
         .containsExactly(
-            "connectors[0].auth: expected exactly one of basic, bearer, header, query, got basic"
-                + " and bearer",
-            "connectors[0].streams: required: at least the tickets stream");
+            "connectors[0].auth: expected exactly one of basic, bearer, header, query, oauth2, got"
+                + " basic and bearer",
+            "connectors[0].streams: required: at least one stream");
   }
 
   @Test
-  void streamKindsNotReadYetAreRefusedNotIgnored() throws Exception {
+  void unknownKindsAndIncompleteStreamsAreRefusedNotIgnored() throws Exception {
     assertThat(
             problems(
                 GOOD
                     + """
                       satisfaction_ratings: {path: /ratings}
                       calls: {path: /calls}
+                      phone_calls: {kind: call, path: /calls}
+                      Deleted: {kind: tickets, path: /t, map: {id: "$.id", deleted: {value: true}}}
                     """))
         .containsExactlyInAnyOrder(
-            "connectors[0].streams.satisfaction_ratings: not read by http_json yet (tickets only so"
-                + " far)",
+            "connectors[0].streams.satisfaction_ratings.map: required",
+            "connectors[0].streams.satisfaction_ratings.map.id: required",
+            "connectors[0].streams.satisfaction_ratings.map.responded_at: required",
+            "connectors[0].streams.satisfaction_ratings.map.satisfied: required: satisfied"
+                + " (good/bad) or score",
             "connectors[0].streams.calls: unknown stream kind; expected one of tickets,"
-                + " satisfaction_ratings, surveys, customers, deals");
+                + " satisfaction_ratings, surveys, customers, deals (or any name with kind: set)",
+            "connectors[0].streams.phone_calls.kind: unknown stream kind \"call\"; expected one of"
+                + " tickets, satisfaction_ratings, surveys, customers, deals",
+            "connectors[0].streams.Deleted: expected a stream name of lowercase letters, digits"
+                + " and _ (it is a metric label)",
+            "connectors[0].streams.Deleted.map.updated_at: required for a list of tombstones"
+                + " (deleted: {value: true})");
   }
 
   @Test
