@@ -61,8 +61,8 @@ final class JsonPaths {
       v = path.read(node, JACKSON);
     } catch (LinkageError e) {
       // Jayway parses an array or object operand of a filter (in, contains, anyof on @.tags)
-      // with json-smart, which the build excludes: a mapping error for the record, not an Error
-      // that ends the stream's sync
+      // with json-smart; should a build ever drop it, a mapping error for the record, not an
+      // Error that ends the stream's sync
       throw new IllegalArgumentException(
           "JSONPath filter "
               + path.getPath()
