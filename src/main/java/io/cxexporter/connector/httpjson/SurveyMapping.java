@@ -72,7 +72,6 @@ final class SurveyMapping implements RecordMapping {
     }
   }
 
-  private final boolean ratings;
   private final Scale scale;
   final FieldSpec id;
   final FieldSpec respondedAt;
@@ -86,7 +85,6 @@ final class SurveyMapping implements RecordMapping {
   final FieldSpec channel;
 
   private SurveyMapping(Settings m, TimeFormat times, boolean ratings, Scale scale) {
-    this.ratings = ratings;
     this.scale = scale;
     id = RecordMapping.required(m, "id", null, times);
     respondedAt = RecordMapping.required(m, "responded_at", null, times);
@@ -169,10 +167,5 @@ final class SurveyMapping implements RecordMapping {
         RecordMapping.text(group, item, names),
         p == null ? null : Priority.parse(p).orElse(null),
         RecordMapping.text(channel, item, names));
-  }
-
-  /** True for {@code satisfaction_ratings}. */
-  boolean ratings() {
-    return ratings;
   }
 }

@@ -185,10 +185,10 @@ final class TicketMapping implements RecordMapping {
             .updatedAt(updated)
             .status(st)
             .priority(priority == null ? null : priority(priority.text(item, null)))
-            .channel(text(channel, item, names))
-            .group(text(group, item, names))
-            .assignee(text(assignee, item, names))
-            .subject(text(subject, item, names))
+            .channel(RecordMapping.text(channel, item, names))
+            .group(RecordMapping.text(group, item, names))
+            .assignee(RecordMapping.text(assignee, item, names))
+            .subject(RecordMapping.text(subject, item, names))
             .firstReplyAt(firstReply)
             .solvedAt(solved)
             .reopens(reopens == null ? 0 : reopens.count(item))
@@ -211,10 +211,6 @@ final class TicketMapping implements RecordMapping {
       b.resolutionBusiness(resolutionBusiness.duration(item));
     }
     return b.build();
-  }
-
-  private static String text(FieldSpec f, JsonNode item, BiFunction<String, String, String> names) {
-    return RecordMapping.text(f, item, names);
   }
 
   private static TicketStatus parseStatus(String s) {
