@@ -71,6 +71,16 @@ public record Request(String method, HttpUrl url, Map<String, String> headers, J
     return withUrl(url.newBuilder().setQueryParameter(name, value).build());
   }
 
+  /**
+   * The same request with {@code name} repeated once per value, in order ({@code role[]=agent&
+   * role[]=admin}), replacing earlier values.
+   */
+  public Request query(String name, java.util.List<String> values) {
+    HttpUrl.Builder b = url.newBuilder().removeAllQueryParameters(name);
+    values.forEach(v -> b.addQueryParameter(name, v));
+    return withUrl(b.build());
+  }
+
   /** The same request without the query parameter {@code name}. */
   public Request withoutQuery(String name) {
     return withUrl(url.newBuilder().removeAllQueryParameters(name).build());

@@ -197,7 +197,7 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     String records = records(l);
     JsonPath key = JsonPaths.compile(l, "key", l.string("key"));
     JsonPath value = JsonPaths.compile(l, "value", l.string("value"));
-    Map<String, String> params = strings(l, "params");
+    Map<String, List<String>> params = params(l);
     Paginate paginate = Paginate.read(l, "paginate");
     Duration refresh = l.duration("refresh", Duration.ofHours(1));
     if (refresh.compareTo(Duration.ofMinutes(1)) < 0) {
@@ -228,7 +228,7 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
         st.raw("body");
       }
     }
-    Map<String, String> params = strings(st, "params");
+    Map<String, List<String>> params = params(st);
     String records = records(st);
     Paginate paginate = Paginate.read(st, "paginate");
     if (paginate.inBody() && body == null) {
@@ -316,7 +316,33 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     return pointer;
   }
 
-  /** A mapping of strings (headers, params); numbers and booleans read as text. */
+  /**
+   * The {@code params} block: each value a string (numbers and booleans read as text) or a list of
+   * them, sent as one repeated parameter ({@code "role[]": [agent, admin]} → {@code
+   * role[]=agent&role[]=admin}).
+   */
+  private static Map<String, List<String>> params(Settings s) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    s.optionalObject("params")
+        .ifPresent(
+            m -> {
+              for (String k : m.keys()) {
+                if (m.isList(k)) {
+                  List<String> values = m.strings(k);
+                  if (values.isEmpty()) {
+                    m.problem(k, "expected at least one value");
+                  } else {
+                    out.put(k, List.copyOf(values));
+                  }
+                } else {
+                  m.optionalString(k).ifPresent(v -> out.put(k, List.of(v)));
+                }
+              }
+            });
+    return out;
+  }
+
+  /** A mapping of strings (headers); numbers and booleans read as text. */
   private static Map<String, String> strings(Settings s, String key) {
     Map<String, String> out = new LinkedHashMap<>();
     s.optionalObject(key)
@@ -453,9 +479,11 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
         s.method().equals("POST")
             ? Request.post(base, s.path().substring(1), withSince(s.body(), at, since))
             : Request.get(base, s.path().substring(1));
-    for (Map.Entry<String, String> e : s.params().entrySet()) {
-      String v = e.getValue();
-      r = r.query(e.getKey(), at == null ? v : v.replace(SINCE, at));
+    for (Map.Entry<String, List<String>> e : s.params().entrySet()) {
+      r =
+          r.query(
+              e.getKey(),
+              e.getValue().stream().map(v -> at == null ? v : v.replace(SINCE, at)).toList());
     }
     r = s.paginate().first(r);
     if (since != null && since.param() != null) {
@@ -499,9 +527,9 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     return p == null ? "/id" : p;
   }
 
-  private static Request request(HttpUrl base, String path, Map<String, String> params) {
+  private static Request request(HttpUrl base, String path, Map<String, List<String>> params) {
     Request r = Request.get(base, path.substring(1));
-    for (Map.Entry<String, String> e : params.entrySet()) {
+    for (Map.Entry<String, List<String>> e : params.entrySet()) {
       r = r.query(e.getKey(), e.getValue());
     }
     return r;

@@ -49,7 +49,7 @@ public record HttpJsonOptions(
   public record Lookup(
       String name,
       String path,
-      Map<String, String> params,
+      Map<String, List<String>> params,
       String recordsPointer,
       JsonPath key,
       JsonPath value,
@@ -85,7 +85,7 @@ public record HttpJsonOptions(
       String kind,
       String path,
       String method,
-      Map<String, String> params,
+      Map<String, List<String>> params,
       JsonNode body,
       String recordsPointer,
       Paginate paginate,
@@ -93,7 +93,9 @@ public record HttpJsonOptions(
       RecordMapping mapping) {
     /** True when the watermark goes where {@code {{since}}} is written. */
     boolean sinceInTemplate() {
-      return params.values().stream().anyMatch(v -> v.contains(HttpJsonConnectorFactory.SINCE))
+      return params.values().stream()
+              .flatMap(List::stream)
+              .anyMatch(v -> v.contains(HttpJsonConnectorFactory.SINCE))
           || (body != null && body.toString().contains(HttpJsonConnectorFactory.SINCE));
     }
   }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * {cursor: {param: cursor, path: "$.after_cursor", stop: "$.end_of_stream"}}
  * {cursor: {param: page[after], path: "$.meta.after_cursor", more: "$.meta.has_more"}}
  * {cursor: {param: starting_after, path: "$.pages.next.starting_after"}}   # until missing
+ * {cursor: {param: cursor, path: "$.after_cursor", stop: "$.end_of_stream",
+ *           drop_params: [start_time]}}                     # follow-ups send the cursor alone
  * {cursor: {body: "$.after", path: "$.paging.next.after"}}   # POST: sent back in the body
  * {page: {param: page, start: 1, size: 100}}                  # a short (or empty) page is the last
  * {offset: {param: offset, limit_param: limit, limit: 100}}   # a short page is the last
@@ -94,7 +96,11 @@ sealed interface Paginate {
         if (body != null && (stop != null || more != null)) {
           c.problem("body", "a body cursor is followed until it is missing: drop stop and more");
         }
-        yield new Cursor(param, body, path, stop, more);
+        List<String> drop = c.has("drop_params") ? c.strings("drop_params") : List.of();
+        if (body != null && !drop.isEmpty()) {
+          c.problem("drop_params", "only with a query-parameter cursor (param)");
+        }
+        yield new Cursor(param, body, path, stop, more, List.copyOf(drop));
       }
       case "page" -> {
         Settings c = p.object("page");
@@ -167,9 +173,11 @@ sealed interface Paginate {
    * A body cursor sent back as {@code param}: with {@code stop}, the kit's resumable cursor (the
    * last page's cursor is where the next pass resumes); with {@code more}, while that flag is true;
    * else until the cursor is missing. With {@code body} (a JSON pointer), it goes back in the POST
-   * body instead.
+   * body instead. The query parameters named in {@code drop} (a first request's time filter, when
+   * the vendor refuses it next to a cursor) are left out of every follow-up request.
    */
-  record Cursor(String param, String body, String pointer, String stop, String more)
+  record Cursor(
+      String param, String body, String pointer, String stop, String more, List<String> drop)
       implements Paginate {
     @Override
     public boolean inBody() {
@@ -181,13 +189,39 @@ sealed interface Paginate {
       if (body != null) {
         return Paginator.bodyToken(pointer, body);
       }
+      String[] replaces = drop.toArray(String[]::new);
       if (stop != null) {
-        return Paginator.cursor(pointer, stop, param);
+        return Paginator.cursor(pointer, stop, param, replaces);
       }
-      if (more != null) {
-        return Paginator.cursorWhile(pointer, more, param);
-      }
-      return Paginator.token(pointer, param);
+      Paginator p =
+          more != null
+              ? Paginator.cursorWhile(pointer, more, param)
+              : Paginator.token(pointer, param);
+      return drop.isEmpty() ? p : dropping(p, drop);
+    }
+
+    /** {@code p} with the {@code drop} parameters removed from each follow-up request. */
+    private static Paginator dropping(Paginator p, List<String> drop) {
+      return new Paginator() {
+        @Override
+        public Step next(ApiResponse page) throws io.cxexporter.connector.ConnectorException {
+          return p.next(page);
+        }
+
+        @Override
+        public Request follow(Request first, String token) {
+          Request r = first;
+          for (String name : drop) {
+            r = r.withoutQuery(name);
+          }
+          return p.follow(r, token);
+        }
+
+        @Override
+        public boolean wellFormed(ApiResponse page) {
+          return p.wellFormed(page);
+        }
+      };
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cxexporter.connector.http.Request;
 import io.cxexporter.testing.TestConnectors;
 import java.util.List;
 import java.util.Map;
@@ -139,5 +140,30 @@ class HttpJsonConnectorFactoryTest {
         .containsExactlyInAnyOrder(
             "connectors[0].streams.tickets.map.created_at: required",
             "connectors[0].streams.tickets.map.status: required");
+  }
+
+  @Test
+  void aParamsListIsOneRepeatedParameterInOrderWithTheWatermarkInEachValue() throws Exception {
+    String text =
+        GOOD.replace(
+                "  records: \"$.tickets[*]\"",
+                "  params: {\"role[]\": [agent, admin], q: [\"a:{{since}}\", b], n: 5}\n"
+                    + "    records: \"$.tickets[*]\"")
+            .replace("since: {param: updated_since, ", "since: {");
+    assertThat(problems(text)).isEmpty();
+    HttpJsonOptions o =
+        TestConnectors.of(new HttpJsonConnectorFactory()).with(yaml(text)).options();
+    Request r =
+        HttpJsonConnectorFactory.firstRequest(
+            okhttp3.HttpUrl.get("https://acme.example.com/"), o.streams().get(0), 1700000000L);
+    assertThat(r.url().queryParameterValues("role[]")).containsExactly("agent", "admin");
+    assertThat(r.url().queryParameterValues("q")).containsExactly("a:1700000000", "b");
+    assertThat(r.url().queryParameterValues("n")).containsExactly("5");
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "  records: \"$.tickets[*]\"",
+                    "  params: {a: []}\n    records: \"$.tickets[*]\"")))
+        .containsExactly("connectors[0].streams.tickets.params.a: expected at least one value");
   }
 }

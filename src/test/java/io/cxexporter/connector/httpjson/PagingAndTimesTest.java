@@ -145,4 +145,50 @@ class PagingAndTimesTest {
     assertThatThrownBy(() -> sec.parse(TextNode.valueOf("soon")))
         .hasMessage("not epoch seconds: \"soon\"");
   }
+
+  @Test
+  void dropParamsLeavesTheFirstRequestsFilterOutOfEveryFollowUp() throws Exception {
+    for (Map<String, Object> cursor :
+        java.util.List.<Map<String, Object>>of(
+            Map.of("param", "cursor", "path", "$.after", "stop", "$.end"),
+            Map.of("param", "cursor", "path", "$.after", "more", "$.more"),
+            Map.of("param", "cursor", "path", "$.after"))) {
+      Map<String, Object> c = new java.util.LinkedHashMap<>(cursor);
+      c.put("drop_params", java.util.List.of("start_time", "sort"));
+      Paginate pg = paginate(Map.of("cursor", c));
+      Request first = Request.get(BASE, "t").query("start_time", "1700000000").query("sort", "a");
+      first = first.query("per_page", "2");
+      Paginator next = pg.paginator("/items");
+      Paginator.Step s =
+          next.next(
+              answer(first, "{\"items\":[1,2],\"after\":\"c2\",\"end\":false,\"more\":true}"));
+      assertThat(s.more()).as("%s", c).isTrue();
+      Request second = next.follow(first, s.token());
+      assertThat(second.url().query()).as("%s", c).isEqualTo("per_page=2&cursor=c2");
+    }
+  }
+
+  @Test
+  void dropParamsIsForQueryCursorsOnly() {
+    Problems p = new Problems();
+    Paginate.read(
+        Settings.root(
+            Map.of(
+                "paginate",
+                Map.of(
+                    "cursor",
+                    Map.of(
+                        "body",
+                        "$.after",
+                        "path",
+                        "$.next",
+                        "drop_params",
+                        java.util.List.of("a")))),
+            p,
+            k -> null,
+            Path.of(".")),
+        "paginate");
+    assertThat(p.messages())
+        .containsExactly("paginate.cursor.drop_params: only with a query-parameter cursor (param)");
+  }
 }

@@ -17,6 +17,7 @@ import io.cxexporter.connector.RecipeCrossCheck;
 import io.cxexporter.connector.RecipeCrossCheck.Run;
 import io.cxexporter.kpi.KpiSnapshot;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -158,5 +159,35 @@ class ZendeskRecipeCrossCheckTest {
             "GET /api/v2/incremental/ticket_metric_events.json"));
     nativePaths.add("GET /api/v2/users.json");
     assertThat(RecipeCrossCheck.paths(recipe.backfillRequests())).isEqualTo(nativePaths);
+  }
+
+  @Test
+  void theExportIsReadWithTheNativeConnectorsRequestsAndAgentsAndAdminsAreListed()
+      throws Exception {
+    java.util.function.Predicate<String> export = r -> r.contains("/incremental/tickets/cursor");
+    Run nat = nativeRun();
+    Run recipe = recipeRun();
+    List<String> nativeExport = nat.backfillRequests().stream().filter(export).toList();
+    assertThat(nativeExport).hasSize(2);
+    // page 2 sends the cursor alone (drop_params: [start_time]); only the order of the query
+    // parameters may differ
+    assertThat(recipe.backfillRequests().stream().filter(export).map(this::sortedQuery))
+        .containsExactlyElementsOf(nativeExport.stream().map(this::sortedQuery).toList());
+    assertThat(nativeExport.get(1)).contains("cursor=").doesNotContain("start_time");
+    assertThat(recipe.backfillRequests())
+        .filteredOn(r -> r.startsWith("GET /api/v2/users.json"))
+        .singleElement()
+        .satisfies(r -> assertThat(sortedQuery(r)).contains("role[]=admin&role[]=agent"));
+  }
+
+  /** A request line with its query parameters sorted. */
+  String sortedQuery(String request) {
+    int q = request.indexOf('?');
+    if (q < 0) {
+      return request;
+    }
+    String[] params = request.substring(q + 1).replace("%5B", "[").replace("%5D", "]").split("&");
+    java.util.Arrays.sort(params);
+    return request.substring(0, q) + "?" + String.join("&", params);
   }
 }
