@@ -183,7 +183,12 @@ public abstract class ConnectorContractTest {
   }
 
   protected SyncHarness harness() {
-    return new SyncHarness(scenarioDir, connector(vendor.baseUrl(), ctx()), clock);
+    return harness(connector(vendor.baseUrl(), ctx()));
+  }
+
+  /** A harness on this test's state directory and clock for another configuration of {@code c}. */
+  protected SyncHarness harness(Connector c) {
+    return new SyncHarness(scenarioDir, c, clock);
   }
 
   private void failFirst(ResponseDefinitionBuilder fault) {

@@ -267,8 +267,16 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
                     + ")");
       }
     }
+    int maxPages = st.has("max_pages") ? st.intValue("max_pages", 0, 1, 1_000_000) : 0;
+    if (maxPages > 0 && since == null) {
+      st.problem("max_pages", "a pass restarts from its watermark at the cap: needs a since block");
+    }
+    if (maxPages > 0 && paginate instanceof Paginate.None) {
+      st.problem("max_pages", "one page per pass without paginate: drop max_pages");
+    }
     StreamSpec spec =
-        new StreamSpec(name, kind, path, method, params, body, records, paginate, since, mapping);
+        new StreamSpec(
+            name, kind, path, method, params, body, records, paginate, since, maxPages, mapping);
     boolean template = spec.sinceInTemplate();
     if (since != null && since.param() == null && !template) {
       st.problem("since.param", "required unless " + SINCE + " is written in params or body");
@@ -458,9 +466,11 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
                   }
                 });
     if (since != null) {
-      b.watermark("since", since.overlap())
-          .dedupeBoundary()
-          .time(item -> since.fieldFormat().parse(JsonPaths.read(item, since.field())));
+      b.watermark("since", since.overlap()).dedupeBoundary();
+      if (s.maxPages() > 0) {
+        b.cap(s.maxPages());
+      }
+      b.time(item -> since.fieldFormat().parse(JsonPaths.read(item, since.field())));
     } else {
       b.progress(false);
     }

@@ -78,6 +78,8 @@ public record HttpJsonOptions(
    * @param body the POST body as written (with {@code {{since}}} where the watermark goes), or null
    * @param recordsPointer the JSON pointer of the records' array in a page
    * @param since the incremental filter, or null (every pass reads the whole list)
+   * @param maxPages the vendor's cap on the pages of one query (Freshdesk: 300): reaching it
+   *     restarts the pass from the watermark; 0 for none
    * @param mapping the kind's field map
    */
   public record StreamSpec(
@@ -90,6 +92,7 @@ public record HttpJsonOptions(
       String recordsPointer,
       Paginate paginate,
       Since since,
+      int maxPages,
       RecordMapping mapping) {
     /** True when the watermark goes where {@code {{since}}} is written. */
     boolean sinceInTemplate() {

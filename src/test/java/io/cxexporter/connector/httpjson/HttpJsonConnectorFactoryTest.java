@@ -166,4 +166,30 @@ class HttpJsonConnectorFactoryTest {
                     "  params: {a: []}\n    records: \"$.tickets[*]\"")))
         .containsExactly("connectors[0].streams.tickets.params.a: expected at least one value");
   }
+
+  @Test
+  void maxPagesRestartsFromAWatermarkSoItNeedsASinceBlockAndPaging() throws Exception {
+    String noSince =
+        GOOD.replace(
+            "since: {param: updated_since, field: \"$.updated_at\", format: epoch_s, field_format: iso8601}",
+            "max_pages: 300");
+    assertThat(noSince).doesNotContain("since:");
+    assertThat(problems(noSince))
+        .containsExactly(
+            "connectors[0].streams.tickets.max_pages: a pass restarts from its watermark at the"
+                + " cap: needs a since block");
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "paginate: {page: {param: page, start: 1, size: 50}}", "max_pages: 300")))
+        .containsExactly(
+            "connectors[0].streams.tickets.max_pages: one page per pass without paginate: drop"
+                + " max_pages");
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "paginate: {page: {param: page, start: 1, size: 50}}",
+                    "paginate: {page: {param: page, start: 1, size: 50}}\n    max_pages: 300")))
+        .isEmpty();
+  }
 }

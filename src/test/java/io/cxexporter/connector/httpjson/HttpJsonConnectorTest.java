@@ -70,6 +70,11 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
 
   /** The Freshdesk recipe as a config block (what a user writes in YAML). */
   static TestConnectors<HttpJsonOptions> freshdesk(String baseUrl) {
+    return freshdesk(baseUrl, Map.of());
+  }
+
+  /** The Freshdesk recipe with {@code extra} keys in its tickets stream. */
+  static TestConnectors<HttpJsonOptions> freshdesk(String baseUrl, Map<String, Object> extra) {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("id", "$.id");
     map.put("created_at", "$.created_at");
@@ -108,6 +113,40 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
     map.put("escalated", "$.is_escalated");
     map.put("tags", "$.tags");
     map.put("deleted", "$.spam");
+    Map<String, Object> tickets =
+        new LinkedHashMap<>(
+            Map.of(
+                "path",
+                "/api/v2/tickets",
+                "method",
+                "GET",
+                "params",
+                Map.of(
+                    "order_by",
+                    "updated_at",
+                    "order_type",
+                    "asc",
+                    "per_page",
+                    100,
+                    "include",
+                    "stats"),
+                "records",
+                "$[*]",
+                "paginate",
+                Map.of("link_header", "next"),
+                "since",
+                Map.of(
+                    "param",
+                    "updated_since",
+                    "field",
+                    "$.updated_at",
+                    "format",
+                    "iso8601",
+                    "overlap",
+                    "1m"),
+                "map",
+                map));
+    tickets.putAll(extra);
     return TestConnectors.of(new HttpJsonConnectorFactory())
         .with("base_url", baseUrl)
         .with("auth", Map.of("basic", Map.of("username", "key-SECRET", "password", "X")))
@@ -144,41 +183,7 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
                     "$.contact.name",
                     "refresh",
                     "1h")))
-        .with(
-            "streams",
-            Map.of(
-                "tickets",
-                Map.of(
-                    "path",
-                    "/api/v2/tickets",
-                    "method",
-                    "GET",
-                    "params",
-                    Map.of(
-                        "order_by",
-                        "updated_at",
-                        "order_type",
-                        "asc",
-                        "per_page",
-                        100,
-                        "include",
-                        "stats"),
-                    "records",
-                    "$[*]",
-                    "paginate",
-                    Map.of("link_header", "next"),
-                    "since",
-                    Map.of(
-                        "param",
-                        "updated_since",
-                        "field",
-                        "$.updated_at",
-                        "format",
-                        "iso8601",
-                        "overlap",
-                        "1m"),
-                    "map",
-                    map)))
+        .with("streams", Map.of("tickets", tickets))
         .with("ticket_url", baseUrl + "/a/tickets/{id}");
   }
 
@@ -460,5 +465,49 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
     vendor.stubFor(
         get(urlPathEqualTo(TICKETS)).atPriority(1).willReturn(aResponse().withStatus(401)));
     assertThat(c.check().message()).contains("401").doesNotContain("key-SECRET");
+  }
+
+  @Test
+  void atMaxPagesThePassRestartsFromItsWatermarkAndReadsEveryTicketOnce() {
+    // a cap of one page: page 1 ends at 5002 (10:00), so the pass restarts exactly there
+    // (updated_since is inclusive; 5002 comes again and is dropped by id), then at 5005 (12:50)
+    vendor.stubFor(
+        tickets("2026-11-18T10:00:00Z")
+            .withQueryParam("page", absent())
+            .willReturn(
+                page(
+                    "["
+                        + arrayItem(fixture("tickets-page1.json"), 2)
+                        + ","
+                        + fixture("tickets-page2.json").trim().substring(1),
+                    ticketsUrl("2026-11-18T10:00:00Z", 2))));
+    vendor.stubFor(
+        tickets("2026-11-18T12:50:00Z")
+            .withQueryParam("page", absent())
+            .willReturn(page("[" + arrayItem(fixture("tickets-page2.json"), 2) + "]", null)));
+    try (SyncHarness h =
+        harness(freshdesk(vendor.baseUrl(), Map.of("max_pages", 1)).build(ctx()))) {
+      assertThat(h.syncAll()).isEmpty();
+      assertThat(h.errors("tickets", "mapping")).isZero();
+      assertBackfilledKpis(h.snapshot());
+    }
+    assertThat(
+            vendor.findAll(getRequestedFor(urlPathEqualTo(TICKETS))).stream()
+                .map(
+                    r ->
+                        r.queryParameter("updated_since").firstValue()
+                            + (r.queryParameter("page").isPresent()
+                                ? " page " + r.queryParameter("page").firstValue()
+                                : ""))
+                .toList())
+        .as("never page 2 of a query")
+        .containsExactly(BACKFILL_START, "2026-11-18T10:00:00Z", "2026-11-18T12:50:00Z");
+  }
+
+  @Test
+  void maxPagesIsAtLeastOne() throws Exception {
+    assertThat(freshdesk("https://acme.example.com", Map.of("max_pages", 0)).problems())
+        .containsExactly(
+            "connectors[0].streams.tickets.max_pages: must be between 1 and 1000000, got 0");
   }
 }
