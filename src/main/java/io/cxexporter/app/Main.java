@@ -49,6 +49,13 @@ public final class Main implements Callable<Integer> {
   boolean check;
 
   @Option(
+      names = "--config.probe",
+      description =
+          "Read one page of each stream, print the first mapped records and what could not be"
+              + " mapped, store nothing, exit (the probe subcommand with its defaults).")
+  boolean probe;
+
+  @Option(
       names = "--web.listen-address",
       paramLabel = "HOST:PORT",
       description = "Address to listen on; overrides server.listen_address (default :9877).")
@@ -78,6 +85,14 @@ public final class Main implements Callable<Integer> {
               + logLevel
               + "\"");
       return 2;
+    }
+    if (probe) {
+      // the subcommand as registered (its defaults, the same out and err), on this config file
+      return spec.commandLine()
+          .getSubcommands()
+          .get("probe")
+          .execute(
+              configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
     configureLogging(level);
     ConfigLoader loader = ConfigLoader.standard();

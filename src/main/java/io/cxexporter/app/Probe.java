@@ -89,6 +89,9 @@ final class Probe implements Callable<Integer> {
   /** How the connectors wait between retries; tests record instead of sleeping. */
   Sleeper sleeper = Sleeper.SYSTEM;
 
+  /** The caps on every connector's retries, waits and timeouts; tests lower them. */
+  RequestLimits limits = RequestLimits.PROBE;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -135,7 +138,7 @@ final class Probe implements Callable<Integer> {
     try {
       for (ConnectorSpec s : specs) {
         Recorder recorder = new Recorder();
-        Connector c = s.create(new ConnectorContext(clock, recorder, sleeper, RequestLimits.PROBE));
+        Connector c = s.create(new ConnectorContext(clock, recorder, sleeper, limits));
         probed.add(new Probed(s, c, recorder));
       }
       if (stream != null

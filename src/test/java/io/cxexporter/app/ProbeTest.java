@@ -39,6 +39,9 @@ class ProbeTest {
   final StringWriter out = new StringWriter();
   final StringWriter err = new StringWriter();
 
+  /** The probe's caps; a test of a hanging vendor lowers the timeout. */
+  io.cxexporter.connector.RequestLimits limits = io.cxexporter.connector.RequestLimits.PROBE;
+
   @BeforeEach
   void start() {
     vendor = new WireMockServer(WireMockConfiguration.options().dynamicPort());
@@ -60,6 +63,7 @@ class ProbeTest {
             if (made instanceof Probe p) {
               p.clock = clock;
               p.sleeper = sleeper;
+              p.limits = limits;
             }
             return made;
           }
@@ -413,5 +417,94 @@ class ProbeTest {
     assertThat(lines.get(2)).isEqualTo("    requests: none (no HTTP request was made)");
     assertThat(lines.get(lines.size() - 1))
         .isEqualTo("1 stream(s) probed: 1 read a page, 0 failed");
+  }
+
+  @Test
+  void configProbeIsTheProbeSubcommandWithItsDefaults() throws Exception {
+    fivePages("acme");
+    Path f = config(connector("acme", "{query: {name: api_key, value: k-SECRET-1}}", ""));
+
+    assertThat(run("--config.file=" + f, "--config.probe")).isEqualTo(0);
+
+    assertThat(out.toString())
+        .startsWith("acme (http_json)\n  stream tickets\n")
+        .contains("    first 3 mapped record(s) of 4:\n")
+        .endsWith("1 stream(s) probed: 1 read a page, 0 failed\n")
+        .doesNotContain("SECRET");
+    assertThat(dir.resolve("state")).doesNotExist();
+  }
+
+  @Test
+  void aHangingVendorFailsWithinTheProbesTimeoutAndTheNextStreamIsStillProbed() throws Exception {
+    limits =
+        new io.cxexporter.connector.RequestLimits(2, Duration.ofSeconds(2), Duration.ofMillis(500));
+    vendor.stubFor(
+        get(urlPathEqualTo("/slow/cases"))
+            .willReturn(okJson("{\"data\": []}").withFixedDelay(10_000)));
+    fivePages("acme");
+    Path f =
+        config(
+            connector(
+                    "slow",
+                    "{bearer: {token: t-SECRET-7}}",
+                    "    timeouts: {read: 60s, call: 120s}\n")
+                + connector("acme", "{query: {name: api_key, value: k-SECRET-1}}", ""));
+
+    long t0 = System.nanoTime();
+    assertThat(run("probe", "--config.file=" + f, "--records=0")).isEqualTo(3);
+    Duration took = Duration.ofNanos(System.nanoTime() - t0);
+
+    String base = vendor.baseUrl();
+    assertThat(out.toString())
+        .startsWith(
+            "slow (http_json)\n"
+                + "  stream tickets\n"
+                + "    requests:\n"
+                + "      GET "
+                + base
+                + "/slow/cases?per_page=5 -> timeout\n"
+                + "        Authorization: <redacted>\n"
+                + "      GET "
+                + base
+                + "/slow/cases?per_page=5 -> timeout\n"
+                + "        Authorization: <redacted>\n"
+                + "    error: TRANSIENT:")
+        .contains("    page: 5 record(s): 4 mapped, 0 skipped, 1 rejected\n")
+        .endsWith("2 stream(s) probed: 1 read a page, 1 failed\n");
+    // the config's 60s read timeout is capped: two attempts of 0.5s, not minutes
+    assertThat(took).isLessThan(Duration.ofSeconds(8));
+  }
+
+  @Test
+  void oauth2TokenRequestsAreListedWithoutTheirSecrets() throws Exception {
+    vendor.stubFor(
+        com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo("/oauth/token"))
+            .willReturn(okJson("{\"access_token\": \"at-SECRET-9\", \"expires_in\": 3600}")));
+    fivePages("acme");
+    Path f =
+        config(
+            connector(
+                "acme",
+                "{oauth2: {token_url: \""
+                    + vendor.baseUrl()
+                    + "/oauth/token?tenant=t1\", client_id: cx, client_secret: cs-SECRET-8,"
+                    + " client_auth: basic}}",
+                ""));
+
+    assertThat(run("probe", "--config.file=" + f, "--records=0")).isEqualTo(0);
+
+    assertThat(out.toString())
+        .contains(
+            "    requests:\n"
+                + "      POST "
+                + vendor.baseUrl()
+                + "/oauth/token -> 200\n"
+                + "        Authorization: <redacted>\n"
+                + "      GET "
+                + vendor.baseUrl()
+                + "/acme/cases?per_page=5 -> 200\n"
+                + "        Authorization: <redacted>\n")
+        .doesNotContain("SECRET")
+        .doesNotContain("tenant");
   }
 }

@@ -260,6 +260,12 @@ final class TokenSession implements Auth {
 
   private void report(String code, long t0) {
     listener.onRequest(OAuth2.ENDPOINT, code, Duration.ofNanos(System.nanoTime() - t0));
+    // as probe lists it: the endpoint without its query, the form body (with the secrets) unshown
+    listener.onSent(
+        "POST",
+        spec.endpointForMessages(),
+        spec.basicClientAuth ? java.util.Map.of("Authorization", "<redacted>") : java.util.Map.of(),
+        code);
   }
 
   private static String formEncode(String s) {
