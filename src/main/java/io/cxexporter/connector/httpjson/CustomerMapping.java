@@ -32,9 +32,11 @@ final class CustomerMapping implements RecordMapping {
 
   private CustomerMapping(Settings m, TimeFormat times) {
     id = RecordMapping.required(m, "id", null, times);
-    since = RecordMapping.required(m, "customer_since", null, times);
-    churnedAt = FieldSpec.read(m, "churned_at", null, times);
-    updatedAt = FieldSpec.read(m, "updated_at", null, times);
+    since =
+        FieldSpec.time(
+            m, "customer_since", RecordMapping.required(m, "customer_since", null, times));
+    churnedAt = FieldSpec.time(m, "churned_at", FieldSpec.read(m, "churned_at", null, times));
+    updatedAt = FieldSpec.time(m, "updated_at", FieldSpec.read(m, "updated_at", null, times));
     mrr = FieldSpec.read(m, "mrr", null, times);
   }
 

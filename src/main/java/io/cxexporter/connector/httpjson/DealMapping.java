@@ -35,10 +35,11 @@ final class DealMapping implements RecordMapping {
 
   private DealMapping(Settings m, TimeFormat times) {
     id = RecordMapping.required(m, "id", null, times);
-    createdAt = RecordMapping.required(m, "created_at", null, times);
-    closedAt = RecordMapping.required(m, "closed_at", null, times);
+    createdAt =
+        FieldSpec.time(m, "created_at", RecordMapping.required(m, "created_at", null, times));
+    closedAt = FieldSpec.time(m, "closed_at", RecordMapping.required(m, "closed_at", null, times));
     won = RecordMapping.required(m, "won", TicketMapping.BOOLEANS, times);
-    updatedAt = FieldSpec.read(m, "updated_at", null, times);
+    updatedAt = FieldSpec.time(m, "updated_at", FieldSpec.read(m, "updated_at", null, times));
     amount = FieldSpec.read(m, "amount", null, times);
   }
 

@@ -289,9 +289,34 @@ record FieldSpec(
     return lookup != null && names != null ? names.apply(t) : t;
   }
 
-  /** A time; null when absent. */
+  /**
+   * Checks that {@code f}, a time field, uses {@code values} only to name placeholders that mean
+   * "not set" ({@code {"1970-01-01T00:00:00Z": ""}}, Request Tracker's unset date): any other value
+   * is read as a time, so a default, {@code keep_others} or a value mapped to anything but {@code
+   * ""} would be ignored and is refused instead.
+   *
+   * @return {@code f}
+   */
+  static FieldSpec time(Settings map, String name, FieldSpec f) {
+    if (f == null) {
+      return null;
+    }
+    boolean other = f.values.values().stream().anyMatch(v -> !v.isEmpty());
+    if (other || f.def != null || f.keepOthers) {
+      map.problem(
+          name,
+          "a time's values only map placeholders to \"\" (unknown), e.g. values:"
+              + " {\"1970-01-01T00:00:00Z\": \"\"}; every other value is read as a time");
+    }
+    return f;
+  }
+
+  /** A time; null when absent or a {@code values} placeholder for "not set". */
   Instant instant(JsonNode item) {
     JsonNode v = raw(item);
+    if (!values.isEmpty() && !absent(v) && values.containsKey(textOf(v))) {
+      return null; // a placeholder (only "" targets pass the config check)
+    }
     try {
       return format.parse(v);
     } catch (IllegalArgumentException e) {

@@ -87,8 +87,9 @@ final class SurveyMapping implements RecordMapping {
   private SurveyMapping(Settings m, TimeFormat times, boolean ratings, Scale scale) {
     this.scale = scale;
     id = RecordMapping.required(m, "id", null, times);
-    respondedAt = RecordMapping.required(m, "responded_at", null, times);
-    updatedAt = FieldSpec.read(m, "updated_at", null, times);
+    respondedAt =
+        FieldSpec.time(m, "responded_at", RecordMapping.required(m, "responded_at", null, times));
+    updatedAt = FieldSpec.time(m, "updated_at", FieldSpec.read(m, "updated_at", null, times));
     ticketId = FieldSpec.read(m, "ticket_id", null, times);
     satisfied = ratings ? FieldSpec.read(m, "satisfied", TicketMapping.BOOLEANS, times) : null;
     score = FieldSpec.read(m, "score", null, times);

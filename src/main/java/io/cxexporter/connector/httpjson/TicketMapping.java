@@ -66,9 +66,9 @@ final class TicketMapping implements RecordMapping {
     id = RecordMapping.required(m, "id", null, times);
     createdAt =
         tombstones
-            ? FieldSpec.read(m, "created_at", null, times)
-            : RecordMapping.required(m, "created_at", null, times);
-    updatedAt = FieldSpec.read(m, "updated_at", null, times);
+            ? FieldSpec.time(m, "created_at", FieldSpec.read(m, "created_at", null, times))
+            : FieldSpec.time(m, "created_at", RecordMapping.required(m, "created_at", null, times));
+    updatedAt = FieldSpec.time(m, "updated_at", FieldSpec.read(m, "updated_at", null, times));
     if (tombstones && updatedAt == null && createdAt == null) {
       m.problem("updated_at", "required for a list of tombstones (deleted: {value: true})");
     }
@@ -81,8 +81,9 @@ final class TicketMapping implements RecordMapping {
     group = FieldSpec.read(m, "group", null, times);
     assignee = FieldSpec.read(m, "assignee", null, times);
     subject = FieldSpec.read(m, "subject", null, times);
-    firstReplyAt = FieldSpec.read(m, "first_reply_at", null, times);
-    solvedAt = FieldSpec.read(m, "solved_at", null, times);
+    firstReplyAt =
+        FieldSpec.time(m, "first_reply_at", FieldSpec.read(m, "first_reply_at", null, times));
+    solvedAt = FieldSpec.time(m, "solved_at", FieldSpec.read(m, "solved_at", null, times));
     firstReplyCalendar = FieldSpec.read(m, "first_reply_calendar", null, times);
     firstReplyBusiness = FieldSpec.read(m, "first_reply_business", null, times);
     resolutionCalendar = FieldSpec.read(m, "resolution_calendar", null, times);
@@ -91,8 +92,12 @@ final class TicketMapping implements RecordMapping {
     agentReplies = FieldSpec.read(m, "agent_replies", null, times);
     escalated = FieldSpec.read(m, "escalated", BOOLEANS, times);
     tags = FieldSpec.read(m, "tags", null, times);
-    slaFirstReplyDue = FieldSpec.read(m, "sla_first_reply_due_at", null, times);
-    slaResolutionDue = FieldSpec.read(m, "sla_resolution_due_at", null, times);
+    slaFirstReplyDue =
+        FieldSpec.time(
+            m, "sla_first_reply_due_at", FieldSpec.read(m, "sla_first_reply_due_at", null, times));
+    slaResolutionDue =
+        FieldSpec.time(
+            m, "sla_resolution_due_at", FieldSpec.read(m, "sla_resolution_due_at", null, times));
   }
 
   /**

@@ -119,4 +119,48 @@ class TicketMappingTest {
         .hasMessage("map.created_at: not epoch seconds: \"soon\"");
     assertThatThrownBy(() -> map("{\"created\": 1795000000, \"state\": 1}")).hasMessage("no id");
   }
+
+  static TicketMapping withFirstReply(Object spec, Problems p) {
+    Map<String, Object> m = new java.util.LinkedHashMap<>(MAP);
+    m.put("first_reply_at", spec);
+    Settings s = Settings.root(Map.of("map", m), p, k -> null, Path.of("."));
+    TicketMapping out = TicketMapping.read(s.object("map"), new TimeFormat.Iso());
+    s.finish();
+    return out;
+  }
+
+  @Test
+  void aTimesPlaceholderForNotSetIsUnknownAndEveryOtherValueIsATime() throws Exception {
+    // Request Tracker writes an unset date as 1970-01-01T00:00:00Z, not null
+    Problems p = new Problems();
+    TicketMapping m =
+        withFirstReply(
+            Map.of("path", "$.started", "values", Map.of("1970-01-01T00:00:00Z", "")), p);
+    assertThat(p.messages()).isEmpty();
+    String open = "{\"id\": 7, \"created\": 1795000000, \"state\": 1, \"started\": \"%s\"}";
+    Ticket unset =
+        (Ticket) m.map(JSON.readTree(open.formatted("1970-01-01T00:00:00Z")), (t, id) -> id);
+    assertThat(unset.firstReplyAt()).isNull();
+    Ticket set =
+        (Ticket) m.map(JSON.readTree(open.formatted("2026-11-18T12:00:00Z")), (t, id) -> id);
+    assertThat(set.firstReplyAt()).isEqualTo(Instant.parse("2026-11-18T12:00:00Z"));
+  }
+
+  @Test
+  void aTimesValuesMayOnlyNamePlaceholdersNeverReplaceTheTime() {
+    for (Map<String, Object> bad :
+        List.<Map<String, Object>>of(
+            Map.of("path", "$.started", "values", Map.of("never", "2026-01-01T00:00:00Z")),
+            Map.of("path", "$.started", "values", Map.of("0", ""), "default", ""),
+            Map.of("path", "$.started", "values", Map.of("0", ""), "keep_others", true))) {
+      Problems p = new Problems();
+      withFirstReply(bad, p);
+      assertThat(p.messages())
+          .as("%s", bad)
+          .contains(
+              "map.first_reply_at: a time's values only map placeholders to \"\" (unknown), e.g."
+                  + " values: {\"1970-01-01T00:00:00Z\": \"\"}; every other value is read as a"
+                  + " time");
+    }
+  }
 }
