@@ -455,6 +455,22 @@ public final class Settings {
     return new Settings(path, values, into, env, baseDir);
   }
 
+  /**
+   * Every key this block and the blocks read from it asked for, present in the file or not, by the
+   * path of its block ({@code connectors[0].auth.oauth2 → [scheme, token_url, client_id, ...]}): a
+   * parser's vocabulary, for a test that a connector's documentation names every key it accepts.
+   */
+  public Map<String, Set<String>> keysAsked() {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    collectKeysAsked(out);
+    return out;
+  }
+
+  private void collectKeysAsked(Map<String, Set<String>> out) {
+    out.computeIfAbsent(path, p -> new LinkedHashSet<>()).addAll(read);
+    children.forEach(c -> c.collectKeysAsked(out));
+  }
+
   /** Marks every key of this block as read, so {@link #finish()} reports none of them. */
   public void markAllRead() {
     read.addAll(values.keySet());

@@ -192,4 +192,63 @@ class HttpJsonConnectorFactoryTest {
                     "paginate: {page: {param: page, start: 1, size: 50}}\n    max_pages: 300")))
         .isEmpty();
   }
+
+  @Test
+  void sinceGoesWhereTheTemplateIsWrittenAsANumberForEpochFormats() throws Exception {
+    HttpJsonOptions o =
+        TestConnectors.of(new HttpJsonConnectorFactory())
+            .with(
+                yaml(
+                    """
+                    base_url: https://acme.example.com
+                    streams:
+                      customers:
+                        path: /search
+                        method: POST
+                        body: {after: "{{since}}", q: "updated>{{since}}", limit: 10}
+                        params: {from: "t{{since}}"}
+                        paginate: {cursor: {body: "$.page.after", path: "$.next"}}
+                        since: {field: "$.updated_at", format: epoch_s}
+                        map: {id: "$.id", customer_since: "$.since"}
+                    """))
+            .options();
+    okhttp3.HttpUrl base = o.common().baseUrl();
+    HttpJsonOptions.StreamSpec s = o.streams().get(0);
+    io.cxexporter.connector.http.Request r =
+        HttpJsonConnectorFactory.firstRequest(base, s, 1_700_000_000L);
+    assertThat(r.method()).isEqualTo("POST");
+    assertThat(r.body().get("after").isNumber()).isTrue();
+    assertThat(r.body().get("after").asLong()).isEqualTo(1_700_000_000L);
+    assertThat(r.body().get("q").asText()).isEqualTo("updated>1700000000");
+    assertThat(r.queryParameter("from")).isEqualTo("t1700000000");
+    io.cxexporter.connector.http.Request next =
+        s.paginate().paginator(s.recordsPointer()).follow(r, "c2");
+    assertThat(next.body().at("/page/after").asText()).isEqualTo("c2");
+    assertThat(next.body().get("after").asLong()).isEqualTo(1_700_000_000L);
+  }
+
+  @Test
+  void sinceIsAParamOrATemplateNeverBothNorNeither() throws Exception {
+    String block =
+        """
+        base_url: https://acme.example.com
+        streams:
+          tickets:
+            path: /t
+            params: {q: "PARAM"}
+            since: SINCE
+            map: {id: "$.id", created_at: "$.c", status: "$.s"}
+        """;
+    String t = "connectors[0].streams.tickets.";
+    assertThat(
+            problems(
+                block.replace("PARAM", "{{since}}").replace("SINCE", "{param: u, field: \"$.u\"}")))
+        .containsExactly(
+            t + "since.param: set param or write {{since}} in params or body, not both");
+    assertThat(problems(block.replace("PARAM", "x").replace("SINCE", "{field: \"$.u\"}")))
+        .containsExactly(t + "since.param: required unless {{since}} is written in params or body");
+    assertThat(problems(block.replace("PARAM", "{{since}}").replace("    since: SINCE\n", "")))
+        .containsExactly(
+            t + "since: {{since}} is written in params or body, but there is no since block");
+  }
 }
