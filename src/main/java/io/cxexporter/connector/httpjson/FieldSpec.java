@@ -153,6 +153,9 @@ record FieldSpec(
       f.problem(keepOthers ? "keep_others" : "default", "needs values");
     }
     String lookup = f.optionalString("lookup").orElse(null);
+    if (lookup != null && !values.isEmpty()) {
+      f.problem("lookup", "set values or lookup, not both (values are matched before a lookup)");
+    }
     String unit = f.string("unit", "seconds");
     if (!UNITS.contains(unit)) {
       f.problem("unit", "expected seconds, minutes or ms, got \"" + unit + "\"");

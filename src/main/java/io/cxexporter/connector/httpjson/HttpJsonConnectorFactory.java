@@ -256,7 +256,19 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
       }
     }
     for (FieldSpec f : mapping.withLookups()) {
-      if (!lookups.contains(f.lookup())) {
+      String field = f.key().substring(f.key().lastIndexOf('.') + 1);
+      if (!mapping.lookupFields().contains(field)) {
+        st.problems()
+            .add(
+                f.key() + ".lookup",
+                mapping.lookupFields().isEmpty()
+                    ? "no field of a " + kind + " stream takes a lookup"
+                    : "only "
+                        + String.join(", ", new java.util.TreeSet<>(mapping.lookupFields()))
+                        + " take a lookup in a "
+                        + kind
+                        + " stream");
+      } else if (!lookups.contains(f.lookup())) {
         st.problems()
             .add(
                 f.key() + ".lookup",

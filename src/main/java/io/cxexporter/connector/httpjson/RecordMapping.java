@@ -26,6 +26,11 @@ interface RecordMapping {
   /** Every field the block sets. */
   List<FieldSpec> fields();
 
+  /** The fields whose value may be an id turned into a name by a {@code lookup}. */
+  default java.util.Set<String> lookupFields() {
+    return java.util.Set.of();
+  }
+
   /** The fields that name a lookup table, for checking the table exists. */
   default List<FieldSpec> withLookups() {
     return fields().stream().filter(f -> f.lookup() != null).toList();

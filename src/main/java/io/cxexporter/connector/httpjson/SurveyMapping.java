@@ -121,6 +121,11 @@ final class SurveyMapping implements RecordMapping {
   }
 
   @Override
+  public java.util.Set<String> lookupFields() {
+    return java.util.Set.of("group", "channel");
+  }
+
+  @Override
   public List<FieldSpec> fields() {
     return RecordMapping.present(
         id, respondedAt, updatedAt, ticketId, satisfied, score, kind, group, priority, channel);

@@ -116,6 +116,11 @@ final class TicketMapping implements RecordMapping {
   }
 
   @Override
+  public java.util.Set<String> lookupFields() {
+    return java.util.Set.of("channel", "group", "assignee", "subject");
+  }
+
+  @Override
   public List<FieldSpec> fields() {
     return RecordMapping.present(
         id,

@@ -251,4 +251,27 @@ class HttpJsonConnectorFactoryTest {
         .containsExactly(
             t + "since: {{since}} is written in params or body, but there is no since block");
   }
+
+  @Test
+  void aLookupWhereItWouldBeIgnoredIsRefused() throws Exception {
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "status: {path: \"$.state\", values: {1: open, 2: solved, closed: closed}}",
+                    "status: {path: \"$.state\", values: {1: open, 2: solved, closed: closed},"
+                        + " lookup: groups}")))
+        .containsExactlyInAnyOrder(
+            "connectors[0].streams.tickets.map.status.lookup: set values or lookup, not both"
+                + " (values are matched before a lookup)",
+            "connectors[0].streams.tickets.map.status.lookup: only assignee, channel, group,"
+                + " subject take a lookup in a tickets stream");
+    assertThat(
+            problems(
+                GOOD.replace(
+                    "first_reply_calendar: {path: \"$.frt\", unit: minutes}",
+                    "first_reply_calendar: {path: \"$.frt\", unit: minutes, lookup: groups}")))
+        .containsExactly(
+            "connectors[0].streams.tickets.map.first_reply_calendar.lookup: only assignee,"
+                + " channel, group, subject take a lookup in a tickets stream");
+  }
 }
