@@ -186,6 +186,19 @@ public abstract class ConnectorContractTest {
     return harness(connector(vendor.baseUrl(), ctx()));
   }
 
+  /**
+   * {@code page} with its first {@code from} replaced by {@code to} (e.g. a record made
+   * unreadable); fails when {@code from} is not in the page, so a changed fixture cannot make a
+   * test vacuous.
+   */
+  protected static String replacedOnce(String page, String from, String to) {
+    String out =
+        page.replaceFirst(
+            java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
+    assertThat(out).as("%s in the page", from).isNotEqualTo(page);
+    return out;
+  }
+
   /** A harness on this test's state directory and clock for another configuration of {@code c}. */
   protected SyncHarness harness(Connector c) {
     return new SyncHarness(scenarioDir, c, clock);

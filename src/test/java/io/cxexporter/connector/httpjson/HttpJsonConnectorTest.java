@@ -260,9 +260,8 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   protected String stubUnreadableRecord(WireMockServer v) {
     String page = fixture("tickets-page1.json");
     String bad =
-        page.replaceFirst(
-            "\"created_at\": \"2026-11-18T08:00:00Z\"", "\"created_at\": \"yesterday\"");
-    assertThat(bad).isNotEqualTo(page);
+        replacedOnce(
+            page, "\"created_at\": \"2026-11-18T08:00:00Z\"", "\"created_at\": \"yesterday\"");
     v.stubFor(firstPage().atPriority(1).willReturn(page(bad, ticketsUrl(BACKFILL_START, 2))));
     return "5001";
   }
