@@ -42,7 +42,12 @@ public final class KpiCatalog {
 
   /** Instant (not windowed) values a target may name. */
   public static final List<String> INSTANT_KPIS =
-      List.of("tickets_open", "ticket_open_oldest_age_seconds", "sla_at_risk_tickets");
+      List.of(
+          "tickets_open",
+          "ticket_open_oldest_age_seconds",
+          "sla_at_risk_tickets",
+          "tickets_unassigned",
+          "ticket_unassigned_oldest_age_seconds");
 
   /** True when {@code kpi} is a windowed KPI. */
   public static boolean isWindowed(String kpi) {

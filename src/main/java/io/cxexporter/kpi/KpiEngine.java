@@ -164,19 +164,23 @@ public final class KpiEngine {
     List<TicketFacts> found = new ArrayList<>();
     java.util.Comparator<TicketFacts> order;
     switch (pick) {
-      case OLDEST_OPEN, SOONEST_DUE -> {
+      case OLDEST_OPEN, OLDEST_UNASSIGNED, SOONEST_DUE -> {
         for (String id : s.open) {
           TicketFacts f = s.tickets.get(id);
           if (f != null
               && matches.test(f)
-              && (pick == TicketView.Pick.OLDEST_OPEN || due(f, now) != null)) {
+              && switch (pick) {
+                case OLDEST_UNASSIGNED -> unassigned(f.ticket);
+                case SOONEST_DUE -> due(f, now) != null;
+                default -> true;
+              }) {
             found.add(f);
           }
         }
         order =
-            pick == TicketView.Pick.OLDEST_OPEN
-                ? java.util.Comparator.comparing((TicketFacts f) -> f.ticket.createdAt())
-                : java.util.Comparator.comparing((TicketFacts f) -> due(f, now));
+            pick == TicketView.Pick.SOONEST_DUE
+                ? java.util.Comparator.comparing((TicketFacts f) -> due(f, now))
+                : java.util.Comparator.comparing((TicketFacts f) -> f.ticket.createdAt());
       }
       default -> {
         boolean reply = pick == TicketView.Pick.SLOWEST_FIRST_RESPONSE;
@@ -268,6 +272,8 @@ public final class KpiEngine {
     long[] open = new long[combos * statuses.length];
     Instant[] oldest = new Instant[combos]; // the oldest open ticket's creation
     long[] atRisk = new long[combos];
+    long[] unassigned = new long[combos];
+    Instant[] oldestUnassigned = new Instant[combos];
     Instant horizon = now.plus(rules.config.slaRiskHorizon());
     for (String id : s.open) {
       TicketFacts f = s.tickets.get(id);
@@ -276,6 +282,12 @@ public final class KpiEngine {
       open[c * statuses.length + t.status().ordinal()]++;
       if (oldest[c] == null || t.createdAt().isBefore(oldest[c])) {
         oldest[c] = t.createdAt();
+      }
+      if (unassigned(t)) {
+        unassigned[c]++;
+        if (oldestUnassigned[c] == null || t.createdAt().isBefore(oldestUnassigned[c])) {
+          oldestUnassigned[c] = t.createdAt();
+        }
       }
       for (SlaTarget target : SlaTarget.values()) {
         Instant due = f.due(target);
@@ -289,6 +301,8 @@ public final class KpiEngine {
     }
     Map<List<String>, long[]> byStatus = new HashMap<>();
     Map<List<String>, double[]> byDims = new HashMap<>();
+    Map<List<String>, Unassigned> byUnassigned = new HashMap<>();
+    int assigneeDim = dims.indexOf("assignee");
     for (int c = 0; c < combos; c++) {
       if (oldest[c] == null) {
         continue;
@@ -305,6 +319,18 @@ public final class KpiEngine {
       }
       double age = Math.max(0, Duration.between(oldest[c], now).toMillis() / 1000.0);
       byDims.put(values, new double[] {age, atRisk[c]});
+      // the unassigned backlog: the dimensions but assignee (always none there), merged
+      List<String> key = values;
+      if (assigneeDim >= 0) {
+        key = new ArrayList<>(values);
+        key.remove(assigneeDim);
+      }
+      Unassigned u = byUnassigned.computeIfAbsent(key, k -> new Unassigned());
+      u.count += unassigned[c];
+      if (oldestUnassigned[c] != null
+          && (u.oldest == null || oldestUnassigned[c].isBefore(u.oldest))) {
+        u.oldest = oldestUnassigned[c];
+      }
     }
     List<String> statusNames = new ArrayList<>();
     statusNames.add("source");
@@ -326,6 +352,30 @@ public final class KpiEngine {
       out.add("ticket_open_oldest_age_seconds", dimNames, values, e.getValue()[0]);
       out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
     }
+    List<String> unassignedNames = new ArrayList<>(dimNames);
+    unassignedNames.remove("assignee");
+    for (Map.Entry<List<String>, Unassigned> e : sorted(byUnassigned)) {
+      List<String> values = new ArrayList<>();
+      values.add(s.source);
+      values.addAll(e.getKey());
+      Unassigned u = e.getValue();
+      out.add("tickets_unassigned", unassignedNames, values, u.count);
+      if (u.oldest != null) {
+        double age = Math.max(0, Duration.between(u.oldest, now).toMillis() / 1000.0);
+        out.add("ticket_unassigned_oldest_age_seconds", unassignedNames, values, age);
+      }
+    }
+  }
+
+  /** Open unassigned tickets of one label set (dimensions without assignee), and the oldest. */
+  private static final class Unassigned {
+    long count;
+    Instant oldest;
+  }
+
+  /** True for a ticket nobody is assigned to (no assignee, or a blank one). */
+  static boolean unassigned(Ticket t) {
+    return t.assignee() == null || t.assignee().isBlank();
   }
 
   private static <V> List<Map.Entry<List<String>, V>> sorted(Map<List<String>, V> m) {

@@ -139,6 +139,84 @@ class KpiEngineTest {
         .isEqualTo(5 * 3600);
   }
 
+  /**
+   * Open tickets of Billing/normal/email: 1 (5 h, nobody), 2 (2 h, ana), 3 (1 h, new, nobody), 6 (8
+   * h, on hold, blank assignee); Returns: 4 (3 h, bo). 5 is solved without an assignee: not
+   * backlog.
+   */
+  void applyUnassignedBacklog() {
+    apply(
+        false,
+        ticket("1", NOW.minus(Duration.ofHours(5))).build(),
+        ticket("2", NOW.minus(Duration.ofHours(2)))
+            .status(TicketStatus.PENDING)
+            .assignee("ana")
+            .build(),
+        ticket("3", NOW.minus(Duration.ofHours(1))).status(TicketStatus.NEW).build(),
+        ticket("4", NOW.minus(Duration.ofHours(3))).group("Returns").assignee("bo").build(),
+        ticket("5", NOW.minus(Duration.ofHours(9)))
+            .status(TicketStatus.SOLVED)
+            .solvedAt(NOW.minus(Duration.ofHours(8)))
+            .build(),
+        ticket("6", NOW.minus(Duration.ofHours(8)))
+            .status(TicketStatus.ON_HOLD)
+            .assignee(" ")
+            .build());
+  }
+
+  @Test
+  void unassignedBacklogCountsOpenTicketsWithoutAnAssigneeAndTheOldestAge() {
+    applyUnassignedBacklog();
+
+    KpiSnapshot s = engine.compute();
+
+    Map<String, String> billing =
+        labels("group", "Billing", "priority", "normal", "channel", "email");
+    Map<String, String> returns =
+        labels("group", "Returns", "priority", "normal", "channel", "email");
+    // 1, 3 and 6 (blank assignee); 2 is assigned, 5 solved
+    assertThat(s.value("tickets_unassigned", billing)).isEqualTo(3);
+    assertThat(s.value("ticket_unassigned_oldest_age_seconds", billing)).isEqualTo(8 * 3600);
+    // Returns has open tickets, all assigned: 0, and no oldest age
+    assertThat(s.value("tickets_unassigned", returns)).isEqualTo(0);
+    assertThat(s.find("ticket_unassigned_oldest_age_seconds", returns)).isEmpty();
+    assertThat(s.find("tickets_unassigned", labels())).hasSize(2);
+    assertThat(s.find("ticket_unassigned_oldest_age_seconds", labels())).hasSize(1);
+    assertThat(engine.tickets("zd", Map.of(), TicketView.Pick.OLDEST_UNASSIGNED, null, false, 10))
+        .extracting(TicketView::id)
+        .containsExactly("6", "1", "3");
+  }
+
+  @Test
+  void unassignedBacklogLeavesOutTheAssigneeDimension() {
+    Map<String, Duration> windows = new LinkedHashMap<>();
+    windows.put("24h", Duration.ofHours(24));
+    engine =
+        new KpiEngine(
+            new io.cxexporter.config.KpiConfig(
+                windows,
+                List.of("group", "assignee"),
+                50,
+                Configs.officeHours("UTC"),
+                List.of(),
+                Duration.ofHours(1),
+                List.of(),
+                Duration.ofSeconds(15)),
+            clock);
+    applyUnassignedBacklog();
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(s.find("tickets_unassigned", labels()))
+        .extracting(KpiSeries::labelNames)
+        .containsOnly(List.of("source", "group"));
+    // Billing's combinations none (1, 3), ana (2) and the blank one (6) merge into one series
+    assertThat(s.value("tickets_unassigned", labels("group", "Billing"))).isEqualTo(3);
+    assertThat(s.value("ticket_unassigned_oldest_age_seconds", labels("group", "Billing")))
+        .isEqualTo(8 * 3600);
+    assertThat(s.value("tickets_unassigned", labels("group", "Returns"))).isEqualTo(0);
+  }
+
   @Test
   void firstResponseStatisticsAreExactNearestRank() {
     int[] minutes = {10, 20, 30, 40, 100};
