@@ -118,18 +118,37 @@ public final class KpiEngine {
   public synchronized SeenLabels drainNewLabels() {
     List<SeenLabels.Combo> combos = new ArrayList<>();
     List<SeenLabels.Combo> surveys = new ArrayList<>();
+    List<SeenLabels.Combo> sla = new ArrayList<>();
     List<String> dealSources = new ArrayList<>();
     for (SourceState s : sources.values()) {
       if (s.newDeals) {
         dealSources.add(s.source);
         s.newDeals = false;
       }
+      if (hasSla(s)) {
+        // a source that just got SLA data starts the SLA series of every combination seen so far
+        List<SourceState.Combo> l = s.slaCombosReported ? List.of() : s.comboById;
+        l.forEach(c -> sla.add(new SeenLabels.Combo(s.source, c.values)));
+        if (s.slaCombosReported) {
+          s.newCombos.forEach(c -> sla.add(new SeenLabels.Combo(s.source, c)));
+        }
+        s.slaCombosReported = true;
+      }
       s.newCombos.forEach(c -> combos.add(new SeenLabels.Combo(s.source, c)));
       s.newSurveyScores.forEach(c -> surveys.add(new SeenLabels.Combo(s.source, c)));
       s.newCombos.clear();
       s.newSurveyScores.clear();
     }
-    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null);
+    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null, sla);
+  }
+
+  /**
+   * Whether a source has SLA series: a {@code kpi.sla} policy is configured, or any of its tickets
+   * carried the vendor's own SLA data. Without either it emits no {@code cx_sla_*} series (no
+   * dozens of zeros for a helpdesk without SLAs).
+   */
+  private boolean hasSla(SourceState s) {
+    return !rules.config.sla().isEmpty() || s.vendorSla;
   }
 
   /**
@@ -350,7 +369,9 @@ public final class KpiEngine {
       values.add(s.source);
       values.addAll(e.getKey());
       out.add("ticket_open_oldest_age_seconds", dimNames, values, e.getValue()[0]);
-      out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
+      if (hasSla(s)) {
+        out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
+      }
     }
     List<String> unassignedNames = new ArrayList<>(dimNames);
     unassignedNames.remove("assignee");

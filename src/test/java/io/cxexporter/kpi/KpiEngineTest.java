@@ -505,6 +505,77 @@ class KpiEngineTest {
   }
 
   @Test
+  void aSourceWithoutSlaDataOrPolicyHasNoSlaSeriesUntilItsFirstVendorSlaTicket() {
+    Instant c = NOW.minus(Duration.ofHours(3));
+    apply(
+        false,
+        ticket("1", c).firstReplyAt(c.plusSeconds(600)).build(),
+        ticket("2", c).group("Returns").build());
+    assertThat(engine.drainNewLabels().slaTickets()).isEmpty();
+    KpiSnapshot s = engine.compute();
+    assertThat(s.series())
+        .extracting(KpiSeries::name)
+        .isNotEmpty()
+        .noneMatch(n -> n.startsWith("sla_") || n.equals("kpi_sla_attainment_ratio"));
+
+    // the vendor's SLA data on a new ticket of a third combination: every combination starts
+    apply(
+        false,
+        ticket("3", c)
+            .channel("chat")
+            .sla(
+                List.of(
+                    new io.cxexporter.model.SlaStatus(
+                        SlaTarget.FIRST_RESPONSE, NOW.plus(Duration.ofMinutes(30)), null, false)))
+            .build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactlyInAnyOrder(
+            List.of("Billing", "normal", "email"),
+            List.of("Returns", "normal", "email"),
+            List.of("Billing", "normal", "chat"));
+    s = engine.compute();
+    assertThat(s.find("sla_at_risk_tickets", labels())).hasSize(3);
+    assertThat(
+            s.value(
+                "sla_at_risk_tickets",
+                labels("group", "Billing", "priority", "normal", "channel", "chat")))
+        .isEqualTo(1);
+    // then only the new combinations
+    apply(false, ticket("4", c).group("Sales").build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactly(List.of("Sales", "normal", "email"));
+  }
+
+  @Test
+  void aConfiguredSlaPolicyGivesEveryCombinationItsSlaSeries() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(new SlaPolicy(Priority.URGENT, Duration.ofHours(1), null, false)),
+                List.of(),
+                50),
+            clock);
+    apply(false, ticket("1", NOW.minus(Duration.ofHours(3))).build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactly(List.of("Billing", "normal", "email"));
+    // no urgent ticket, so nothing at risk: 0, not absent
+    assertThat(
+            kpi(
+                "sla_at_risk_tickets",
+                "group",
+                "Billing",
+                "priority",
+                "normal",
+                "channel",
+                "email"))
+        .isEqualTo(0);
+  }
+
+  @Test
   void breachesAreCountedLiveOnceWhenTheDueTimePasses() {
     engine =
         new KpiEngine(
