@@ -493,6 +493,16 @@ public final class KpiEngine {
         WindowAggregates.RESOLUTION_CAL,
         WindowAggregates.RESOLUTION_BUS,
         out);
+    durations(
+        source,
+        dim,
+        dimValue,
+        window,
+        "kpi_requester_wait_seconds",
+        a,
+        WindowAggregates.REQUESTER_WAIT_CAL,
+        WindowAggregates.REQUESTER_WAIT_BUS,
+        out);
     List<List<String>> l = SeriesBuilder.labels(source, dim, dimValue, "window", window);
     out.add("kpi_tickets_created", l.get(0), l.get(1), a.created);
     out.add("kpi_tickets_solved", l.get(0), l.get(1), a.solved);
@@ -510,6 +520,11 @@ public final class KpiEngine {
         l.get(0),
         l.get(1),
         WindowAggregates.ratio(a.fcrSolved, a.fcrKnown));
+    out.add(
+        "kpi_agent_replies_per_ticket",
+        l.get(0),
+        l.get(1),
+        WindowAggregates.ratio(a.replies, a.fcrKnown));
     out.add("kpi_reopen_ratio", l.get(0), l.get(1), WindowAggregates.ratio(a.reopened, a.solved));
     out.add(
         "kpi_escalation_ratio", l.get(0), l.get(1), WindowAggregates.ratio(a.escalated, a.created));

@@ -79,6 +79,8 @@ public final class MetricNames {
         switch (kpi) {
           case "first_response_seconds" -> "created to first agent reply, by first reply time";
           case "resolution_seconds" -> "created to solved, by solve time";
+          case "requester_wait_seconds" ->
+              "the vendor's requester wait time of the tickets solved, by solve time";
           default -> KpiCatalog.WINDOWED_KPIS.getOrDefault(kpi, kpi);
         };
     return "Windowed KPI ("

@@ -365,6 +365,103 @@ class KpiEngineTest {
   }
 
   @Test
+  void agentRepliesPerTicketIsTheMeanOverSolvedTicketsWithAKnownCount() {
+    apply(
+        false,
+        solved("a", NOW.minus(Duration.ofHours(5)), Duration.ofHours(1), Duration.ofHours(2), 1),
+        solved("b", NOW.minus(Duration.ofHours(6)), Duration.ofHours(1), Duration.ofHours(3), 4),
+        solved(
+            "c",
+            NOW.minus(Duration.ofHours(6)),
+            Duration.ofHours(1),
+            Duration.ofHours(3),
+            null), // unknown count: left out, not read as 0
+        solved("d", NOW.minus(Duration.ofDays(3)), Duration.ofHours(1), Duration.ofHours(2), 10),
+        ticket("e", NOW.minus(Duration.ofHours(2))).agentReplies(7).build()); // open: not solved
+
+    KpiSnapshot s = engine.compute();
+
+    // 24h: a (1) and b (4) -> 2.5; 7d: a, b and d (10) -> 5
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("window", "24h"))).isEqualTo(2.5);
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("window", "7d"))).isEqualTo(5);
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("group", "Billing", "window", "24h")))
+        .isEqualTo(2.5);
+    // nothing solved in the last hour: absent, not 0 or NaN
+    assertThat(s.find("kpi_agent_replies_per_ticket", labels("window", "1h"))).isEmpty();
+    // no ticket gives a requester wait: no series at all
+    assertThat(s.find("kpi_requester_wait_seconds", labels())).isEmpty();
+  }
+
+  @Test
+  void agentRepliesPerTicketIsAbsentWhenNoSolvedTicketHasACount() {
+    apply(
+        false,
+        solved(
+            "c", NOW.minus(Duration.ofHours(6)), Duration.ofHours(1), Duration.ofHours(3), null));
+    assertThat(engine.compute().find("kpi_agent_replies_per_ticket", labels())).isEmpty();
+  }
+
+  @Test
+  void requesterWaitIsTheVendorsFigureOverTicketsSolvedInTheWindowNearestRank() {
+    Instant c = NOW.minus(Duration.ofHours(10));
+    apply(
+        false,
+        waited("1", c, Duration.ofMinutes(10), Duration.ofMinutes(5)),
+        waited("2", c, Duration.ofMinutes(30), Duration.ofMinutes(20)),
+        waited("3", c, Duration.ofMinutes(20), null),
+        waited("4", c, null, null), // the vendor gives none: left out
+        ticket("5", c).requesterWaitCalendar(Duration.ofMinutes(999)).build()); // open
+
+    KpiSnapshot s = engine.compute();
+
+    // calendar 600, 1200, 1800 s: mean 1200; p50 rank ceil(1.5) = 2 -> 1200; p90 rank 3 -> 1800
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "mean"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "p50"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "p90"))
+        .isEqualTo(1800);
+    // business 300 and 1200 s (3 has none; never derived from the schedule): mean 750; p50 rank
+    // 1 -> 300; p90 rank ceil(1.8) = 2 -> 1200
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "mean"))
+        .isEqualTo(750);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "p50"))
+        .isEqualTo(300);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "p90"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi(
+                "kpi_requester_wait_seconds",
+                "group",
+                "Billing",
+                "window",
+                "24h",
+                "hours",
+                "calendar",
+                "stat",
+                "p90"))
+        .isEqualTo(1800);
+    // solved 2 h after creation, 8 h ago: outside the last hour
+    assertThat(s.find("kpi_requester_wait_seconds", labels("window", "1h"))).isEmpty();
+  }
+
+  static Ticket waited(String id, Instant created, Duration calendar, Duration business) {
+    return ticket(id, created)
+        .status(TicketStatus.SOLVED)
+        .solvedAt(created.plus(Duration.ofHours(2)))
+        .updatedAt(created.plus(Duration.ofHours(2)))
+        .requesterWaitCalendar(calendar)
+        .requesterWaitBusiness(business)
+        .build();
+  }
+
+  @Test
   void escalationRatioIsOverTicketsCreated() {
     Instant c = NOW.minus(Duration.ofHours(2));
     apply(
