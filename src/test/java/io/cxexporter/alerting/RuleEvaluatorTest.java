@@ -288,4 +288,20 @@ class RuleEvaluatorTest {
         .singleElement()
         .satisfies(a -> assertThat(a.value()).isEqualTo(7200));
   }
+
+  @Test
+  void anUnassignedRuleCannotFilterOnTheAssigneeItsSeriesDoNotCarry() {
+    Problems p = new Problems();
+    Map<String, Object> tree =
+        io.cxexporter.testing.Configs.yaml(
+            "alerting:\n  rules:\n    - alert: X\n"
+                + "      expr: {kpi: tickets_unassigned, assignee: ana}\n      above: 1\n");
+    Settings root = Settings.root(tree, p, k -> null, Path.of("."));
+    AlertingConfig.read(root.object("alerting"), List.of("group", "assignee"), Set.of("24h"));
+    root.finish();
+    assertThat(p.messages())
+        .containsExactly(
+            "alerting.rules[0].expr.assignee: not a label of tickets_unassigned (labels: source,"
+                + " group)");
+  }
 }
