@@ -53,7 +53,12 @@ public record AlertingConfig(
   /** KPIs a rule may name besides the windowed ones. */
   static final List<String> INSTANT =
       List.of(
-          "tickets_open", "sla_at_risk_tickets", "ticket_open_oldest_age_seconds", "connector_up");
+          "tickets_open",
+          "sla_at_risk_tickets",
+          "ticket_open_oldest_age_seconds",
+          "tickets_unassigned",
+          "ticket_unassigned_oldest_age_seconds",
+          "connector_up");
 
   /**
    * Reads and validates the block; problems go to the settings with their paths.
@@ -101,7 +106,8 @@ public record AlertingConfig(
           "unknown KPI \""
               + kpi
               + "\" (a cx_kpi_* short name, tickets_open, sla_at_risk_tickets,"
-              + " ticket_open_oldest_age_seconds or connector_up)");
+              + " ticket_open_oldest_age_seconds, tickets_unassigned,"
+              + " ticket_unassigned_oldest_age_seconds or connector_up)");
     }
     for (String key : e.keys()) {
       if (key.equals("kpi")) {
@@ -237,6 +243,9 @@ public record AlertingConfig(
       out.add("status");
     }
     out.addAll(dimensions);
+    if (kpi.startsWith("ticket_unassigned_") || kpi.equals("tickets_unassigned")) {
+      out.remove("assignee"); // always none: the unassigned series do not carry it
+    }
     return out;
   }
 }

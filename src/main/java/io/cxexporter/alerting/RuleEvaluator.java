@@ -339,7 +339,9 @@ public final class RuleEvaluator {
       return out;
     }
     // instant gauges are additive over the dimensions the rule does not name (oldest age: max)
-    boolean max = rule.kpi().equals("ticket_open_oldest_age_seconds");
+    boolean max =
+        rule.kpi().equals("ticket_open_oldest_age_seconds")
+            || rule.kpi().equals("ticket_unassigned_oldest_age_seconds");
     Map<Map<String, String>, Double> groups = new LinkedHashMap<>();
     for (KpiSeries s : snap.find(rule.kpi(), Map.of())) {
       Map<String, String> labels = labelsOf(s);

@@ -73,6 +73,8 @@ public final class TicketContext
     return switch (kpi) {
       case "tickets_open", "ticket_open_oldest_age_seconds", "tickets_created" ->
           TicketView.Pick.OLDEST_OPEN;
+      case "tickets_unassigned", "ticket_unassigned_oldest_age_seconds" ->
+          TicketView.Pick.OLDEST_UNASSIGNED;
       case "sla_at_risk_tickets", "sla_attainment_ratio" -> TicketView.Pick.SOONEST_DUE;
       case "first_response_seconds" -> TicketView.Pick.SLOWEST_FIRST_RESPONSE;
       case "resolution_seconds", "tickets_solved" -> TicketView.Pick.SLOWEST_RESOLUTION;

@@ -12,7 +12,7 @@ public final class KpiCatalog {
 
   /** Duration KPIs: carry {@code stat} and {@code hours}. */
   public static final List<String> DURATION_KPIS =
-      List.of("first_response_seconds", "resolution_seconds");
+      List.of("first_response_seconds", "resolution_seconds", "requester_wait_seconds");
 
   /** The statistics of a duration KPI. */
   public static final List<String> STATS = List.of("mean", "p50", "p90");
@@ -28,6 +28,9 @@ public final class KpiCatalog {
           Map.entry(
               "first_contact_resolution_ratio",
               "tickets solved with exactly one agent reply / tickets solved"),
+          Map.entry(
+              "agent_replies_per_ticket",
+              "mean agent replies of the tickets solved whose reply count is known"),
           Map.entry("reopen_ratio", "tickets solved that were ever reopened / tickets solved"),
           Map.entry("escalation_ratio", "tickets created that were escalated / tickets created"),
           Map.entry("sla_attainment_ratio", "SLA targets met / SLA targets decided in the window"),
@@ -42,7 +45,12 @@ public final class KpiCatalog {
 
   /** Instant (not windowed) values a target may name. */
   public static final List<String> INSTANT_KPIS =
-      List.of("tickets_open", "ticket_open_oldest_age_seconds", "sla_at_risk_tickets");
+      List.of(
+          "tickets_open",
+          "ticket_open_oldest_age_seconds",
+          "sla_at_risk_tickets",
+          "tickets_unassigned",
+          "ticket_unassigned_oldest_age_seconds");
 
   /** True when {@code kpi} is a windowed KPI. */
   public static boolean isWindowed(String kpi) {

@@ -118,18 +118,37 @@ public final class KpiEngine {
   public synchronized SeenLabels drainNewLabels() {
     List<SeenLabels.Combo> combos = new ArrayList<>();
     List<SeenLabels.Combo> surveys = new ArrayList<>();
+    List<SeenLabels.Combo> sla = new ArrayList<>();
     List<String> dealSources = new ArrayList<>();
     for (SourceState s : sources.values()) {
       if (s.newDeals) {
         dealSources.add(s.source);
         s.newDeals = false;
       }
+      if (hasSla(s)) {
+        // a source that just got SLA data starts the SLA series of every combination seen so far
+        List<SourceState.Combo> l = s.slaCombosReported ? List.of() : s.comboById;
+        l.forEach(c -> sla.add(new SeenLabels.Combo(s.source, c.values)));
+        if (s.slaCombosReported) {
+          s.newCombos.forEach(c -> sla.add(new SeenLabels.Combo(s.source, c)));
+        }
+        s.slaCombosReported = true;
+      }
       s.newCombos.forEach(c -> combos.add(new SeenLabels.Combo(s.source, c)));
       s.newSurveyScores.forEach(c -> surveys.add(new SeenLabels.Combo(s.source, c)));
       s.newCombos.clear();
       s.newSurveyScores.clear();
     }
-    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null);
+    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null, sla);
+  }
+
+  /**
+   * Whether a source has SLA series: a {@code kpi.sla} policy is configured, or any of its tickets
+   * carried the vendor's own SLA data. Without either it emits no {@code cx_sla_*} series (no
+   * dozens of zeros for a helpdesk without SLAs).
+   */
+  private boolean hasSla(SourceState s) {
+    return !rules.config.sla().isEmpty() || s.vendorSla;
   }
 
   /**
@@ -164,19 +183,23 @@ public final class KpiEngine {
     List<TicketFacts> found = new ArrayList<>();
     java.util.Comparator<TicketFacts> order;
     switch (pick) {
-      case OLDEST_OPEN, SOONEST_DUE -> {
+      case OLDEST_OPEN, OLDEST_UNASSIGNED, SOONEST_DUE -> {
         for (String id : s.open) {
           TicketFacts f = s.tickets.get(id);
           if (f != null
               && matches.test(f)
-              && (pick == TicketView.Pick.OLDEST_OPEN || due(f, now) != null)) {
+              && switch (pick) {
+                case OLDEST_UNASSIGNED -> unassigned(f.ticket);
+                case SOONEST_DUE -> due(f, now) != null;
+                default -> true;
+              }) {
             found.add(f);
           }
         }
         order =
-            pick == TicketView.Pick.OLDEST_OPEN
-                ? java.util.Comparator.comparing((TicketFacts f) -> f.ticket.createdAt())
-                : java.util.Comparator.comparing((TicketFacts f) -> due(f, now));
+            pick == TicketView.Pick.SOONEST_DUE
+                ? java.util.Comparator.comparing((TicketFacts f) -> due(f, now))
+                : java.util.Comparator.comparing((TicketFacts f) -> f.ticket.createdAt());
       }
       default -> {
         boolean reply = pick == TicketView.Pick.SLOWEST_FIRST_RESPONSE;
@@ -268,6 +291,8 @@ public final class KpiEngine {
     long[] open = new long[combos * statuses.length];
     Instant[] oldest = new Instant[combos]; // the oldest open ticket's creation
     long[] atRisk = new long[combos];
+    long[] unassigned = new long[combos];
+    Instant[] oldestUnassigned = new Instant[combos];
     Instant horizon = now.plus(rules.config.slaRiskHorizon());
     for (String id : s.open) {
       TicketFacts f = s.tickets.get(id);
@@ -276,6 +301,12 @@ public final class KpiEngine {
       open[c * statuses.length + t.status().ordinal()]++;
       if (oldest[c] == null || t.createdAt().isBefore(oldest[c])) {
         oldest[c] = t.createdAt();
+      }
+      if (unassigned(t)) {
+        unassigned[c]++;
+        if (oldestUnassigned[c] == null || t.createdAt().isBefore(oldestUnassigned[c])) {
+          oldestUnassigned[c] = t.createdAt();
+        }
       }
       for (SlaTarget target : SlaTarget.values()) {
         Instant due = f.due(target);
@@ -289,6 +320,8 @@ public final class KpiEngine {
     }
     Map<List<String>, long[]> byStatus = new HashMap<>();
     Map<List<String>, double[]> byDims = new HashMap<>();
+    Map<List<String>, Unassigned> byUnassigned = new HashMap<>();
+    int assigneeDim = dims.indexOf("assignee");
     for (int c = 0; c < combos; c++) {
       if (oldest[c] == null) {
         continue;
@@ -305,6 +338,18 @@ public final class KpiEngine {
       }
       double age = Math.max(0, Duration.between(oldest[c], now).toMillis() / 1000.0);
       byDims.put(values, new double[] {age, atRisk[c]});
+      // the unassigned backlog: the dimensions but assignee (always none there), merged
+      List<String> key = values;
+      if (assigneeDim >= 0) {
+        key = new ArrayList<>(values);
+        key.remove(assigneeDim);
+      }
+      Unassigned u = byUnassigned.computeIfAbsent(key, k -> new Unassigned());
+      u.count += unassigned[c];
+      if (oldestUnassigned[c] != null
+          && (u.oldest == null || oldestUnassigned[c].isBefore(u.oldest))) {
+        u.oldest = oldestUnassigned[c];
+      }
     }
     List<String> statusNames = new ArrayList<>();
     statusNames.add("source");
@@ -324,8 +369,34 @@ public final class KpiEngine {
       values.add(s.source);
       values.addAll(e.getKey());
       out.add("ticket_open_oldest_age_seconds", dimNames, values, e.getValue()[0]);
-      out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
+      if (hasSla(s)) {
+        out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
+      }
     }
+    List<String> unassignedNames = new ArrayList<>(dimNames);
+    unassignedNames.remove("assignee");
+    for (Map.Entry<List<String>, Unassigned> e : sorted(byUnassigned)) {
+      List<String> values = new ArrayList<>();
+      values.add(s.source);
+      values.addAll(e.getKey());
+      Unassigned u = e.getValue();
+      out.add("tickets_unassigned", unassignedNames, values, u.count);
+      if (u.oldest != null) {
+        double age = Math.max(0, Duration.between(u.oldest, now).toMillis() / 1000.0);
+        out.add("ticket_unassigned_oldest_age_seconds", unassignedNames, values, age);
+      }
+    }
+  }
+
+  /** Open unassigned tickets of one label set (dimensions without assignee), and the oldest. */
+  private static final class Unassigned {
+    long count;
+    Instant oldest;
+  }
+
+  /** True for a ticket nobody is assigned to (no assignee, or a blank one). */
+  static boolean unassigned(Ticket t) {
+    return t.assignee() == null || t.assignee().isBlank();
   }
 
   private static <V> List<Map.Entry<List<String>, V>> sorted(Map<List<String>, V> m) {
@@ -422,6 +493,16 @@ public final class KpiEngine {
         WindowAggregates.RESOLUTION_CAL,
         WindowAggregates.RESOLUTION_BUS,
         out);
+    durations(
+        source,
+        dim,
+        dimValue,
+        window,
+        "kpi_requester_wait_seconds",
+        a,
+        WindowAggregates.REQUESTER_WAIT_CAL,
+        WindowAggregates.REQUESTER_WAIT_BUS,
+        out);
     List<List<String>> l = SeriesBuilder.labels(source, dim, dimValue, "window", window);
     out.add("kpi_tickets_created", l.get(0), l.get(1), a.created);
     out.add("kpi_tickets_solved", l.get(0), l.get(1), a.solved);
@@ -439,6 +520,11 @@ public final class KpiEngine {
         l.get(0),
         l.get(1),
         WindowAggregates.ratio(a.fcrSolved, a.fcrKnown));
+    out.add(
+        "kpi_agent_replies_per_ticket",
+        l.get(0),
+        l.get(1),
+        WindowAggregates.ratio(a.replies, a.fcrKnown));
     out.add("kpi_reopen_ratio", l.get(0), l.get(1), WindowAggregates.ratio(a.reopened, a.solved));
     out.add(
         "kpi_escalation_ratio", l.get(0), l.get(1), WindowAggregates.ratio(a.escalated, a.created));

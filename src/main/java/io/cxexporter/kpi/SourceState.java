@@ -72,6 +72,16 @@ final class SourceState {
   /** True from this source's first deal until {@link KpiEngine#drainNewLabels} reads it. */
   boolean newDeals;
 
+  /**
+   * True once any ticket of this source carried the vendor's own SLA data (its SLA statuses, or SLA
+   * clock events folded into them); it stays true. With no {@code kpi.sla} policy either, the
+   * source has no SLA series at all.
+   */
+  boolean vendorSla;
+
+  /** True once {@link KpiEngine#drainNewLabels} reported every combination for SLA series. */
+  boolean slaCombosReported;
+
   /** Per dimension: every value label seen (capped ones, {@code none}, {@code other}) by index. */
   final List<List<String>> dimValues = new ArrayList<>();
 
@@ -276,6 +286,7 @@ final class SourceState {
     removeTicket(old);
     TicketFacts f = rules.facts(withVendorSla(t), caps);
     f.raw = t;
+    vendorSla |= !f.ticket.sla().isEmpty();
     canonical(f);
     tickets.put(t.id(), f);
     index(f, old);
@@ -334,6 +345,7 @@ final class SourceState {
     }
     TicketFacts f = rules.facts(withVendorSla(old.raw), caps);
     f.raw = old.raw;
+    vendorSla |= !f.ticket.sla().isEmpty();
     f.breachCounted = old.breachCounted;
     canonical(f);
     tickets.put(ticketId, f);

@@ -25,6 +25,11 @@ final class TicketFacts {
   final double firstReplyBus;
   final double resolutionCal;
   final double resolutionBus;
+
+  /** The vendor's requester wait of a solved ticket, in seconds; NaN when open or not given. */
+  final double requesterWaitCal;
+
+  final double requesterWaitBus;
   final Instant firstResponseDue;
   final Instant resolutionDue;
 
@@ -64,6 +69,9 @@ final class TicketFacts {
   final boolean fcrKnown;
   final boolean fcrSolved;
 
+  /** Public agent replies when known ({@link #fcrKnown}), else 0. */
+  final int agentReplies;
+
   TicketFacts(
       Ticket ticket,
       List<String> dims,
@@ -88,6 +96,10 @@ final class TicketFacts {
         ticket.firstReplyAt() == null ? NO_TIME : ticket.firstReplyAt().toEpochMilli();
     this.solvedMillis =
         open || ticket.solvedAt() == null ? NO_TIME : ticket.solvedAt().toEpochMilli();
+    this.requesterWaitCal =
+        solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitCalendar());
+    this.requesterWaitBus =
+        solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitBusiness());
     // a replied (solved) ticket's first response (resolution) target is fulfilled: its outcome
     // no longer depends on the time asked
     this.firstDecided =
@@ -98,6 +110,11 @@ final class TicketFacts {
     this.reopened = ticket.reopens() > 0;
     this.fcrKnown = ticket.agentReplies() != null;
     this.fcrSolved = fcrKnown && ticket.agentReplies() == 1;
+    this.agentReplies = fcrKnown ? ticket.agentReplies() : 0;
+  }
+
+  private static double seconds(java.time.Duration d) {
+    return d == null ? Double.NaN : d.toMillis() / 1000.0;
   }
 
   /** When the target was fulfilled: the first reply or the solve, else null. */

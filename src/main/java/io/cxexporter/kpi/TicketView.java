@@ -19,6 +19,8 @@ public record TicketView(
   public enum Pick {
     /** Open tickets, oldest first (backlog KPIs). */
     OLDEST_OPEN,
+    /** Open tickets nobody is assigned to, oldest first (unassigned backlog KPIs). */
+    OLDEST_UNASSIGNED,
     /** Open tickets with a running SLA target, soonest due first (at-risk and SLA KPIs). */
     SOONEST_DUE,
     /** Tickets first replied to in the window, slowest first. */

@@ -5,19 +5,25 @@ package io.cxexporter.kpi;
  * them.
  */
 final class WindowAggregates {
-  /** Duration streams: first reply and resolution, in calendar and business time. */
+  /** Duration streams: first reply, resolution, requester wait, in calendar and business time. */
   static final int FIRST_REPLY_CAL = 0;
 
   static final int FIRST_REPLY_BUS = 1;
   static final int RESOLUTION_CAL = 2;
   static final int RESOLUTION_BUS = 3;
-  static final int STREAMS = 4;
+  static final int REQUESTER_WAIT_CAL = 4;
+  static final int REQUESTER_WAIT_BUS = 5;
+  static final int STREAMS = 6;
 
   long created;
   long escalated;
   long solved;
   long fcrSolved;
   long fcrKnown;
+
+  /** Agent replies of the tickets solved whose count is known ({@link #fcrKnown} of them). */
+  long replies;
+
   long reopened;
 
   /** Distinct assignees of the tickets solved. */

@@ -37,7 +37,8 @@ final class WindowPass {
   private static final int NPS_DETRACTORS = 13;
   private static final int NPS_TOTAL = 14;
   private static final int CES_TOTAL = 15;
-  private static final int COUNTERS = 16;
+  private static final int REPLIES = 16;
+  private static final int COUNTERS = 17;
 
   private static final int S = WindowAggregates.STREAMS;
 
@@ -187,10 +188,14 @@ final class WindowPass {
   }
 
   private void count(int r, int[] d, int counter) {
+    count(r, d, counter, 1);
+  }
+
+  private void count(int r, int[] d, int counter, long by) {
     int base = r * aggs;
-    counts[base * COUNTERS + counter]++;
+    counts[base * COUNTERS + counter] += by;
     for (int i = 0; i < nd; i++) {
-      counts[(base + offset[i] + d[i]) * COUNTERS + counter]++;
+      counts[(base + offset[i] + d[i]) * COUNTERS + counter] += by;
     }
   }
 
@@ -250,9 +255,12 @@ final class WindowPass {
         touch(d);
         value(r, d, WindowAggregates.RESOLUTION_CAL, f.resolutionCal);
         value(r, d, WindowAggregates.RESOLUTION_BUS, f.resolutionBus);
+        value(r, d, WindowAggregates.REQUESTER_WAIT_CAL, f.requesterWaitCal);
+        value(r, d, WindowAggregates.REQUESTER_WAIT_BUS, f.requesterWaitBus);
         count(r, d, SOLVED);
         if (f.fcrKnown) {
           count(r, d, FCR_KNOWN);
+          count(r, d, REPLIES, f.agentReplies);
           if (f.fcrSolved) {
             count(r, d, FCR_SOLVED);
           }
@@ -439,6 +447,8 @@ final class WindowPass {
       if (f.solvedMillis != TicketFacts.NO_TIME && (r = ring(f.solvedMillis)) >= 0) {
         gather(r, f.dimIndex, WindowAggregates.RESOLUTION_CAL, f.resolutionCal);
         gather(r, f.dimIndex, WindowAggregates.RESOLUTION_BUS, f.resolutionBus);
+        gather(r, f.dimIndex, WindowAggregates.REQUESTER_WAIT_CAL, f.requesterWaitCal);
+        gather(r, f.dimIndex, WindowAggregates.REQUESTER_WAIT_BUS, f.requesterWaitBus);
       }
     }
   }
@@ -517,6 +527,7 @@ final class WindowPass {
     a.solved = counts[c + SOLVED];
     a.fcrSolved = counts[c + FCR_SOLVED];
     a.fcrKnown = counts[c + FCR_KNOWN];
+    a.replies = counts[c + REPLIES];
     a.reopened = counts[c + REOPENED];
     a.slaFirstMet = counts[c + SLA_FIRST_MET];
     a.slaFirstBreached = counts[c + SLA_FIRST_BREACHED];

@@ -62,6 +62,10 @@ public final class MetricNames {
           "Age of the oldest unsolved ticket." + CACHED,
           "sla_at_risk_tickets",
           "Open tickets whose SLA target falls due within kpi.sla_risk_horizon." + CACHED,
+          "tickets_unassigned",
+          "Open tickets (backlog, any status) with no assignee." + CACHED,
+          "ticket_unassigned_oldest_age_seconds",
+          "Age of the oldest open ticket with no assignee." + CACHED,
           "kpi_target",
           "KPI goals from kpi.targets (min or max), to colour dashboards and compare in alerts.",
           "customers",
@@ -75,6 +79,8 @@ public final class MetricNames {
         switch (kpi) {
           case "first_response_seconds" -> "created to first agent reply, by first reply time";
           case "resolution_seconds" -> "created to solved, by solve time";
+          case "requester_wait_seconds" ->
+              "the vendor's requester wait time of the tickets solved, by solve time";
           default -> KpiCatalog.WINDOWED_KPIS.getOrDefault(kpi, kpi);
         };
     return "Windowed KPI ("

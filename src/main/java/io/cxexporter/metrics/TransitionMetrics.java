@@ -96,13 +96,15 @@ public final class TransitionMetrics {
       solved.labelValues(v);
       reopened.labelValues(v);
       escalated.labelValues(v);
-      for (String target : List.of("first_response", "resolution")) {
-        breaches.labelValues(values(c.source(), c.values(), target));
-      }
       for (String hours :
           seen.businessHours() ? List.of("calendar", "business") : List.of("calendar")) {
         firstResponse.labelValues(values(c.source(), c.values(), hours));
         resolution.labelValues(values(c.source(), c.values(), hours));
+      }
+    }
+    for (var c : seen.slaTickets()) {
+      for (String target : List.of("first_response", "resolution")) {
+        breaches.labelValues(values(c.source(), c.values(), target));
       }
     }
     for (var c : seen.surveys()) {

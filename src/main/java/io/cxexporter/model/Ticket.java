@@ -17,6 +17,10 @@ import java.util.Objects;
  *     .status(TicketStatus.SOLVED).solvedAt(solved).group("Billing").build();
  * }</pre>
  *
+ * @param requesterWaitCalendar the vendor's requester wait time of a solved ticket (the time the
+ *     customer waited on the team, without the time waiting on the customer), or null where the
+ *     vendor does not give it (never estimated)
+ * @param requesterWaitBusiness the same in business hours, or null
  * @param agentReplies public agent replies so far, or null when unknown (FCR needs it)
  * @param escalated true when the ticket was escalated (to tier 2, a manager, engineering)
  * @param sla the vendor's own SLA data, empty when it has none
@@ -37,6 +41,8 @@ public record Ticket(
     Instant solvedAt,
     Duration resolutionCalendar,
     Duration resolutionBusiness,
+    Duration requesterWaitCalendar,
+    Duration requesterWaitBusiness,
     int reopens,
     Integer agentReplies,
     boolean escalated,
@@ -93,6 +99,8 @@ public record Ticket(
     b.solvedAt = solvedAt;
     b.resolutionCalendar = resolutionCalendar;
     b.resolutionBusiness = resolutionBusiness;
+    b.requesterWaitCalendar = requesterWaitCalendar;
+    b.requesterWaitBusiness = requesterWaitBusiness;
     b.reopens = reopens;
     b.agentReplies = agentReplies;
     b.escalated = escalated;
@@ -118,6 +126,8 @@ public record Ticket(
     private Instant solvedAt;
     private Duration resolutionCalendar;
     private Duration resolutionBusiness;
+    private Duration requesterWaitCalendar;
+    private Duration requesterWaitBusiness;
     private int reopens;
     private Integer agentReplies;
     private boolean escalated;
@@ -198,6 +208,16 @@ public record Ticket(
       return this;
     }
 
+    public Builder requesterWaitCalendar(Duration v) {
+      requesterWaitCalendar = v;
+      return this;
+    }
+
+    public Builder requesterWaitBusiness(Duration v) {
+      requesterWaitBusiness = v;
+      return this;
+    }
+
     public Builder reopens(int v) {
       reopens = v;
       return this;
@@ -245,6 +265,8 @@ public record Ticket(
           solvedAt,
           resolutionCalendar,
           resolutionBusiness,
+          requesterWaitCalendar,
+          requesterWaitBusiness,
           reopens,
           agentReplies,
           escalated,

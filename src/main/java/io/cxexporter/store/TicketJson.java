@@ -61,6 +61,8 @@ final class TicketJson {
       instant(g, "solvedAt", t.solvedAt());
       duration(g, "resolutionCalendar", t.resolutionCalendar());
       duration(g, "resolutionBusiness", t.resolutionBusiness());
+      duration(g, "requesterWaitCalendar", t.requesterWaitCalendar());
+      duration(g, "requesterWaitBusiness", t.requesterWaitBusiness());
       g.writeNumberField("reopens", t.reopens());
       g.writeFieldName("agentReplies");
       if (t.agentReplies() == null) {
@@ -185,6 +187,8 @@ final class TicketJson {
     Instant solvedAt = null;
     Duration resolutionCalendar = null;
     Duration resolutionBusiness = null;
+    Duration requesterWaitCalendar = null; // absent in rows stored before the field existed
+    Duration requesterWaitBusiness = null;
     int reopens = 0;
     Integer agentReplies = null;
     boolean escalated = false;
@@ -214,6 +218,8 @@ final class TicketJson {
         case "solvedAt" -> solvedAt = instant(p, v);
         case "resolutionCalendar" -> resolutionCalendar = duration(p, v);
         case "resolutionBusiness" -> resolutionBusiness = duration(p, v);
+        case "requesterWaitCalendar" -> requesterWaitCalendar = duration(p, v);
+        case "requesterWaitBusiness" -> requesterWaitBusiness = duration(p, v);
         case "reopens" -> reopens = integer(p, v);
         case "agentReplies" -> agentReplies = v == JsonToken.VALUE_NULL ? null : integer(p, v);
         case "escalated" -> escalated = bool(v);
@@ -241,6 +247,8 @@ final class TicketJson {
         solvedAt,
         resolutionCalendar,
         resolutionBusiness,
+        requesterWaitCalendar,
+        requesterWaitBusiness,
         reopens,
         agentReplies,
         escalated,

@@ -263,4 +263,45 @@ class RuleEvaluatorTest {
                     + "      expr: {kpi: connector_up}\n      below: 1\n"));
     assertThat(ev.evaluate().firing()).isEmpty();
   }
+
+  @Test
+  void theOldestUnassignedTicketIsTheMaximumOverTheDimensions() {
+    RuleEvaluator ev =
+        evaluator(
+            config(
+                "alerting:\n"
+                    + "  rules:\n"
+                    + "    - alert: UnassignedTicketsAging\n"
+                    + "      expr: {kpi: ticket_unassigned_oldest_age_seconds}\n"
+                    + "      above: 3600\n"
+                    + "      for: 5m\n"));
+    for (String[] g : new String[][] {{"Billing", "7200"}, {"Returns", "1800"}}) {
+      series.add(
+          new KpiSeries(
+              "ticket_unassigned_oldest_age_seconds",
+              List.of("source", "group", "priority", "channel"),
+              List.of("zd", g[0], "high", "email"),
+              Double.parseDouble(g[1])));
+    }
+    // the oldest of 7200 and 1800 s, not their sum
+    assertThat(ev.evaluate().pending())
+        .singleElement()
+        .satisfies(a -> assertThat(a.value()).isEqualTo(7200));
+  }
+
+  @Test
+  void anUnassignedRuleCannotFilterOnTheAssigneeItsSeriesDoNotCarry() {
+    Problems p = new Problems();
+    Map<String, Object> tree =
+        io.cxexporter.testing.Configs.yaml(
+            "alerting:\n  rules:\n    - alert: X\n"
+                + "      expr: {kpi: tickets_unassigned, assignee: ana}\n      above: 1\n");
+    Settings root = Settings.root(tree, p, k -> null, Path.of("."));
+    AlertingConfig.read(root.object("alerting"), List.of("group", "assignee"), Set.of("24h"));
+    root.finish();
+    assertThat(p.messages())
+        .containsExactly(
+            "alerting.rules[0].expr.assignee: not a label of tickets_unassigned (labels: source,"
+                + " group)");
+  }
 }

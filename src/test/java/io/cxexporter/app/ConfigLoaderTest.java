@@ -84,6 +84,7 @@ class ConfigLoaderTest {
             - {kpi: csat_ratio, window: 24h, min: 0.85}
             - {kpi: first_response_seconds, stat: p90, window: 15m, max: 3600}
             - {kpi: tickets_open, max: 400}
+            - {kpi: ticket_unassigned_oldest_age_seconds, max: 3600}
         connectors:
           - {name: demo-eu, type: demo, poll_interval: 30s, seed: 7}
         """);
@@ -111,7 +112,8 @@ class ConfigLoaderTest {
         .containsExactly(
             new KpiTarget("csat_ratio", "", "24h", 0.85, true),
             new KpiTarget("first_response_seconds", "p90", "15m", 3600, false),
-            new KpiTarget("tickets_open", "", "", 400, false));
+            new KpiTarget("tickets_open", "", "", 400, false),
+            new KpiTarget("ticket_unassigned_oldest_age_seconds", "", "", 3600, false));
     assertThat(c.connectors())
         .singleElement()
         .satisfies(

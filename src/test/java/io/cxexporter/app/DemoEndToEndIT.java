@@ -35,10 +35,14 @@ class DemoEndToEndIT {
           "cx_tickets_escalated_total",
           "cx_tickets_open",
           "cx_ticket_open_oldest_age_seconds",
+          "cx_tickets_unassigned",
+          "cx_ticket_unassigned_oldest_age_seconds",
           "cx_sla_breaches_total",
           "cx_sla_at_risk_tickets",
           "cx_kpi_first_response_seconds",
           "cx_kpi_resolution_seconds",
+          "cx_kpi_requester_wait_seconds",
+          "cx_kpi_agent_replies_per_ticket",
           "cx_kpi_tickets_created",
           "cx_kpi_tickets_solved",
           "cx_kpi_csat_ratio",
@@ -134,6 +138,15 @@ class DemoEndToEndIT {
             "(?m)^cx_connector_requests_total\\{code=\"200\",endpoint=\"demo/tickets\",source=\"demo\"} [1-9]");
     assertThat(text)
         .containsPattern("(?m)^cx_kpi_churn_ratio\\{source=\"demo\",window=\"30d\"} 0\\.0");
+    // new tickets wait unassigned until the first reply; replies and requester wait of solves
+    assertThat(text).containsPattern("(?m)^cx_tickets_unassigned\\{.*source=\"demo\"} [1-9]");
+    assertThat(text)
+        .containsPattern(
+            "(?m)^cx_kpi_requester_wait_seconds\\{hours=\"business\",source=\"demo\",stat=\"p50\","
+                + "window=\"30d\"} [1-9]");
+    assertThat(text)
+        .containsPattern(
+            "(?m)^cx_kpi_agent_replies_per_ticket\\{source=\"demo\",window=\"30d\"} [1-9]");
   }
 
   @Test

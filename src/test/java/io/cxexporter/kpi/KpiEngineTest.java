@@ -139,6 +139,84 @@ class KpiEngineTest {
         .isEqualTo(5 * 3600);
   }
 
+  /**
+   * Open tickets of Billing/normal/email: 1 (5 h, nobody), 2 (2 h, ana), 3 (1 h, new, nobody), 6 (8
+   * h, on hold, blank assignee); Returns: 4 (3 h, bo). 5 is solved without an assignee: not
+   * backlog.
+   */
+  void applyUnassignedBacklog() {
+    apply(
+        false,
+        ticket("1", NOW.minus(Duration.ofHours(5))).build(),
+        ticket("2", NOW.minus(Duration.ofHours(2)))
+            .status(TicketStatus.PENDING)
+            .assignee("ana")
+            .build(),
+        ticket("3", NOW.minus(Duration.ofHours(1))).status(TicketStatus.NEW).build(),
+        ticket("4", NOW.minus(Duration.ofHours(3))).group("Returns").assignee("bo").build(),
+        ticket("5", NOW.minus(Duration.ofHours(9)))
+            .status(TicketStatus.SOLVED)
+            .solvedAt(NOW.minus(Duration.ofHours(8)))
+            .build(),
+        ticket("6", NOW.minus(Duration.ofHours(8)))
+            .status(TicketStatus.ON_HOLD)
+            .assignee(" ")
+            .build());
+  }
+
+  @Test
+  void unassignedBacklogCountsOpenTicketsWithoutAnAssigneeAndTheOldestAge() {
+    applyUnassignedBacklog();
+
+    KpiSnapshot s = engine.compute();
+
+    Map<String, String> billing =
+        labels("group", "Billing", "priority", "normal", "channel", "email");
+    Map<String, String> returns =
+        labels("group", "Returns", "priority", "normal", "channel", "email");
+    // 1, 3 and 6 (blank assignee); 2 is assigned, 5 solved
+    assertThat(s.value("tickets_unassigned", billing)).isEqualTo(3);
+    assertThat(s.value("ticket_unassigned_oldest_age_seconds", billing)).isEqualTo(8 * 3600);
+    // Returns has open tickets, all assigned: 0, and no oldest age
+    assertThat(s.value("tickets_unassigned", returns)).isEqualTo(0);
+    assertThat(s.find("ticket_unassigned_oldest_age_seconds", returns)).isEmpty();
+    assertThat(s.find("tickets_unassigned", labels())).hasSize(2);
+    assertThat(s.find("ticket_unassigned_oldest_age_seconds", labels())).hasSize(1);
+    assertThat(engine.tickets("zd", Map.of(), TicketView.Pick.OLDEST_UNASSIGNED, null, false, 10))
+        .extracting(TicketView::id)
+        .containsExactly("6", "1", "3");
+  }
+
+  @Test
+  void unassignedBacklogLeavesOutTheAssigneeDimension() {
+    Map<String, Duration> windows = new LinkedHashMap<>();
+    windows.put("24h", Duration.ofHours(24));
+    engine =
+        new KpiEngine(
+            new io.cxexporter.config.KpiConfig(
+                windows,
+                List.of("group", "assignee"),
+                50,
+                Configs.officeHours("UTC"),
+                List.of(),
+                Duration.ofHours(1),
+                List.of(),
+                Duration.ofSeconds(15)),
+            clock);
+    applyUnassignedBacklog();
+
+    KpiSnapshot s = engine.compute();
+
+    assertThat(s.find("tickets_unassigned", labels()))
+        .extracting(KpiSeries::labelNames)
+        .containsOnly(List.of("source", "group"));
+    // Billing's combinations none (1, 3), ana (2) and the blank one (6) merge into one series
+    assertThat(s.value("tickets_unassigned", labels("group", "Billing"))).isEqualTo(3);
+    assertThat(s.value("ticket_unassigned_oldest_age_seconds", labels("group", "Billing")))
+        .isEqualTo(8 * 3600);
+    assertThat(s.value("tickets_unassigned", labels("group", "Returns"))).isEqualTo(0);
+  }
+
   @Test
   void firstResponseStatisticsAreExactNearestRank() {
     int[] minutes = {10, 20, 30, 40, 100};
@@ -287,6 +365,103 @@ class KpiEngineTest {
   }
 
   @Test
+  void agentRepliesPerTicketIsTheMeanOverSolvedTicketsWithAKnownCount() {
+    apply(
+        false,
+        solved("a", NOW.minus(Duration.ofHours(5)), Duration.ofHours(1), Duration.ofHours(2), 1),
+        solved("b", NOW.minus(Duration.ofHours(6)), Duration.ofHours(1), Duration.ofHours(3), 4),
+        solved(
+            "c",
+            NOW.minus(Duration.ofHours(6)),
+            Duration.ofHours(1),
+            Duration.ofHours(3),
+            null), // unknown count: left out, not read as 0
+        solved("d", NOW.minus(Duration.ofDays(3)), Duration.ofHours(1), Duration.ofHours(2), 10),
+        ticket("e", NOW.minus(Duration.ofHours(2))).agentReplies(7).build()); // open: not solved
+
+    KpiSnapshot s = engine.compute();
+
+    // 24h: a (1) and b (4) -> 2.5; 7d: a, b and d (10) -> 5
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("window", "24h"))).isEqualTo(2.5);
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("window", "7d"))).isEqualTo(5);
+    assertThat(s.value("kpi_agent_replies_per_ticket", labels("group", "Billing", "window", "24h")))
+        .isEqualTo(2.5);
+    // nothing solved in the last hour: absent, not 0 or NaN
+    assertThat(s.find("kpi_agent_replies_per_ticket", labels("window", "1h"))).isEmpty();
+    // no ticket gives a requester wait: no series at all
+    assertThat(s.find("kpi_requester_wait_seconds", labels())).isEmpty();
+  }
+
+  @Test
+  void agentRepliesPerTicketIsAbsentWhenNoSolvedTicketHasACount() {
+    apply(
+        false,
+        solved(
+            "c", NOW.minus(Duration.ofHours(6)), Duration.ofHours(1), Duration.ofHours(3), null));
+    assertThat(engine.compute().find("kpi_agent_replies_per_ticket", labels())).isEmpty();
+  }
+
+  @Test
+  void requesterWaitIsTheVendorsFigureOverTicketsSolvedInTheWindowNearestRank() {
+    Instant c = NOW.minus(Duration.ofHours(10));
+    apply(
+        false,
+        waited("1", c, Duration.ofMinutes(10), Duration.ofMinutes(5)),
+        waited("2", c, Duration.ofMinutes(30), Duration.ofMinutes(20)),
+        waited("3", c, Duration.ofMinutes(20), null),
+        waited("4", c, null, null), // the vendor gives none: left out
+        ticket("5", c).requesterWaitCalendar(Duration.ofMinutes(999)).build()); // open
+
+    KpiSnapshot s = engine.compute();
+
+    // calendar 600, 1200, 1800 s: mean 1200; p50 rank ceil(1.5) = 2 -> 1200; p90 rank 3 -> 1800
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "mean"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "p50"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "calendar", "stat", "p90"))
+        .isEqualTo(1800);
+    // business 300 and 1200 s (3 has none; never derived from the schedule): mean 750; p50 rank
+    // 1 -> 300; p90 rank ceil(1.8) = 2 -> 1200
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "mean"))
+        .isEqualTo(750);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "p50"))
+        .isEqualTo(300);
+    assertThat(
+            kpi("kpi_requester_wait_seconds", "window", "24h", "hours", "business", "stat", "p90"))
+        .isEqualTo(1200);
+    assertThat(
+            kpi(
+                "kpi_requester_wait_seconds",
+                "group",
+                "Billing",
+                "window",
+                "24h",
+                "hours",
+                "calendar",
+                "stat",
+                "p90"))
+        .isEqualTo(1800);
+    // solved 2 h after creation, 8 h ago: outside the last hour
+    assertThat(s.find("kpi_requester_wait_seconds", labels("window", "1h"))).isEmpty();
+  }
+
+  static Ticket waited(String id, Instant created, Duration calendar, Duration business) {
+    return ticket(id, created)
+        .status(TicketStatus.SOLVED)
+        .solvedAt(created.plus(Duration.ofHours(2)))
+        .updatedAt(created.plus(Duration.ofHours(2)))
+        .requesterWaitCalendar(calendar)
+        .requesterWaitBusiness(business)
+        .build();
+  }
+
+  @Test
   void escalationRatioIsOverTicketsCreated() {
     Instant c = NOW.minus(Duration.ofHours(2));
     apply(
@@ -424,6 +599,77 @@ class KpiEngineTest {
     // "soon" is due in 40 minutes, inside the 1h horizon; "later" resolves due in 8h
     assertThat(s.find("sla_at_risk_tickets", labels()).stream().mapToDouble(KpiSeries::value).sum())
         .isEqualTo(1);
+  }
+
+  @Test
+  void aSourceWithoutSlaDataOrPolicyHasNoSlaSeriesUntilItsFirstVendorSlaTicket() {
+    Instant c = NOW.minus(Duration.ofHours(3));
+    apply(
+        false,
+        ticket("1", c).firstReplyAt(c.plusSeconds(600)).build(),
+        ticket("2", c).group("Returns").build());
+    assertThat(engine.drainNewLabels().slaTickets()).isEmpty();
+    KpiSnapshot s = engine.compute();
+    assertThat(s.series())
+        .extracting(KpiSeries::name)
+        .isNotEmpty()
+        .noneMatch(n -> n.startsWith("sla_") || n.equals("kpi_sla_attainment_ratio"));
+
+    // the vendor's SLA data on a new ticket of a third combination: every combination starts
+    apply(
+        false,
+        ticket("3", c)
+            .channel("chat")
+            .sla(
+                List.of(
+                    new io.cxexporter.model.SlaStatus(
+                        SlaTarget.FIRST_RESPONSE, NOW.plus(Duration.ofMinutes(30)), null, false)))
+            .build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactlyInAnyOrder(
+            List.of("Billing", "normal", "email"),
+            List.of("Returns", "normal", "email"),
+            List.of("Billing", "normal", "chat"));
+    s = engine.compute();
+    assertThat(s.find("sla_at_risk_tickets", labels())).hasSize(3);
+    assertThat(
+            s.value(
+                "sla_at_risk_tickets",
+                labels("group", "Billing", "priority", "normal", "channel", "chat")))
+        .isEqualTo(1);
+    // then only the new combinations
+    apply(false, ticket("4", c).group("Sales").build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactly(List.of("Sales", "normal", "email"));
+  }
+
+  @Test
+  void aConfiguredSlaPolicyGivesEveryCombinationItsSlaSeries() {
+    engine =
+        new KpiEngine(
+            Configs.kpi(
+                Configs.officeHours("UTC"),
+                List.of(new SlaPolicy(Priority.URGENT, Duration.ofHours(1), null, false)),
+                List.of(),
+                50),
+            clock);
+    apply(false, ticket("1", NOW.minus(Duration.ofHours(3))).build());
+    assertThat(engine.drainNewLabels().slaTickets())
+        .extracting(SeenLabels.Combo::values)
+        .containsExactly(List.of("Billing", "normal", "email"));
+    // no urgent ticket, so nothing at risk: 0, not absent
+    assertThat(
+            kpi(
+                "sla_at_risk_tickets",
+                "group",
+                "Billing",
+                "priority",
+                "normal",
+                "channel",
+                "email"))
+        .isEqualTo(0);
   }
 
   @Test

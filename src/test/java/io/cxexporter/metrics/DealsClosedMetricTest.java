@@ -19,7 +19,7 @@ class DealsClosedMetricTest {
 
   @Test
   void bothOutcomesStartAtZeroAndACloseCountsOnce() throws Exception {
-    metrics.initialize(new SeenLabels(List.of(), List.of(), List.of("crm"), false));
+    metrics.initialize(new SeenLabels(List.of(), List.of(), List.of("crm"), false, List.of()));
     assertThat(scrape())
         .contains("cx_deals_closed_total{outcome=\"won\",source=\"crm\"} 0.0")
         .contains("cx_deals_closed_total{outcome=\"lost\",source=\"crm\"} 0.0");

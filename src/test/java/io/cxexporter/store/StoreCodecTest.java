@@ -55,6 +55,12 @@ class StoreCodecTest {
           .resolutionBusiness(Duration.ZERO);
     }
     if (r.nextBoolean()) {
+      b.requesterWaitCalendar(Duration.ofSeconds(r.nextInt(100_000), r.nextInt(3) == 0 ? 5 : 0));
+      if (r.nextBoolean()) {
+        b.requesterWaitBusiness(Duration.ofSeconds(r.nextInt(1000)));
+      }
+    }
+    if (r.nextBoolean()) {
       b.agentReplies(r.nextInt(5));
     }
     if (r.nextInt(4) == 0) {
@@ -191,6 +197,45 @@ class StoreCodecTest {
         .hasMessageContaining("cannot decode stored ticket");
     assertThatThrownBy(() -> RecordCodec.decode("ticket", "{\"id\":\"1\",\"status\":\"NOPE\"}"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void ticketsStoredBeforeTheRequesterWaitFieldsStillDecodeWithoutThem() throws Exception {
+    Ticket old =
+        Ticket.builder("1")
+            .createdAt(T)
+            .status(TicketStatus.SOLVED)
+            .solvedAt(T.plusSeconds(7200))
+            .resolutionCalendar(Duration.ofHours(2))
+            .agentReplies(2)
+            .build();
+    String now = RecordCodec.encode(old);
+    String before =
+        now.replace("\"requesterWaitCalendar\":null,\"requesterWaitBusiness\":null,", "");
+    assertThat(before).isNotEqualTo(now).doesNotContain("requesterWait");
+    assertThat(TicketJson.decode(before)).isEqualTo(old);
+    assertThat(RecordCodec.decode("ticket", before)).isEqualTo(old);
+    // the data binding fallback too (durations as integers are not the fast path's shape)
+    String bound = before.replace("\"reopens\"", "\"firstReplyCalendar\":60,\"reopens\"");
+    assertThat(TicketJson.decode(bound)).isNull();
+    assertThat(((Ticket) RecordCodec.decode("ticket", bound)).requesterWaitCalendar()).isNull();
+  }
+
+  @Test
+  void theRequesterWaitRoundTrips() throws Exception {
+    Ticket t =
+        Ticket.builder("1")
+            .createdAt(T)
+            .status(TicketStatus.SOLVED)
+            .solvedAt(T.plusSeconds(7200))
+            .requesterWaitCalendar(Duration.ofMinutes(100))
+            .requesterWaitBusiness(Duration.ofMinutes(70))
+            .build();
+    assertThat(RecordCodec.encode(t))
+        .contains("\"requesterWaitCalendar\":6000.000000000")
+        .contains("\"requesterWaitBusiness\":4200.000000000");
+    assertThat(RecordCodec.decode("ticket", RecordCodec.encode(t))).isEqualTo(t);
+    assertThat(TicketJson.decode(RecordCodec.encode(t))).isEqualTo(t);
   }
 
   @Test

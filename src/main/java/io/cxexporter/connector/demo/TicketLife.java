@@ -9,6 +9,7 @@ import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,6 +21,10 @@ import java.util.SplittableRandom;
  * after the customer confirms, or by automation after a day and a half of silence), sometimes
  * reopened, closed four days after the last solve; plus the CSAT rating and CES answer that follow
  * some solves.
+ *
+ * <p>Each solved version carries its requester wait time as Zendesk defines it: the time spent new,
+ * open or on hold (not pending, not solved), summed over reopens, in calendar time and in the
+ * team's working hours.
  *
  * <p>Agents act only in working time ({@link WorkCalendar}); customers answer at any hour. A live
  * ticket of a connector with {@code speedup > 1} is drawn the same way and then has every offset
@@ -71,6 +76,13 @@ final class TicketLife {
   private long firstReplyNormal = -1;
   private long lastSolve;
   private long deadline;
+
+  /** Requester wait so far (new, open, on hold), and the status and time of the last version. */
+  private long waitCalendar;
+
+  private long waitBusiness;
+  private TicketStatus emittedStatus;
+  private long emittedAt;
 
   private TicketLife(
       SplittableRandom r, WorkCalendar cal, String id, long created, double speedup, boolean spam) {
@@ -318,6 +330,12 @@ final class TicketLife {
 
   /** Records the ticket as it is now. */
   private void emit() {
+    if (emittedStatus != null && emittedStatus.isOpen() && emittedStatus != TicketStatus.PENDING) {
+      waitCalendar += now - emittedAt;
+      waitBusiness += cal.workingMillis(emittedAt, now);
+    }
+    emittedStatus = status;
+    emittedAt = now;
     Instant updated = Instant.ofEpochMilli(now);
     versions.add(
         now,
@@ -337,6 +355,8 @@ final class TicketLife {
             solvedAt,
             null,
             null,
+            solvedAt == null ? null : Duration.ofMillis(waitCalendar),
+            solvedAt == null ? null : Duration.ofMillis(waitBusiness),
             reopens,
             replies,
             escalated,

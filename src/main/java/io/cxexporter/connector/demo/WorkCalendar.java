@@ -91,6 +91,22 @@ final class WorkCalendar {
     return t + left;
   }
 
+  /** The working time between {@code from} and {@code to} (0 when {@code to <= from}). */
+  long workingMillis(long from, long to) {
+    long total = 0;
+    long t = from;
+    for (int guard = 0; t < to && guard < 100_000; guard++) {
+      long[] d = day(localDay(t));
+      if (d[2] >= 0) {
+        long a = Math.max(t, d[2]);
+        long b = Math.min(to, d[3]);
+        total += Math.max(0, b - a);
+      }
+      t = d[1];
+    }
+    return total;
+  }
+
   private long localMillis(long t) {
     return t + rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds() * 1000L;
   }

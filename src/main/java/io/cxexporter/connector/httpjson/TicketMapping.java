@@ -52,6 +52,8 @@ final class TicketMapping implements RecordMapping {
   final FieldSpec firstReplyBusiness;
   final FieldSpec resolutionCalendar;
   final FieldSpec resolutionBusiness;
+  final FieldSpec requesterWaitCalendar;
+  final FieldSpec requesterWaitBusiness;
   final FieldSpec reopens;
   final FieldSpec agentReplies;
   final FieldSpec escalated;
@@ -88,6 +90,8 @@ final class TicketMapping implements RecordMapping {
     firstReplyBusiness = FieldSpec.read(m, "first_reply_business", null, times);
     resolutionCalendar = FieldSpec.read(m, "resolution_calendar", null, times);
     resolutionBusiness = FieldSpec.read(m, "resolution_business", null, times);
+    requesterWaitCalendar = FieldSpec.read(m, "requester_wait_calendar", null, times);
+    requesterWaitBusiness = FieldSpec.read(m, "requester_wait_business", null, times);
     reopens = FieldSpec.read(m, "reopens", null, times);
     agentReplies = FieldSpec.read(m, "agent_replies", null, times);
     escalated = FieldSpec.read(m, "escalated", BOOLEANS, times);
@@ -138,6 +142,8 @@ final class TicketMapping implements RecordMapping {
         firstReplyBusiness,
         resolutionCalendar,
         resolutionBusiness,
+        requesterWaitCalendar,
+        requesterWaitBusiness,
         reopens,
         agentReplies,
         escalated,
@@ -219,6 +225,12 @@ final class TicketMapping implements RecordMapping {
     }
     if (resolutionBusiness != null && !st.isOpen()) {
       b.resolutionBusiness(resolutionBusiness.duration(item));
+    }
+    if (requesterWaitCalendar != null && !st.isOpen()) {
+      b.requesterWaitCalendar(requesterWaitCalendar.duration(item));
+    }
+    if (requesterWaitBusiness != null && !st.isOpen()) {
+      b.requesterWaitBusiness(requesterWaitBusiness.duration(item));
     }
     return b.build();
   }

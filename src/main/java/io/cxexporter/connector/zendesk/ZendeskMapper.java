@@ -19,7 +19,8 @@ import java.util.function.UnaryOperator;
 /**
  * Maps a ticket of Zendesk's incremental export (with {@code include=metric_sets}) to the
  * normalized model. Zendesk's own durations win: {@code reply_time_in_minutes} and {@code
- * full_resolution_time_in_minutes}, both {@code calendar} and {@code business}.
+ * full_resolution_time_in_minutes}, both {@code calendar} and {@code business}; a solved ticket
+ * also gets Zendesk's {@code requester_wait_time_in_minutes} (time in new, open and on-hold).
  */
 final class ZendeskMapper {
   /**
@@ -46,6 +47,7 @@ final class ZendeskMapper {
                   TreeFilter.only(
                       "reply_time_in_minutes",
                       "full_resolution_time_in_minutes",
+                      "requester_wait_time_in_minutes",
                       "solved_at",
                       "reopens",
                       "replies",
@@ -84,6 +86,9 @@ final class ZendeskMapper {
     Duration replyBus = minutes(m.path("reply_time_in_minutes").path("business"));
     Duration resCal = minutes(m.path("full_resolution_time_in_minutes").path("calendar"));
     Duration resBus = minutes(m.path("full_resolution_time_in_minutes").path("business"));
+    JsonNode wait = m.path("requester_wait_time_in_minutes");
+    Duration waitCal = waitMinutes(wait, "calendar");
+    Duration waitBus = waitMinutes(wait, "business");
     TicketStatus st = status(status);
     Instant solvedAt = instant(m.path("solved_at"));
     List<String> tags = new ArrayList<>();
@@ -104,6 +109,8 @@ final class ZendeskMapper {
         .solvedAt(st.isOpen() ? null : solvedAt)
         .resolutionCalendar(st.isOpen() ? null : resCal)
         .resolutionBusiness(st.isOpen() ? null : resBus)
+        .requesterWaitCalendar(st.isOpen() ? null : waitCal)
+        .requesterWaitBusiness(st.isOpen() ? null : waitBus)
         .reopens(Math.max(0, m.path("reopens").asInt(0)))
         .agentReplies(m.hasNonNull("replies") ? m.path("replies").asInt() : null)
         .escalated(groupStations > 1 || tags.contains("escalated"))
@@ -150,6 +157,28 @@ final class ZendeskMapper {
 
   private static Duration minutes(JsonNode n) {
     return n.isNumber() ? Duration.ofSeconds(Math.round(n.asDouble() * 60)) : null;
+  }
+
+  /**
+   * One of {@code requester_wait_time_in_minutes}' figures: null when the ticket has none (absent
+   * or null); anything but a number of minutes &ge; 0 is refused, never read as a wait.
+   *
+   * @throws IllegalArgumentException for a value that is not a non-negative number
+   */
+  static Duration waitMinutes(JsonNode wait, String hours) {
+    if (!wait.isMissingNode() && !wait.isNull() && !wait.isObject()) {
+      throw new IllegalArgumentException(
+          "metric_set.requester_wait_time_in_minutes: not {calendar, business}: " + wait);
+    }
+    JsonNode n = wait.path(hours);
+    if (n.isMissingNode() || n.isNull()) {
+      return null;
+    }
+    if (!n.isNumber() || n.asDouble() < 0 || !Double.isFinite(n.asDouble())) {
+      throw new IllegalArgumentException(
+          "metric_set.requester_wait_time_in_minutes." + hours + ": not minutes: " + n);
+    }
+    return Duration.ofSeconds(Math.round(n.asDouble() * 60));
   }
 
   private static Instant instant(JsonNode n) {

@@ -66,6 +66,44 @@ class TicketLifeTest {
   }
 
   @Test
+  void aSolvedVersionCarriesTheTimeSpentNewOpenOrOnHoldAndNoneWhileOpen() {
+    int solved = 0;
+    for (History h : draw(1_000, 1)) {
+      long wait = 0;
+      long working = 0;
+      Ticket prev = null;
+      for (int i = 0; i < h.size(); i++) {
+        if (!(h.version(i) instanceof Ticket t)) {
+          continue;
+        }
+        if (prev != null
+            && prev.isOpen()
+            && prev.status() != io.cxexporter.model.TicketStatus.PENDING) {
+          long from = prev.updatedAt().toEpochMilli();
+          long to = t.updatedAt().toEpochMilli();
+          wait += to - from;
+          // counted the slow way, minute by minute: working hours change only on whole minutes
+          long m = Math.min(to, Math.floorDiv(from + Rng.MINUTE - 1, Rng.MINUTE) * Rng.MINUTE);
+          working += cal.isWorking(from) ? m - from : 0;
+          for (; m < to; m += Rng.MINUTE) {
+            working += cal.isWorking(m) ? Math.min(Rng.MINUTE, to - m) : 0;
+          }
+        }
+        if (t.isOpen()) {
+          assertThat(t.requesterWaitCalendar()).as(t.id()).isNull();
+          assertThat(t.requesterWaitBusiness()).as(t.id()).isNull();
+        } else {
+          solved++;
+          assertThat(t.requesterWaitCalendar().toMillis()).as(t.id()).isEqualTo(wait);
+          assertThat(t.requesterWaitBusiness().toMillis()).as(t.id()).isEqualTo(working);
+        }
+        prev = t;
+      }
+    }
+    assertThat(solved).isGreaterThan(700);
+  }
+
+  @Test
   void spamIsDeletedWithinHoursOfCreation() {
     List<History> deleted =
         draw(20_000, 1).stream().filter(h -> h.version(h.size() - 1) instanceof Deleted).toList();

@@ -45,6 +45,17 @@ class WorkCalendarTest {
   }
 
   @Test
+  void workingTimeBetweenTwoInstantsSkipsNightsAndTheWeekend() {
+    // Friday 16:00 to Monday 09:30: 1 h on Friday, 1.5 h on Monday
+    assertThat(cal.workingMillis(local("2026-11-20T16:00"), local("2026-11-23T09:30")))
+        .isEqualTo(Duration.ofMinutes(150).toMillis());
+    assertThat(cal.workingMillis(local("2026-11-18T10:00"), local("2026-11-18T10:45")))
+        .isEqualTo(Duration.ofMinutes(45).toMillis());
+    assertThat(cal.workingMillis(local("2026-11-18T18:00"), local("2026-11-19T07:00"))).isZero();
+    assertThat(cal.workingMillis(local("2026-11-18T12:00"), local("2026-11-18T11:00"))).isZero();
+  }
+
+  @Test
   void workingHoursFollowDaylightSavingTime() {
     // Europe switched to summer time on Sunday 2026-03-29
     assertThat(local(cal.plusWorking(local("2026-03-28T12:00"), 0))).isEqualTo("2026-03-30T08:00");

@@ -163,4 +163,53 @@ class TicketMappingTest {
                   + " time");
     }
   }
+
+  @Test
+  void requesterWaitIsTheVendorsFigureOfASolvedTicketAndABadValueIsAMappingError()
+      throws Exception {
+    Problems p = new Problems();
+    Map<String, Object> map =
+        Map.of(
+            "id", "$.id",
+            "created_at", "$.created",
+            "status", "$.status",
+            "requester_wait_calendar", Map.of("path", "$.wait.cal", "unit", "minutes"),
+            "requester_wait_business", Map.of("path", "$.wait.bus", "unit", "minutes"));
+    Settings s = Settings.root(Map.of("map", map), p, k -> null, Path.of("."));
+    TicketMapping m = TicketMapping.read(s.object("map"), new TimeFormat.Iso());
+    s.finish();
+    assertThat(p.messages()).isEmpty();
+    String item = "{\"id\": 1, \"created\": \"2026-11-18T08:00:00Z\", \"status\": \"%s\", %s}";
+
+    Ticket solved =
+        (Ticket)
+            m.map(
+                JSON.readTree(item.formatted("solved", "\"wait\": {\"cal\": 90, \"bus\": 45.5}")),
+                (t, id) -> id);
+    assertThat(solved.requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(90));
+    assertThat(solved.requesterWaitBusiness()).isEqualTo(Duration.ofSeconds(2730));
+    // still running while in the backlog; unknown when the vendor gives none
+    Ticket open =
+        (Ticket)
+            m.map(
+                JSON.readTree(item.formatted("open", "\"wait\": {\"cal\": 5, \"bus\": 5}")),
+                (t, id) -> id);
+    assertThat(open.requesterWaitCalendar()).isNull();
+    Ticket none =
+        (Ticket) m.map(JSON.readTree(item.formatted("solved", "\"wait\": {}")), (t, id) -> id);
+    assertThat(none.requesterWaitCalendar()).isNull();
+    assertThat(none.requesterWaitBusiness()).isNull();
+    assertThatThrownBy(
+            () ->
+                m.map(
+                    JSON.readTree(item.formatted("solved", "\"wait\": {\"cal\": -3}")),
+                    (t, id) -> id))
+        .hasMessageContaining("requester_wait_calendar");
+    assertThatThrownBy(
+            () ->
+                m.map(
+                    JSON.readTree(item.formatted("solved", "\"wait\": {\"bus\": \"soon\"}")),
+                    (t, id) -> id))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -226,6 +226,42 @@ class ZendeskConnectorTest extends ConnectorContractTest {
                 "kpi_resolution_seconds",
                 whole("window", "24h", "hours", "business", "stat", "mean")))
         .isEqualTo(7200);
+    // requester_wait_time_in_minutes of the solved 101 (100 calendar, 70 business) and 102 (150,
+    // 120); 103's running 10 minutes are not counted (pending, not solved). Calendar: mean 125
+    // min = 7500 s, p50 nearest rank 1 of 2 = 100 min, p90 rank 2 = 150 min; business: mean 95 min
+    // = 5700 s, p50 70 min, p90 120 min. Returns (102 alone): 150 min.
+    for (Object[] e :
+        new Object[][] {
+          {"calendar", "mean", 7500.0},
+          {"calendar", "p50", 6000.0},
+          {"calendar", "p90", 9000.0},
+          {"business", "mean", 5700.0},
+          {"business", "p50", 4200.0},
+          {"business", "p90", 7200.0}
+        }) {
+      assertThat(
+              s.value(
+                  "kpi_requester_wait_seconds",
+                  whole("window", "24h", "hours", (String) e[0], "stat", (String) e[1])))
+          .as("requester wait %s %s", e[0], e[1])
+          .isEqualTo((double) e[2]);
+    }
+    assertThat(
+            s.value(
+                "kpi_requester_wait_seconds",
+                whole("group", "Returns", "window", "24h", "hours", "calendar", "stat", "p50")))
+        .isEqualTo(9000);
+    // replies of the solved 101 (1) and 102 (2)
+    assertThat(s.value("kpi_agent_replies_per_ticket", whole("window", "24h"))).isEqualTo(1.5);
+    // the one open ticket, 103, is assigned (Bo Kranjc): 0 unassigned, no oldest unassigned age
+    assertThat(
+            s.value(
+                "tickets_unassigned",
+                whole("group", "Billing", "priority", "low", "channel", "chat")))
+        .isEqualTo(0);
+    assertThat(s.find("tickets_unassigned", Map.of("source", "vendor"))).hasSize(1);
+    assertThat(s.find("ticket_unassigned_oldest_age_seconds", Map.of("source", "vendor")))
+        .isEmpty();
     assertThat(s.value("kpi_tickets_solved", whole("window", "24h"))).isEqualTo(2);
     assertThat(s.value("kpi_tickets_created", whole("window", "24h"))).isEqualTo(3);
     assertThat(s.value("kpi_first_contact_resolution_ratio", whole("window", "24h")))
