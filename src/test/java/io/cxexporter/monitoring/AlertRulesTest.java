@@ -37,6 +37,7 @@ class AlertRulesTest {
     FOR_AND_SEVERITY.put("SlaBreachesRising", List.of("15m", "warning"));
     FOR_AND_SEVERITY.put("SlaAtRisk", List.of("5m", "warning"));
     FOR_AND_SEVERITY.put("BacklogGrowing", List.of("1h", "warning"));
+    FOR_AND_SEVERITY.put("UnassignedTicketsAging", List.of("10m", "warning"));
     FOR_AND_SEVERITY.put("CsatDrop", List.of("1h", "warning"));
     FOR_AND_SEVERITY.put("NpsDrop", List.of("2h", "warning"));
     FOR_AND_SEVERITY.put("CxExporterDown", List.of("5m,10m", "critical"));
@@ -78,6 +79,12 @@ class AlertRulesTest {
     CONTRACT_RECORDING_RULES.put(
         "source:cx_sla_at_risk_tickets:sum",
         "max by (source) (sum by (source, instance) (cx_sla_at_risk_tickets))");
+    CONTRACT_RECORDING_RULES.put(
+        "source:cx_tickets_unassigned:sum",
+        "max by (source) (sum by (source, instance) (cx_tickets_unassigned))");
+    CONTRACT_RECORDING_RULES.put(
+        "source:cx_ticket_unassigned_oldest_age_seconds:max",
+        "max by (source) (cx_ticket_unassigned_oldest_age_seconds)");
   }
 
   private static final Pattern STRING =

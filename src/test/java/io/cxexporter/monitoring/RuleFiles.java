@@ -37,6 +37,7 @@ final class RuleFiles {
           "SlaBreachesRising",
           "SlaAtRisk",
           "BacklogGrowing",
+          "UnassignedTicketsAging",
           "CsatDrop",
           "NpsDrop");
 
