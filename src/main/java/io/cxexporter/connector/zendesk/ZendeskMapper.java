@@ -111,8 +111,8 @@ final class ZendeskMapper {
         .resolutionBusiness(st.isOpen() ? null : resBus)
         .requesterWaitCalendar(st.isOpen() ? null : waitCal)
         .requesterWaitBusiness(st.isOpen() ? null : waitBus)
-        .reopens(Math.max(0, m.path("reopens").asInt(0)))
-        .agentReplies(m.hasNonNull("replies") ? m.path("replies").asInt() : null)
+        .reopens(m.hasNonNull("reopens") ? count(m.path("reopens"), "reopens") : 0)
+        .agentReplies(m.hasNonNull("replies") ? count(m.path("replies"), "replies") : null)
         .escalated(groupStations > 1 || tags.contains("escalated"))
         .tags(tags)
         .build();
@@ -153,6 +153,18 @@ final class ZendeskMapper {
       case "chat", "native_messaging", "messaging" -> "chat";
       default -> c;
     };
+  }
+
+  /**
+   * A whole number >= 0 of {@code metric_set}: anything else (text, a fraction, a negative) is a
+   * mapping error, never a silent 0 that would feed first-contact resolution and replies per
+   * ticket.
+   */
+  static int count(JsonNode n, String field) {
+    if (!n.isIntegralNumber() || n.asLong() < 0 || n.asLong() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("metric_set." + field + ": not a count: " + n);
+    }
+    return n.asInt();
   }
 
   private static Duration minutes(JsonNode n) {
