@@ -16,6 +16,7 @@ import java.util.Map;
  * @param slaRiskHorizon an open ticket whose target falls due within this is "at risk"
  * @param targets goals exported as {@code cx_kpi_target}
  * @param refreshInterval how often KPIs are recomputed even when nothing changed (time moves)
+ * @param tags the {@code tag} label ({@code kpi.tags}), or null for none
  */
 public record KpiConfig(
     Map<String, Duration> windows,
@@ -25,7 +26,30 @@ public record KpiConfig(
     List<SlaPolicy> sla,
     Duration slaRiskHorizon,
     List<KpiTarget> targets,
-    Duration refreshInterval) {
+    Duration refreshInterval,
+    TagConfig tags) {
+
+  /** A config without the {@code tag} label. */
+  public KpiConfig(
+      Map<String, Duration> windows,
+      List<String> dimensions,
+      int maxLabelValues,
+      BusinessHoursConfig businessHours,
+      List<SlaPolicy> sla,
+      Duration slaRiskHorizon,
+      List<KpiTarget> targets,
+      Duration refreshInterval) {
+    this(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        null);
+  }
 
   public KpiConfig {
     windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));
