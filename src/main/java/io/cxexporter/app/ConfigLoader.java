@@ -270,6 +270,8 @@ public final class ConfigLoader {
       s.problem("refresh_interval", "must be at least 1s");
     }
     TagConfig tags = s.optionalObject("tags").map(ConfigLoader::tags).orElse(null);
+    String assigneeLabel = s.string("assignee_label", "name");
+    Secret hashKey = assigneeHashKey(s, assigneeLabel);
     return new KpiConfig(
         windows,
         dims.stream().filter(DIMENSIONS::contains).distinct().toList(),
@@ -279,7 +281,40 @@ public final class ConfigLoader {
         horizon,
         targets,
         refresh,
-        tags);
+        tags,
+        assigneeLabel,
+        hashKey);
+  }
+
+  /**
+   * {@code kpi.assignee_hash_key}: required (16 characters or more) for {@code assignee_label:
+   * hash}, refused otherwise. {@code id} is refused: connectors hand over assignee names only.
+   */
+  private static Secret assigneeHashKey(Settings s, String label) {
+    switch (label) {
+      case "name", "hash" -> {}
+      case "id" ->
+          s.problem(
+              "assignee_label",
+              "id is not available: connectors report assignee names, not ids"
+                  + " (hash tells agents apart without names)");
+      default -> s.problem("assignee_label", "must be name or hash, got \"" + label + "\"");
+    }
+    boolean given = s.has("assignee_hash_key") || s.has("assignee_hash_key_file");
+    Secret key = s.secret("assignee_hash_key").orElse(null);
+    if (!label.equals("hash")) {
+      if (given) {
+        s.problem("assignee_hash_key", "only used with assignee_label: hash");
+      }
+      return null;
+    }
+    if (!given) {
+      s.problem(
+          "assignee_hash_key", "required with assignee_label: hash (or assignee_hash_key_file)");
+    } else if (key != null && key.reveal().length() < 16) {
+      s.problem("assignee_hash_key", "must be at least 16 characters");
+    }
+    return key;
   }
 
   /** {@code kpi.tags}: an allow list or the most frequent {@code max_values} tags. */

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param targets goals exported as {@code cx_kpi_target}
  * @param refreshInterval how often KPIs are recomputed even when nothing changed (time moves)
  * @param tags the {@code tag} label ({@code kpi.tags}), or null for none
+ * @param assigneeLabel what the {@code assignee} dimension shows: {@code name} (as the vendor gives
+ *     it) or {@code hash} (a keyed hash of the name); only used with that dimension
+ * @param assigneeHashKey the HMAC key for {@code hash}, else null
  */
 public record KpiConfig(
     Map<String, Duration> windows,
@@ -27,7 +30,34 @@ public record KpiConfig(
     Duration slaRiskHorizon,
     List<KpiTarget> targets,
     Duration refreshInterval,
-    TagConfig tags) {
+    TagConfig tags,
+    String assigneeLabel,
+    Secret assigneeHashKey) {
+
+  /** A config with assignee names as they are. */
+  public KpiConfig(
+      Map<String, Duration> windows,
+      List<String> dimensions,
+      int maxLabelValues,
+      BusinessHoursConfig businessHours,
+      List<SlaPolicy> sla,
+      Duration slaRiskHorizon,
+      List<KpiTarget> targets,
+      Duration refreshInterval,
+      TagConfig tags) {
+    this(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        tags,
+        "name",
+        null);
+  }
 
   /** A config without the {@code tag} label. */
   public KpiConfig(

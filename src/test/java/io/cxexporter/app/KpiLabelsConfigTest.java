@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class KpiLabelsConfigTest {
   final ConfigLoader loader =
       new ConfigLoader(
-          Map.of("CX_HASH_KEY", "k3y-from-env")::get, Map.of("demo", new DemoConnectorFactory()));
+          Map.of("CX_HASH_KEY", "k3y-from-env-0123456789")::get,
+          Map.of("demo", new DemoConnectorFactory()));
 
   ExporterConfig load(Path dir, String kpi) throws Exception {
     Files.writeString(
@@ -37,5 +38,32 @@ class KpiLabelsConfigTest {
   @Test
   void withoutTagsThereIsNoTagLabel(@TempDir Path dir) throws Exception {
     assertThat(load(dir, "  windows: [1h]\n").kpi().tags()).isNull();
+  }
+
+  @Test
+  void theHashKeyComesFromTheEnvironment(@TempDir Path dir) throws Exception {
+    ExporterConfig c =
+        load(
+            dir,
+            "  dimensions: [group, assignee]\n"
+                + "  assignee_label: hash\n"
+                + "  assignee_hash_key: ${CX_HASH_KEY}\n");
+    assertThat(c.kpi().assigneeLabel()).isEqualTo("hash");
+    assertThat(c.kpi().assigneeHashKey().reveal()).isEqualTo("k3y-from-env-0123456789");
+    assertThat(c.toString()).doesNotContain("k3y-from-env");
+  }
+
+  @Test
+  void theHashKeyComesFromAFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("key"), "k3y-from-a-file-0123456789\n");
+    ExporterConfig c = load(dir, "  assignee_label: hash\n  assignee_hash_key_file: key\n");
+    assertThat(c.kpi().assigneeHashKey().reveal()).isEqualTo("k3y-from-a-file-0123456789");
+  }
+
+  @Test
+  void assigneeNamesAreTheDefault(@TempDir Path dir) throws Exception {
+    ExporterConfig c = load(dir, "  dimensions: [assignee]\n");
+    assertThat(c.kpi().assigneeLabel()).isEqualTo("name");
+    assertThat(c.kpi().assigneeHashKey()).isNull();
   }
 }
