@@ -6,6 +6,8 @@ import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.TagConfig;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SurveyKind;
+import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
 import io.cxexporter.store.Change;
@@ -240,6 +242,30 @@ class KpiEngineTagsTest {
     // z 3, then w, x, y 1 each: z and w keep their names. a: z; b: z, other; c: z, w; d: other
     assertThat(byTag(engine.compute(), "kpi_tickets_created", "window", "1h"))
         .containsExactlyEntriesOf(new TreeMap<>(Map.of("other", 2.0, "w", 1.0, "z", 3.0)));
+  }
+
+  @Test
+  void surveysTakeTheirTicketsTagValues() {
+    KpiEngine engine = new KpiEngine(config(new TagConfig(List.of("vip", "refund"), 20)), clock);
+    apply(
+        engine,
+        false,
+        open("1", Duration.ofMinutes(10), "vip", "refund"),
+        open("2", Duration.ofMinutes(10), "vip"));
+    Instant at = NOW.minusSeconds(60);
+    apply(
+        engine,
+        false,
+        new SurveyResponse("s1", at, SurveyKind.CSAT, 5, 1, 5, at, "1", null, null, null),
+        new SurveyResponse("s2", at, SurveyKind.CSAT, 1, 1, 5, at, "2", null, null, null),
+        new SurveyResponse("s3", at, SurveyKind.CSAT, 5, 1, 5, at, "unknown", null, null, null));
+
+    KpiSnapshot snap = engine.compute();
+
+    assertThat(snap.value("kpi_csat_ratio", whole("window", "1h"))).isEqualTo(2.0 / 3);
+    // vip: s1, s2; refund: s1; none: s3 (its ticket is not known)
+    assertThat(byTag(snap, "kpi_csat_ratio", "window", "1h"))
+        .containsExactlyEntriesOf(new TreeMap<>(Map.of("none", 1.0, "refund", 1.0, "vip", 0.5)));
   }
 
   @Test
