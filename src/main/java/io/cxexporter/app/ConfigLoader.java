@@ -17,6 +17,7 @@ import io.cxexporter.config.Secret;
 import io.cxexporter.config.ServerConfig;
 import io.cxexporter.config.Settings;
 import io.cxexporter.config.SlaPolicy;
+import io.cxexporter.config.TagConfig;
 import io.cxexporter.connector.ConnectorFactory;
 import io.cxexporter.kpi.KpiCatalog;
 import java.io.IOException;
@@ -268,6 +269,9 @@ public final class ConfigLoader {
     if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
       s.problem("refresh_interval", "must be at least 1s");
     }
+    TagConfig tags = s.optionalObject("tags").map(ConfigLoader::tags).orElse(null);
+    String assigneeLabel = s.string("assignee_label", "name");
+    Secret hashKey = assigneeHashKey(s, assigneeLabel);
     return new KpiConfig(
         windows,
         dims.stream().filter(DIMENSIONS::contains).distinct().toList(),
@@ -276,7 +280,71 @@ public final class ConfigLoader {
         sla,
         horizon,
         targets,
-        refresh);
+        refresh,
+        tags,
+        assigneeLabel,
+        hashKey);
+  }
+
+  /**
+   * {@code kpi.assignee_hash_key}: required (16 characters or more) for {@code assignee_label:
+   * hash}, refused otherwise. {@code id} is refused: connectors hand over assignee names only.
+   */
+  private static Secret assigneeHashKey(Settings s, String label) {
+    switch (label) {
+      case "name", "hash" -> {}
+      case "id" ->
+          s.problem(
+              "assignee_label",
+              "id is not available: connectors report assignee names, not ids"
+                  + " (hash tells agents apart without names)");
+      default -> s.problem("assignee_label", "must be name or hash, got \"" + label + "\"");
+    }
+    boolean given = s.has("assignee_hash_key") || s.has("assignee_hash_key_file");
+    Secret key = s.secret("assignee_hash_key").orElse(null);
+    if (!label.equals("hash")) {
+      if (given) {
+        s.problem("assignee_hash_key", "only used with assignee_label: hash");
+      }
+      return null;
+    }
+    if (!given) {
+      s.problem(
+          "assignee_hash_key", "required with assignee_label: hash (or assignee_hash_key_file)");
+    } else if (key != null && key.reveal().length() < 16) {
+      s.problem("assignee_hash_key", "must be at least 16 characters");
+    }
+    return key;
+  }
+
+  /** {@code kpi.tags}: an allow list or the most frequent {@code max_values} tags. */
+  private static TagConfig tags(Settings t) {
+    int max = t.intValue("max_values", TagConfig.DEFAULT_MAX_VALUES, 1, 100);
+    List<String> allow = new ArrayList<>();
+    List<String> listed = t.strings("allow");
+    for (int i = 0; i < listed.size(); i++) {
+      String tag = listed.get(i);
+      if (tag.isBlank()) {
+        t.problem("allow[" + i + "]", "must not be empty");
+      } else if (tag.equals("none") || tag.equals("other")) {
+        t.problem(
+            "allow[" + i + "]",
+            "\""
+                + tag
+                + "\" is reserved (tickets without a tag are \"none\", folded tags \"other\")");
+      } else if (allow.contains(tag)) {
+        t.problem("allow[" + i + "]", "duplicate tag \"" + tag + "\"");
+      } else {
+        allow.add(tag);
+      }
+    }
+    if (t.isList("allow") && listed.isEmpty()) {
+      t.problem("allow", "must list at least one tag (or leave allow out)");
+    }
+    if (allow.size() > max) {
+      t.problem("allow", "lists " + allow.size() + " tags, more than max_values (" + max + ")");
+    }
+    return new TagConfig(allow, max);
   }
 
   private static List<SlaPolicy> sla(Settings s, BusinessHoursConfig bh) {

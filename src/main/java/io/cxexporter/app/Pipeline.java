@@ -70,7 +70,9 @@ final class Pipeline implements AutoCloseable {
     if (loaded > 0) {
       LOG.info("loaded {} stored records in {} ms", loaded, (System.nanoTime() - t0) / 1_000_000);
     }
-    TransitionMetrics transitions = TransitionMetrics.register(registry, config.kpi().dimensions());
+    TransitionMetrics transitions =
+        TransitionMetrics.register(
+            registry, config.kpi().dimensions(), config.kpi().tags() != null);
     KpiPublisher publisher =
         new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
     publisher.refresh();

@@ -16,6 +16,10 @@ import java.util.Map;
  * @param slaRiskHorizon an open ticket whose target falls due within this is "at risk"
  * @param targets goals exported as {@code cx_kpi_target}
  * @param refreshInterval how often KPIs are recomputed even when nothing changed (time moves)
+ * @param tags the {@code tag} label ({@code kpi.tags}), or null for none
+ * @param assigneeLabel what the {@code assignee} dimension shows: {@code name} (as the vendor gives
+ *     it) or {@code hash} (a keyed hash of the name); only used with that dimension
+ * @param assigneeHashKey the HMAC key for {@code hash}, else null
  */
 public record KpiConfig(
     Map<String, Duration> windows,
@@ -25,7 +29,57 @@ public record KpiConfig(
     List<SlaPolicy> sla,
     Duration slaRiskHorizon,
     List<KpiTarget> targets,
-    Duration refreshInterval) {
+    Duration refreshInterval,
+    TagConfig tags,
+    String assigneeLabel,
+    Secret assigneeHashKey) {
+
+  /** A config with assignee names as they are. */
+  public KpiConfig(
+      Map<String, Duration> windows,
+      List<String> dimensions,
+      int maxLabelValues,
+      BusinessHoursConfig businessHours,
+      List<SlaPolicy> sla,
+      Duration slaRiskHorizon,
+      List<KpiTarget> targets,
+      Duration refreshInterval,
+      TagConfig tags) {
+    this(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        tags,
+        "name",
+        null);
+  }
+
+  /** A config without the {@code tag} label. */
+  public KpiConfig(
+      Map<String, Duration> windows,
+      List<String> dimensions,
+      int maxLabelValues,
+      BusinessHoursConfig businessHours,
+      List<SlaPolicy> sla,
+      Duration slaRiskHorizon,
+      List<KpiTarget> targets,
+      Duration refreshInterval) {
+    this(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        null);
+  }
 
   public KpiConfig {
     windows = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(windows));

@@ -120,7 +120,19 @@ public final class KpiEngine {
     List<SeenLabels.Combo> surveys = new ArrayList<>();
     List<SeenLabels.Combo> sla = new ArrayList<>();
     List<String> dealSources = new ArrayList<>();
+    List<SeenLabels.Combo> tags = new ArrayList<>();
+    List<SeenLabels.Combo> slaTags = new ArrayList<>();
     for (SourceState s : sources.values()) {
+      if (s.tags != null) {
+        boolean withSla = hasSla(s);
+        // a source that just got SLA data starts the per-tag SLA series of every tag so far
+        List<String> forSla =
+            !withSla ? List.of() : s.slaTagsReported ? s.tags.newLabels : s.tags.labels;
+        forSla.forEach(t -> slaTags.add(new SeenLabels.Combo(s.source, List.of(t))));
+        s.slaTagsReported |= withSla;
+        s.tags.newLabels.forEach(t -> tags.add(new SeenLabels.Combo(s.source, List.of(t))));
+        s.tags.newLabels.clear();
+      }
       if (s.newDeals) {
         dealSources.add(s.source);
         s.newDeals = false;
@@ -139,7 +151,7 @@ public final class KpiEngine {
       s.newCombos.clear();
       s.newSurveyScores.clear();
     }
-    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null, sla);
+    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null, sla, tags, slaTags);
   }
 
   /**
@@ -270,14 +282,21 @@ public final class KpiEngine {
   public synchronized KpiSnapshot compute() {
     Instant now = clock.instant();
     SeriesBuilder out = new SeriesBuilder();
+    SeriesBuilder tagOut = new SeriesBuilder();
     Instant cutoff = now.minus(rules.config.longestWindow()).minus(Duration.ofDays(1));
     for (SourceState s : sources.values()) {
       s.prune(cutoff);
+      if (s.tags != null) {
+        s.tags.rank();
+      }
       backlog(s, now, out);
-      windows(s, now, out);
+      windows(s, now, out, tagOut);
+      if (s.tags != null) {
+        tagBacklog(s, now, tagOut);
+      }
     }
     targets(out);
-    return new KpiSnapshot(now, out.series);
+    return new KpiSnapshot(now, out.series, tagOut.series);
   }
 
   private SourceState state(String source) {
@@ -399,6 +418,66 @@ public final class KpiEngine {
     return t.assignee() == null || t.assignee().isBlank();
   }
 
+  /**
+   * The backlog gauges per {@code tag} value: labels {@code source}, ({@code status},) {@code tag};
+   * an open ticket counts in the series of each of its tag values.
+   */
+  private void tagBacklog(SourceState s, Instant now, SeriesBuilder out) {
+    TicketStatus[] statuses = TicketStatus.values();
+    int n = s.tags.labels.size();
+    long[] open = new long[n * statuses.length];
+    Instant[] oldest = new Instant[n];
+    long[] atRisk = new long[n];
+    Instant horizon = now.plus(rules.config.slaRiskHorizon());
+    int[] labels = new int[1];
+    for (String id : s.open) {
+      TicketFacts f = s.tickets.get(id);
+      if (labels.length < f.tags.length) {
+        labels = new int[f.tags.length];
+      }
+      boolean risk = false;
+      for (SlaTarget target : SlaTarget.values()) {
+        Instant due = f.due(target);
+        risk |=
+            due != null
+                && f.outcome(target, now) == TicketFacts.Outcome.RUNNING
+                && !due.isAfter(horizon);
+      }
+      for (int i = 0, k = s.tags.labelsOf(f.tags, labels); i < k; i++) {
+        int l = labels[i];
+        open[l * statuses.length + f.ticket.status().ordinal()]++;
+        if (oldest[l] == null || f.ticket.createdAt().isBefore(oldest[l])) {
+          oldest[l] = f.ticket.createdAt();
+        }
+        atRisk[l] += risk ? 1 : 0;
+      }
+    }
+    List<Integer> order = new ArrayList<>();
+    for (int l = 0; l < n; l++) {
+      if (oldest[l] != null) {
+        order.add(l);
+      }
+    }
+    order.sort(java.util.Comparator.comparing(s.tags.labels::get));
+    for (int l : order) {
+      String tag = s.tags.labels.get(l);
+      for (TicketStatus status : statuses) {
+        long count = open[l * statuses.length + status.ordinal()];
+        if (count > 0) {
+          out.add(
+              "tickets_open",
+              List.of("source", "status", "tag"),
+              List.of(s.source, status.label(), tag),
+              count);
+        }
+      }
+      double age = Math.max(0, Duration.between(oldest[l], now).toMillis() / 1000.0);
+      List<String> names = List.of("source", "tag");
+      out.add("ticket_open_oldest_age_seconds", names, List.of(s.source, tag), age);
+      out.add("sla_at_risk_tickets", names, List.of(s.source, tag), atRisk[l]);
+    }
+  }
+
   private static <V> List<Map.Entry<List<String>, V>> sorted(Map<List<String>, V> m) {
     List<Map.Entry<List<String>, V>> l = new ArrayList<>(m.entrySet());
     l.sort(
@@ -406,7 +485,7 @@ public final class KpiEngine {
     return l;
   }
 
-  private void windows(SourceState s, Instant now, SeriesBuilder out) {
+  private void windows(SourceState s, Instant now, SeriesBuilder out, SeriesBuilder tagOut) {
     List<String> dims = rules.config.dimensions();
     List<String> names = new ArrayList<>(rules.config.windows().keySet());
     WindowPass pass =
@@ -425,6 +504,13 @@ public final class KpiEngine {
       values.sort(Map.Entry.comparingByKey());
       seen.add(values);
     }
+    List<Map.Entry<String, Integer>> tags = new ArrayList<>();
+    for (int v = 0; s.tags != null && v < s.tags.labels.size(); v++) {
+      if (pass.present(pass.tagAggregate(v))) {
+        tags.add(Map.entry(s.tags.labels.get(v), pass.tagAggregate(v)));
+      }
+    }
+    tags.sort(Map.Entry.comparingByKey());
     for (int w = 0; w < names.size(); w++) {
       String window = names.get(w);
       emit(s.source, null, null, window, pass.aggregates(w, 0), out);
@@ -432,6 +518,9 @@ public final class KpiEngine {
         for (Map.Entry<String, Integer> e : seen.get(i)) {
           emit(s.source, dims.get(i), e.getKey(), window, pass.aggregates(w, e.getValue()), out);
         }
+      }
+      for (Map.Entry<String, Integer> e : tags) {
+        emit(s.source, "tag", e.getKey(), window, pass.aggregates(w, e.getValue()), tagOut);
       }
       crm(s, now.minus(rules.config.windows().get(window)), now, window, out);
     }

@@ -12,13 +12,23 @@ import java.util.function.Predicate;
  *
  * @param at when it was computed
  * @param series the values, grouped by name in a stable order
+ * @param tagSeries the per-{@code tag} values ({@code kpi.tags}): exported beside {@link #series}
+ *     in the same families, but kept apart because they are not additive (a ticket with two tags
+ *     counts in both), so {@link #value} and {@link #find}, which the status page and the alerting
+ *     agent sum over, never see them
  */
-public record KpiSnapshot(Instant at, List<KpiSeries> series) {
+public record KpiSnapshot(Instant at, List<KpiSeries> series, List<KpiSeries> tagSeries) {
   /** The snapshot before the first computation. */
   public static final KpiSnapshot EMPTY = new KpiSnapshot(Instant.EPOCH, List.of());
 
   public KpiSnapshot {
     series = List.copyOf(series);
+    tagSeries = List.copyOf(tagSeries);
+  }
+
+  /** A snapshot without per-tag values. */
+  public KpiSnapshot(Instant at, List<KpiSeries> series) {
+    this(at, series, List.of());
   }
 
   /**

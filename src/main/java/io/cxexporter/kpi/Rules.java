@@ -19,6 +19,9 @@ final class Rules {
   final BusinessCalendar calendar;
   private final Map<Priority, SlaPolicy> sla = new EnumMap<>(Priority.class);
 
+  /** Hashes assignee names for {@code kpi.assignee_label: hash}, else null. */
+  private final AssigneeHash assigneeHash;
+
   Rules(KpiConfig config) {
     this.config = config;
     this.calendar =
@@ -26,12 +29,19 @@ final class Rules {
     for (SlaPolicy p : config.sla()) {
       sla.put(p.priority(), p);
     }
+    this.assigneeHash =
+        "hash".equals(config.assigneeLabel()) ? new AssigneeHash(config.assigneeHashKey()) : null;
   }
 
   TicketFacts facts(Ticket t, List<LabelCap> caps) {
     List<String> dims = new ArrayList<>(config.dimensions().size());
     for (int i = 0; i < config.dimensions().size(); i++) {
-      dims.add(caps.get(i).admit(dimension(t, config.dimensions().get(i))));
+      String dim = config.dimensions().get(i);
+      String value = dimension(t, dim);
+      if (assigneeHash != null && dim.equals("assignee")) {
+        value = assigneeHash.label(value);
+      }
+      dims.add(caps.get(i).admit(value));
     }
     double frCal = Double.NaN;
     double frBus = Double.NaN;

@@ -11,13 +11,28 @@ import java.util.List;
  * @param slaTickets ticket dimension combinations whose SLA series start now: the new ones of a
  *     source with SLA data or a {@code kpi.sla} policy, and all of a source's when it first gets
  *     either
+ * @param tags {@code tag} label values per source ({@code kpi.tags}), one value each
+ * @param slaTags {@code tag} values whose per-tag SLA series start now, by the same rule as {@code
+ *     slaTickets}
  */
 public record SeenLabels(
     List<Combo> tickets,
     List<Combo> surveys,
     List<String> dealSources,
     boolean businessHours,
-    List<Combo> slaTickets) {
+    List<Combo> slaTickets,
+    List<Combo> tags,
+    List<Combo> slaTags) {
+
+  /** Label values without {@code tag} values. */
+  public SeenLabels(
+      List<Combo> tickets,
+      List<Combo> surveys,
+      List<String> dealSources,
+      boolean businessHours,
+      List<Combo> slaTickets) {
+    this(tickets, surveys, dealSources, businessHours, slaTickets, List.of(), List.of());
+  }
 
   /** One combination of one source. */
   public record Combo(String source, List<String> values) {}

@@ -28,6 +28,9 @@ final class SourceState {
   private final Rules rules;
   final List<LabelCap> caps = new ArrayList<>();
 
+  /** The {@code tag} label values, or null without {@code kpi.tags}. */
+  final TagLabels tags;
+
   final Map<String, TicketFacts> tickets = new HashMap<>();
   final Set<String> open = new HashSet<>();
 
@@ -81,6 +84,9 @@ final class SourceState {
 
   /** True once {@link KpiEngine#drainNewLabels} reported every combination for SLA series. */
   boolean slaCombosReported;
+
+  /** Whether the per-tag SLA series of this source's tags were started (see slaCombosReported). */
+  boolean slaTagsReported;
 
   /** Per dimension: every value label seen (capped ones, {@code none}, {@code other}) by index. */
   final List<List<String>> dimValues = new ArrayList<>();
@@ -189,6 +195,7 @@ final class SourceState {
   SourceState(String source, Rules rules) {
     this.source = source;
     this.rules = rules;
+    this.tags = rules.config.tags() == null ? null : new TagLabels(rules.config.tags());
     for (int i = 0; i < rules.config.dimensions().size(); i++) {
       caps.add(new LabelCap(rules.config.maxLabelValues()));
       dimValues.add(new ArrayList<>());
@@ -243,6 +250,22 @@ final class SourceState {
       }
       f.agent = i;
     }
+    if (tags != null) {
+      f.tags = tags.rawIds(f.ticket);
+    }
+  }
+
+  /** Counts ({@code delta} 1) or uncounts (-1) a ticket's tags in the tag frequencies, once. */
+  private void countTags(TicketFacts f, boolean counted) {
+    if (tags != null && f.tagsCounted != counted) {
+      tags.count(f.tags, counted ? 1 : -1);
+      f.tagsCounted = counted;
+    }
+  }
+
+  /** A ticket's {@code tag} label values (empty without {@code kpi.tags}). */
+  List<String> tagNames(TicketFacts f) {
+    return tags == null ? List.of() : tags.names(f.tags);
   }
 
   /** Distinct assignees seen (agent indexes are below this). */
@@ -308,6 +331,10 @@ final class SourceState {
 
   /** Puts new facts in the table, in the slot of the version they replace if any. */
   private void index(TicketFacts f, TicketFacts old) {
+    if (old != null) {
+      countTags(old, false);
+    }
+    countTags(f, true);
     if (old != null && old.slot >= 0) {
       f.slot = old.slot;
       old.slot = -1;
@@ -380,7 +407,8 @@ final class SourceState {
               f.firstReplyCal,
               f.firstReplyBus,
               null,
-              null));
+              null,
+              tagNames(f)));
     }
     boolean wasSolved = before != null && !before.isOpen();
     int reopenDelta = before == null ? 0 : Math.max(0, t.reopens() - before.reopens());
@@ -404,7 +432,8 @@ final class SourceState {
               f.resolutionCal,
               f.resolutionBus,
               null,
-              null));
+              null,
+              tagNames(f)));
     }
     if (t.escalated() && (before == null || !before.escalated())) {
       out.add(transition(Transition.Type.ESCALATED, f, null));
@@ -412,7 +441,7 @@ final class SourceState {
   }
 
   private Transition transition(Transition.Type type, TicketFacts f, String detail) {
-    return new Transition(type, source, f.dims, Double.NaN, Double.NaN, detail, null);
+    return new Transition(type, source, f.dims, Double.NaN, Double.NaN, detail, null, tagNames(f));
   }
 
   private void survey(String stream, SurveyResponse s, boolean isNew, List<Transition> out) {
@@ -553,6 +582,7 @@ final class SourceState {
       return;
     }
     open.remove(f.ticket.id());
+    countTags(f, false);
     if (f.slot >= 0) {
       ticketTable.remove(f.slot);
       f.slot = -1;

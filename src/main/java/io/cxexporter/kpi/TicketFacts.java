@@ -49,6 +49,12 @@ final class TicketFacts {
   /** The assignee's index in the source's agent dictionary, -1 for none. */
   int agent = -1;
 
+  /** Its tags' ids in the source's {@link TagLabels} (empty without {@code kpi.tags}). */
+  int[] tags = new int[0];
+
+  /** Whether {@link #tags} are counted in the source's tag frequencies. */
+  boolean tagsCounted;
+
   /** Creation, first reply (when replied) and solve (when solved, not open) in epoch millis. */
   final long createdMillis;
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param detail the SLA target for breaches, the survey kind for surveys, {@code won} or {@code
  *     lost} for a closed deal, else null
  * @param score the survey score label for surveys, else null
+ * @param tags the ticket's {@code tag} label values ({@code kpi.tags}), each counted once; empty
+ *     without tags
  */
 public record Transition(
     Type type,
@@ -20,7 +22,24 @@ public record Transition(
     double calendarSeconds,
     double businessSeconds,
     String detail,
-    String score) {
+    String score,
+    List<String> tags) {
+
+  public Transition {
+    tags = List.copyOf(tags);
+  }
+
+  /** A transition without {@code tag} label values. */
+  public Transition(
+      Type type,
+      String source,
+      List<String> dimensions,
+      double calendarSeconds,
+      double businessSeconds,
+      String detail,
+      String score) {
+    this(type, source, dimensions, calendarSeconds, businessSeconds, detail, score, List.of());
+  }
 
   /** What happened. */
   public enum Type {

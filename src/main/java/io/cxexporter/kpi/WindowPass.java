@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>All windows end now, so they nest: a record in a window is in every longer one. Each record is
  * counted once, in its ring (the part of the shortest window holding it that no shorter window
- * covers), and a window is the sum of its rings. Aggregates: the whole source, and one per value of
- * each dimension.
+ * covers), and a window is the sum of its rings. Aggregates: the whole source, one per value of
+ * each dimension, and one per {@code tag} value ({@code kpi.tags}), where a record counts in the
+ * aggregate of each of its ticket's tag values.
  *
  * <p>Quantiles stay exact nearest-rank without sorting every value: the scan also counts values per
  * histogram bucket (1/32 of an octave); the counts give the bucket holding the wanted rank, and a
@@ -72,6 +73,18 @@ final class WindowPass {
   private final int[] offset;
 
   private final int aggs;
+
+  /** The source's tag labels (null without {@code kpi.tags}), and the first tag aggregate. */
+  private final TagLabels tagLabels;
+
+  private final int tagOffset;
+  private final int tagValues;
+
+  /** The tag aggregates of the record being counted, and scratch for their label indexes. */
+  private int[] tagAgg = new int[4];
+
+  private int tagCount;
+  private int[] tagScratch = new int[4];
   private final int[] none;
   private final long[] counts;
   private final double[] cesSum;
@@ -121,6 +134,10 @@ final class WindowPass {
       offset[i] = a;
       a += s.dimValues.get(i).size();
     }
+    tagLabels = s.tags;
+    tagOffset = a;
+    tagValues = tagLabels == null ? 0 : tagLabels.labels.size();
+    a += tagValues;
     aggs = a;
     counts = new long[rings * aggs * COUNTERS];
     cesSum = new double[rings * aggs];
@@ -135,6 +152,28 @@ final class WindowPass {
   /** Aggregate index of dimension {@code dim}'s value {@code value}. */
   int aggregate(int dim, int value) {
     return offset[dim] + value;
+  }
+
+  /** Aggregate index of {@code tag} value {@code value}. */
+  int tagAggregate(int value) {
+    return tagOffset + value;
+  }
+
+  /** Sets the tag aggregates the next records count in: those of a ticket's tag ids. */
+  private void tags(int[] raw) {
+    tagCount = 0;
+    if (tagLabels == null) {
+      return;
+    }
+    if (tagScratch.length < raw.length) {
+      tagScratch = new int[raw.length];
+      tagAgg = new int[raw.length];
+    }
+    for (int i = 0, k = tagLabels.labelsOf(raw, tagScratch); i < k; i++) {
+      if (tagScratch[i] < tagValues) {
+        tagAgg[tagCount++] = tagOffset + tagScratch[i];
+      }
+    }
   }
 
   /** Whether any record of any window counted in the aggregate. */
@@ -185,6 +224,9 @@ final class WindowPass {
     for (int i = 0; i < nd; i++) {
       present[offset[i] + d[i]] = true;
     }
+    for (int j = 0; j < tagCount; j++) {
+      present[tagAgg[j]] = true;
+    }
   }
 
   private void count(int r, int[] d, int counter) {
@@ -197,6 +239,9 @@ final class WindowPass {
     for (int i = 0; i < nd; i++) {
       counts[(base + offset[i] + d[i]) * COUNTERS + counter] += by;
     }
+    for (int j = 0; j < tagCount; j++) {
+      counts[(base + tagAgg[j]) * COUNTERS + counter]++;
+    }
   }
 
   private void value(int r, int[] d, int stream, double v) {
@@ -205,8 +250,8 @@ final class WindowPass {
     }
     int b = bucket(v);
     int base = r * aggs;
-    for (int i = -1; i < nd; i++) {
-      int k = (base + (i < 0 ? 0 : offset[i] + d[i])) * S + stream;
+    for (int i = -1; i < nd + tagCount; i++) {
+      int k = (base + (i < 0 ? 0 : i < nd ? offset[i] + d[i] : tagAgg[i - nd])) * S + stream;
       n[k]++;
       sum[k] += v;
       hist[k * B + b]++;
@@ -215,8 +260,8 @@ final class WindowPass {
 
   private void agent(int r, int[] d, int agent) {
     int base = r * aggs;
-    for (int i = -1; i < nd; i++) {
-      int k = base + (i < 0 ? 0 : offset[i] + d[i]);
+    for (int i = -1; i < nd + tagCount; i++) {
+      int k = base + (i < 0 ? 0 : i < nd ? offset[i] + d[i] : tagAgg[i - nd]);
       BitSet bits = agents[k];
       if (bits == null) {
         bits = agents[k] = new BitSet();
@@ -233,6 +278,7 @@ final class WindowPass {
         continue;
       }
       int[] d = f.dimIndex;
+      tags(f.tags);
       int r = ring(f.createdMillis);
       if (r >= 0) {
         touch(d);
@@ -305,6 +351,10 @@ final class WindowPass {
         continue;
       }
       int[] d = dims(f);
+      if (tagLabels != null) {
+        TicketFacts t = s.ticketOf(f);
+        tags(t == null ? new int[0] : t.tags);
+      }
       touch(d);
       SurveyResponse sr = f.survey;
       switch (sr.kind()) {
@@ -329,6 +379,9 @@ final class WindowPass {
           cesSum[base] += sr.score();
           for (int k = 0; k < nd; k++) {
             cesSum[base + offset[k] + d[k]] += sr.score();
+          }
+          for (int j = 0; j < tagCount; j++) {
+            cesSum[base + tagAgg[j]] += sr.score();
           }
         }
       }
@@ -440,6 +493,7 @@ final class WindowPass {
         continue;
       }
       int r;
+      tags(f.tags);
       if (f.firstReplyMillis != TicketFacts.NO_TIME && (r = ring(f.firstReplyMillis)) >= 0) {
         gather(r, f.dimIndex, WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal);
         gather(r, f.dimIndex, WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus);
@@ -461,8 +515,9 @@ final class WindowPass {
     int b = bucket(v);
     for (int r = ring; r < rings; r++) {
       int base = r * aggs;
-      for (int i = -1; i < nd; i++) {
-        int k = ((base + (i < 0 ? 0 : offset[i] + d[i])) * S + stream) * 2;
+      for (int i = -1; i < nd + tagCount; i++) {
+        int k =
+            ((base + (i < 0 ? 0 : i < nd ? offset[i] + d[i] : tagAgg[i - nd])) * S + stream) * 2;
         if (targetBucket[k] == b) {
           append(k, v);
         }

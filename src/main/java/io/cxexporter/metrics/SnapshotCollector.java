@@ -119,7 +119,12 @@ public final class SnapshotCollector implements MultiCollector {
 
   static MetricSnapshots convert(KpiSnapshot snapshot) {
     Map<String, List<GaugeSnapshot.GaugeDataPointSnapshot>> byName = new LinkedHashMap<>();
-    for (KpiSeries s : snapshot.series()) {
+    List<KpiSeries> all = snapshot.series();
+    if (!snapshot.tagSeries().isEmpty()) {
+      all = new ArrayList<>(all);
+      all.addAll(snapshot.tagSeries());
+    }
+    for (KpiSeries s : all) {
       Labels.Builder lb = Labels.builder();
       for (int i = 0; i < s.labelNames().size(); i++) {
         lb.label(s.labelNames().get(i), s.labelValues().get(i));

@@ -12,6 +12,11 @@ import java.util.List;
  * The counters and histograms fed by live {@link Transition}s: created, solved, reopened,
  * escalated, SLA breaches, survey responses, first-response and resolution times. They count what
  * happened while the process ran, never history read in a backfill.
+ *
+ * <p>With {@code kpi.tags} the counters also carry {@code tag}: a transition counts once with
+ * {@code tag=""} and its dimensions (summable, as without tags), and once per tag value of its
+ * ticket with {@code tag} alone (dimensions empty), so the per-tag series are not summable. The
+ * histograms carry no {@code tag}.
  */
 public final class TransitionMetrics {
   private final PrometheusRegistry registry;
@@ -25,11 +30,22 @@ public final class TransitionMetrics {
   private final Histogram firstResponse;
   private final Histogram resolution;
 
-  private TransitionMetrics(PrometheusRegistry registry, List<String> dimensions) {
+  /** Whether the ticket counters carry {@code tag}; how many dimension labels they carry. */
+  private final boolean tags;
+
+  private final int dims;
+
+  private TransitionMetrics(PrometheusRegistry registry, List<String> dimensions, boolean tags) {
     this.registry = registry;
-    String[] ticket = names(dimensions);
+    this.tags = tags;
+    this.dims = dimensions.size();
+    List<String> tagged = new ArrayList<>(dimensions);
+    if (tags) {
+      tagged.add("tag");
+    }
+    String[] ticket = names(tagged);
     String[] timed = names(dimensions, "hours");
-    String[] sla = names(dimensions, "target");
+    String[] sla = names(tagged, "target");
     created = counter(MetricNames.TICKETS_CREATED, "Tickets created (first seen live).", ticket);
     solved =
         counter(
@@ -69,7 +85,18 @@ public final class TransitionMetrics {
    * @throws IllegalArgumentException when they are already registered
    */
   public static TransitionMetrics register(PrometheusRegistry registry, List<String> dimensions) {
-    TransitionMetrics m = new TransitionMetrics(registry, dimensions);
+    return register(registry, dimensions, false);
+  }
+
+  /**
+   * Registers the transition metrics with {@code dimensions}, and {@code tag} when {@code tags}, as
+   * labels of the ticket counters after {@code source}.
+   *
+   * @throws IllegalArgumentException when they are already registered
+   */
+  public static TransitionMetrics register(
+      PrometheusRegistry registry, List<String> dimensions, boolean tags) {
+    TransitionMetrics m = new TransitionMetrics(registry, dimensions, tags);
     for (var c : m.collectors()) {
       registry.register(c);
     }
@@ -91,7 +118,7 @@ public final class TransitionMetrics {
   /** Creates the series of newly seen label values at 0, so the first increase is visible. */
   public void initialize(io.cxexporter.kpi.SeenLabels seen) {
     for (var c : seen.tickets()) {
-      String[] v = values(c.source(), c.values());
+      String[] v = counted(c.source(), c.values(), "");
       created.labelValues(v);
       solved.labelValues(v);
       reopened.labelValues(v);
@@ -104,7 +131,19 @@ public final class TransitionMetrics {
     }
     for (var c : seen.slaTickets()) {
       for (String target : List.of("first_response", "resolution")) {
-        breaches.labelValues(values(c.source(), c.values(), target));
+        breaches.labelValues(counted(c.source(), c.values(), "", target));
+      }
+    }
+    for (var c : tags ? seen.tags() : List.<io.cxexporter.kpi.SeenLabels.Combo>of()) {
+      String[] v = counted(c.source(), null, c.values().get(0));
+      created.labelValues(v);
+      solved.labelValues(v);
+      reopened.labelValues(v);
+      escalated.labelValues(v);
+    }
+    for (var c : tags ? seen.slaTags() : List.<io.cxexporter.kpi.SeenLabels.Combo>of()) {
+      for (String target : List.of("first_response", "resolution")) {
+        breaches.labelValues(counted(c.source(), null, c.values().get(0), target));
       }
     }
     for (var c : seen.surveys()) {
@@ -120,19 +159,49 @@ public final class TransitionMetrics {
   public void record(List<Transition> transitions) {
     for (Transition t : transitions) {
       switch (t.type()) {
-        case CREATED -> created.labelValues(values(t)).inc();
+        case CREATED -> inc(created, t);
         case SOLVED -> {
-          solved.labelValues(values(t)).inc();
+          inc(solved, t);
           observe(resolution, t);
         }
         case FIRST_REPLY -> observe(firstResponse, t);
-        case REOPENED -> reopened.labelValues(values(t)).inc();
-        case ESCALATED -> escalated.labelValues(values(t)).inc();
-        case SLA_BREACH -> breaches.labelValues(values(t, t.detail())).inc();
+        case REOPENED -> inc(reopened, t);
+        case ESCALATED -> inc(escalated, t);
+        case SLA_BREACH -> inc(breaches, t, t.detail());
         case SURVEY -> surveys.labelValues(t.source(), t.detail(), t.score()).inc();
         case DEAL_CLOSED -> deals.labelValues(t.source(), t.detail()).inc();
       }
     }
+  }
+
+  /**
+   * Counts a ticket transition once without a tag value and, with tags, once per tag value of its
+   * ticket.
+   */
+  private void inc(Counter c, Transition t, String... extra) {
+    c.labelValues(counted(t.source(), t.dimensions(), "", extra)).inc();
+    if (tags) {
+      for (String tag : t.tags()) {
+        c.labelValues(counted(t.source(), null, tag, extra)).inc();
+      }
+    }
+  }
+
+  /**
+   * Label values of a ticket counter: {@code source}, the dimensions (empty when null: a per-tag
+   * series), {@code tag} when tags are on, then {@code extra}.
+   */
+  private String[] counted(String source, List<String> dimValues, String tag, String... extra) {
+    List<String> v = new ArrayList<>();
+    v.add(source);
+    for (int i = 0; i < dims; i++) {
+      v.add(dimValues == null ? "" : dimValues.get(i));
+    }
+    if (tags) {
+      v.add(tag);
+    }
+    v.addAll(List.of(extra));
+    return v.toArray(String[]::new);
   }
 
   private static void observe(Histogram h, Transition t) {

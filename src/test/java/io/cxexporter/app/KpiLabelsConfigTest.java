@@ -1,0 +1,69 @@
+package io.cxexporter.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxexporter.config.TagConfig;
+import io.cxexporter.connector.demo.DemoConnectorFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code kpi.tags} (and the assignee label) read into the validated config. */
+class KpiLabelsConfigTest {
+  final ConfigLoader loader =
+      new ConfigLoader(
+          Map.of("CX_HASH_KEY", "k3y-from-env-0123456789")::get,
+          Map.of("demo", new DemoConnectorFactory()));
+
+  ExporterConfig load(Path dir, String kpi) throws Exception {
+    Files.writeString(
+        dir.resolve("cx.yml"), "kpi:\n" + kpi + "connectors: [{name: d, type: demo}]\n");
+    return loader.load(dir.resolve("cx.yml"));
+  }
+
+  @Test
+  void anAllowListIsKeptInOrderWithItsCap(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  tags: {allow: [vip, refund], max_values: 5}\n").kpi().tags())
+        .isEqualTo(new TagConfig(List.of("vip", "refund"), 5));
+  }
+
+  @Test
+  void anEmptyTagsBlockKeepsTheTwentyMostFrequentTags(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  tags: {}\n").kpi().tags()).isEqualTo(new TagConfig(List.of(), 20));
+  }
+
+  @Test
+  void withoutTagsThereIsNoTagLabel(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  windows: [1h]\n").kpi().tags()).isNull();
+  }
+
+  @Test
+  void theHashKeyComesFromTheEnvironment(@TempDir Path dir) throws Exception {
+    ExporterConfig c =
+        load(
+            dir,
+            "  dimensions: [group, assignee]\n"
+                + "  assignee_label: hash\n"
+                + "  assignee_hash_key: ${CX_HASH_KEY}\n");
+    assertThat(c.kpi().assigneeLabel()).isEqualTo("hash");
+    assertThat(c.kpi().assigneeHashKey().reveal()).isEqualTo("k3y-from-env-0123456789");
+    assertThat(c.toString()).doesNotContain("k3y-from-env");
+  }
+
+  @Test
+  void theHashKeyComesFromAFile(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("key"), "k3y-from-a-file-0123456789\n");
+    ExporterConfig c = load(dir, "  assignee_label: hash\n  assignee_hash_key_file: key\n");
+    assertThat(c.kpi().assigneeHashKey().reveal()).isEqualTo("k3y-from-a-file-0123456789");
+  }
+
+  @Test
+  void assigneeNamesAreTheDefault(@TempDir Path dir) throws Exception {
+    ExporterConfig c = load(dir, "  dimensions: [assignee]\n");
+    assertThat(c.kpi().assigneeLabel()).isEqualTo("name");
+    assertThat(c.kpi().assigneeHashKey()).isNull();
+  }
+}
