@@ -66,19 +66,19 @@ class AlertRulesTest {
         "max by (source, group, hours) (sum by (source, group, hours, instance) (increase(cx_ticket_resolution_seconds_count[1h])))");
     CONTRACT_RECORDING_RULES.put(
         "source:cx_tickets_created:increase1h",
-        "max by (source) (sum by (source, instance) (increase(cx_tickets_created_total[1h])))");
+        "max by (source) (sum by (source, instance) (increase(cx_tickets_created_total{tag=\"\"}[1h])))");
     CONTRACT_RECORDING_RULES.put(
         "source:cx_tickets_solved:increase1h",
-        "max by (source) (sum by (source, instance) (increase(cx_tickets_solved_total[1h])))");
+        "max by (source) (sum by (source, instance) (increase(cx_tickets_solved_total{tag=\"\"}[1h])))");
     CONTRACT_RECORDING_RULES.put(
         "source_target:cx_sla_breaches:increase1h",
-        "max by (source, target) (sum by (source, target, instance) (increase(cx_sla_breaches_total[1h])))");
+        "max by (source, target) (sum by (source, target, instance) (increase(cx_sla_breaches_total{tag=\"\"}[1h])))");
     CONTRACT_RECORDING_RULES.put(
         "source:cx_tickets_open:sum",
-        "max by (source) (sum by (source, instance) (cx_tickets_open))");
+        "max by (source) (sum by (source, instance) (cx_tickets_open{tag=\"\"}))");
     CONTRACT_RECORDING_RULES.put(
         "source:cx_sla_at_risk_tickets:sum",
-        "max by (source) (sum by (source, instance) (cx_sla_at_risk_tickets))");
+        "max by (source) (sum by (source, instance) (cx_sla_at_risk_tickets{tag=\"\"}))");
     CONTRACT_RECORDING_RULES.put(
         "source:cx_tickets_unassigned:sum",
         "max by (source) (sum by (source, instance) (cx_tickets_unassigned))");
