@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -30,8 +32,14 @@ import org.slf4j.LoggerFactory;
  * <p>Per notifier and batch:
  *
  * <ul>
+ *   <li>Routes: a notifier with a {@link Notifier#route()} ({@code match}, {@code match_re}) gets
+ *       the alerts its route and its {@link Notifier#severities()} take; an alert no routed
+ *       notifier takes goes to the catch-all notifiers (no route), and only then: a routed alert
+ *       does not also go to the catch-all. Without any route every notifier is a catch-all.
  *   <li>Alerts whose severity is not in {@link Notifier#severities()} (when not empty) are left out
  *       at once.
+ *   <li>A resolved alert goes where its firing alert went: to the notifiers whose {@link SentLog}
+ *       has it (even when a reload changed the routes since), and for Alertmanager by the routes.
  *   <li>{@link Notifier#resendWhileFiring()} (Alertmanager): every firing and every resolved alert
  *       is sent, every time; the {@link SentLog} is not used.
  *   <li>Otherwise (webhook, Slack, PagerDuty): a firing alert is sent when the notifier never got
@@ -145,13 +153,44 @@ public final class Dispatcher implements AutoCloseable {
    * @param resolved alerts that resolved in this evaluation
    */
   public void offer(List<Alert> firing, List<Alert> resolved) {
+    Map<Worker, List<Alert>> routedFiring = route(firing);
+    Map<Worker, List<Alert>> routedResolved = route(resolved);
     for (Worker w : workers) {
-      List<Alert> f = w.filter(firing);
-      List<Alert> r = w.filter(resolved);
+      List<Alert> f = routedFiring.get(w);
+      // a resolve follows its firing alert: the delivery log, not today's routes, says who got it
+      List<Alert> r =
+          w.notifier.resendWhileFiring() ? routedResolved.get(w) : w.severityFilter(resolved);
       if (!f.isEmpty() || !r.isEmpty()) {
         w.enqueue(new Batch(f, r));
       }
     }
+  }
+
+  /**
+   * Each worker's share of {@code alerts}: an alert goes to every routed notifier whose route and
+   * severities take it; when none does, to every catch-all notifier whose severities take it.
+   */
+  private Map<Worker, List<Alert>> route(List<Alert> alerts) {
+    Map<Worker, List<Alert>> out = new LinkedHashMap<>();
+    workers.forEach(w -> out.put(w, new ArrayList<>()));
+    for (Alert a : alerts) {
+      boolean taken = false;
+      for (Worker w : workers) {
+        Route r = w.notifier.route();
+        if (!r.catchAll() && w.takesSeverity(a) && r.matches(a.labels())) {
+          out.get(w).add(a);
+          taken = true;
+        }
+      }
+      if (!taken) {
+        for (Worker w : workers) {
+          if (w.notifier.route().catchAll() && w.takesSeverity(a)) {
+            out.get(w).add(a);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -238,11 +277,13 @@ public final class Dispatcher implements AutoCloseable {
       thread.setDaemon(true);
     }
 
-    List<Alert> filter(List<Alert> alerts) {
+    List<Alert> severityFilter(List<Alert> alerts) {
+      return alerts.stream().filter(this::takesSeverity).toList();
+    }
+
+    boolean takesSeverity(Alert a) {
       Set<String> sev = notifier.severities();
-      return sev.isEmpty()
-          ? List.copyOf(alerts)
-          : alerts.stream().filter(a -> sev.contains(a.severity())).toList();
+      return sev.isEmpty() || sev.contains(a.severity());
     }
 
     synchronized void enqueue(Batch b) {
