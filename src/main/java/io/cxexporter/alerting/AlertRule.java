@@ -1,6 +1,7 @@
 package io.cxexporter.alerting;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -27,6 +28,10 @@ import java.util.TreeMap;
  * @param severity {@code critical}, {@code warning} or {@code info}
  * @param labels extra labels
  * @param annotations {@code summary}, {@code description} and extra annotations
+ * @param remindBefore for {@code sla_at_risk_tickets} rules: one reminder per ticket as its SLA due
+ *     time comes within each of these, longest first (empty: no reminders)
+ * @param remindAfterBreach for {@code sla_at_risk_tickets} rules: announce a breached ticket, and
+ *     again every {@code repeat_interval} until it is solved
  */
 public record AlertRule(
     String name,
@@ -37,11 +42,20 @@ public record AlertRule(
     Duration keepFiringFor,
     String severity,
     SortedMap<String, String> labels,
-    Map<String, String> annotations) {
+    Map<String, String> annotations,
+    List<Duration> remindBefore,
+    boolean remindAfterBreach) {
   public AlertRule {
     filters = new TreeMap<>(filters);
     labels = new TreeMap<>(labels);
     annotations = Map.copyOf(annotations);
+    remindBefore =
+        remindBefore.stream().sorted(java.util.Comparator.reverseOrder()).distinct().toList();
+  }
+
+  /** True when the rule sends per-ticket SLA reminders (before the due time or after a breach). */
+  public boolean reminds() {
+    return !remindBefore.isEmpty() || remindAfterBreach;
   }
 
   /** When a rule is active. */

@@ -152,6 +152,11 @@ public record AlertingConfig(
     Optional<String> description = r.optionalString("description");
     summary.ifPresent(v -> annotations.put("summary", v));
     description.ifPresent(v -> annotations.put("description", v));
+    List<Duration> remindBefore = remindBefore(r, kpi);
+    boolean remindAfterBreach = r.bool("remind_after_breach", false);
+    if (remindAfterBreach && kpi != null && !kpi.equals("sla_at_risk_tickets")) {
+      r.problem("remind_after_breach", "only for rules on sla_at_risk_tickets, not " + kpi);
+    }
     if (name == null || kpi == null || allowed == null || condition == null) {
       return null;
     }
@@ -165,7 +170,40 @@ public record AlertingConfig(
         keep,
         severity,
         new TreeMap<>(labels),
-        annotations);
+        annotations,
+        remindBefore,
+        remindAfterBreach);
+  }
+
+  /** {@code remind_before}: positive, distinct durations, only on {@code sla_at_risk_tickets}. */
+  private static List<Duration> remindBefore(Settings r, String kpi) {
+    if (!r.has("remind_before")) {
+      r.strings("remind_before"); // read, so an explicit null is no unknown key
+      return List.of();
+    }
+    if (kpi != null && !kpi.equals("sla_at_risk_tickets")) {
+      r.problem("remind_before", "only for rules on sla_at_risk_tickets, not " + kpi);
+      r.strings("remind_before");
+      return List.of();
+    }
+    List<String> given = r.strings("remind_before");
+    List<Duration> out = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      String key = "remind_before[" + i + "]";
+      try {
+        Duration d = Settings.parseDuration(given.get(i));
+        if (d.isZero() || d.isNegative()) {
+          r.problem(key, "must be positive, got \"" + given.get(i) + "\"");
+        } else if (out.contains(d)) {
+          r.problem(key, "duplicate: " + given.get(i) + " equals an earlier entry");
+        } else {
+          out.add(d);
+        }
+      } catch (IllegalArgumentException e) {
+        r.problem(key, e.getMessage());
+      }
+    }
+    return out;
   }
 
   private static AlertRule.Condition condition(Settings r) {

@@ -1,6 +1,8 @@
 package io.cxexporter.alerting;
 
 import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.kpi.KpiSeries;
+import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.kpi.TicketView;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +66,47 @@ public final class TicketContext
       out.add(
           new TicketRef(
               t.id(), t.subject(), t.group(), age, t.dueAt(), urls.apply(source, t.id())));
+    }
+    return out;
+  }
+
+  /**
+   * Every open ticket with a running or breached SLA due time, with its source and dimension
+   * labels, for {@link SlaReminders}: one lookup per {@code sla_at_risk_tickets} series of the
+   * snapshot (the series list every dimension combination that has open tickets).
+   */
+  public List<DueTicket> dueTickets(KpiSnapshot snapshot) {
+    Instant now = clock.instant();
+    List<DueTicket> out = new ArrayList<>();
+    for (KpiSeries s : snapshot.find("sla_at_risk_tickets", Map.of())) {
+      String source = s.label("source");
+      Map<String, String> dims = new LinkedHashMap<>();
+      for (int i = 0; i < s.labelNames().size(); i++) {
+        String name = s.labelNames().get(i);
+        if (!name.equals("source")) {
+          String v = s.labelValues().get(i);
+          dims.put(name, v == null ? "" : v);
+        }
+      }
+      if (source == null) {
+        continue;
+      }
+      for (TicketView t :
+          kpi.tickets(
+              source, dims, TicketView.Pick.SOONEST_DUE, Duration.ZERO, false, Integer.MAX_VALUE)) {
+        if (t.dueAt() == null) {
+          continue;
+        }
+        TicketRef ref =
+            new TicketRef(
+                t.id(),
+                t.subject(),
+                t.group(),
+                Duration.between(t.createdAt(), now),
+                t.dueAt(),
+                urls.apply(source, t.id()));
+        out.add(DueTicket.of(source, dims, ref));
+      }
     }
     return out;
   }

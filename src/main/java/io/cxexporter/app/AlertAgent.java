@@ -3,17 +3,21 @@ package io.cxexporter.app;
 import io.cxexporter.alerting.Alert;
 import io.cxexporter.alerting.AlertRule;
 import io.cxexporter.alerting.AlertingConfig;
+import io.cxexporter.alerting.Reminder;
 import io.cxexporter.alerting.RuleEvaluator;
+import io.cxexporter.alerting.SlaReminders;
 import io.cxexporter.alerting.notify.Dispatcher;
 import io.cxexporter.alerting.notify.Notifier;
 import io.cxexporter.alerting.notify.Notifiers;
 import io.cxexporter.alerting.notify.NotifyMetrics;
+import io.cxexporter.alerting.notify.ReminderLog;
 import io.cxexporter.alerting.notify.SentLog;
 import io.cxexporter.metrics.MetricNames;
 import io.cxexporter.store.AlertLog;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,13 +30,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The running alerting agent of one config: evaluates the rules every {@code evaluation_interval},
  * hands firing and resolved alerts to the notifiers, and exports {@code
- * cx_alerts{alertname,state}}. A reload closes it and starts the next one; alert state and delivery
- * times live in the state file, so neither a reload nor a restart pages twice.
+ * cx_alerts{alertname,state}}; after each evaluation, the rules' SLA reminders that are due. A
+ * reload closes it and starts the next one; alert state and delivery times live in the state file,
+ * so neither a reload nor a restart pages twice.
  */
 public final class AlertAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AlertAgent.class);
 
+  /** Reminder deliveries older than this are forgotten (their due time is long past). */
+  static final Duration REMINDER_MEMORY = Duration.ofDays(30);
+
   private final RuleEvaluator evaluator;
+  private final SlaReminders reminders;
   private final Dispatcher dispatcher;
   private final PrometheusRegistry registry;
   private final Gauge alerts;
@@ -42,12 +51,14 @@ public final class AlertAgent implements AutoCloseable {
 
   private AlertAgent(
       RuleEvaluator evaluator,
+      SlaReminders reminders,
       Dispatcher dispatcher,
       PrometheusRegistry registry,
       Gauge alerts,
       NotifyMetrics notifyMetrics,
       List<String> ruleNames) {
     this.evaluator = evaluator;
+    this.reminders = reminders;
     this.dispatcher = dispatcher;
     this.registry = registry;
     this.alerts = alerts;
@@ -66,10 +77,12 @@ public final class AlertAgent implements AutoCloseable {
    * Builds the agent; {@link #start()} schedules it.
    *
    * @param evaluator the rules over the KPI snapshot
+   * @param reminders the rules' per-ticket SLA reminders
    */
   public static AlertAgent create(
       AlertingConfig config,
       RuleEvaluator evaluator,
+      SlaReminders reminders,
       AlertLog log,
       PrometheusRegistry registry,
       NotifyMetrics notifyMetrics,
@@ -79,7 +92,13 @@ public final class AlertAgent implements AutoCloseable {
     notifyMetrics.retainOnly(notifierNames);
     notifyMetrics.initialize(notifierNames);
     Dispatcher dispatcher =
-        new Dispatcher(notifiers, sentLog(log), config.repeatInterval(), clock, notifyMetrics);
+        new Dispatcher(
+            notifiers,
+            sentLog(log),
+            reminderLog(log, clock),
+            config.repeatInterval(),
+            clock,
+            notifyMetrics);
     Gauge alerts =
         Gauge.builder()
             .name(MetricNames.ALERTS)
@@ -93,7 +112,7 @@ public final class AlertAgent implements AutoCloseable {
       alerts.labelValues(n, "pending").set(0);
       alerts.labelValues(n, "firing").set(0);
     }
-    return new AlertAgent(evaluator, dispatcher, registry, alerts, notifyMetrics, names);
+    return new AlertAgent(evaluator, reminders, dispatcher, registry, alerts, notifyMetrics, names);
   }
 
   /** The delivery log in the state file, as the dispatcher sees it. */
@@ -112,6 +131,26 @@ public final class AlertAgent implements AutoCloseable {
       @Override
       public void forget(String notifier, String fingerprint) {
         log.forget(notifier, fingerprint);
+      }
+    };
+  }
+
+  /** The SLA reminder deliveries in the state file, as the dispatcher sees them. */
+  static ReminderLog reminderLog(AlertLog log, Clock clock) {
+    return new ReminderLog() {
+      @Override
+      public Optional<Instant> lastSent(String notifier, Reminder.Key key) {
+        return log.reminderSent(row(notifier, key));
+      }
+
+      @Override
+      public void sent(String notifier, Reminder.Key key, Instant at) {
+        log.reminderSent(row(notifier, key), at, clock.instant().minus(REMINDER_MEMORY));
+      }
+
+      private AlertLog.ReminderKey row(String notifier, Reminder.Key k) {
+        return new AlertLog.ReminderKey(
+            k.rule(), k.source(), k.ticketId(), notifier, k.threshold(), k.dueAt());
       }
     };
   }
@@ -142,7 +181,15 @@ public final class AlertAgent implements AutoCloseable {
           .set(r.firing().stream().filter(a -> a.name().equals(n)).count());
     }
     dispatcher.offer(r.firing(), r.resolved());
+    if (!reminders.isEmpty()) {
+      dispatcher.offerReminders(reminders.due());
+    }
     return r;
+  }
+
+  /** Waits until every notifier has sent what is queued (tests). */
+  boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+    return dispatcher.awaitIdle(timeout);
   }
 
   /** Pending and firing alerts, for the status page. */

@@ -1,6 +1,7 @@
 package io.cxexporter.app;
 
 import io.cxexporter.alerting.RuleEvaluator;
+import io.cxexporter.alerting.SlaReminders;
 import io.cxexporter.alerting.TicketContext;
 import io.cxexporter.alerting.notify.NotifyMetrics;
 import io.cxexporter.connector.ConnectorContext;
@@ -96,6 +97,7 @@ final class Pipeline implements AutoCloseable {
     AlertAgent alerts = null;
     if (config.alerting().enabled()) {
       AlertLog log = new AlertLog(store);
+      TicketContext tickets = new TicketContext(kpi, sync::ticketUrl, clock);
       RuleEvaluator evaluator =
           new RuleEvaluator(
               config.alerting(),
@@ -104,9 +106,17 @@ final class Pipeline implements AutoCloseable {
               clock,
               publisher::latest,
               sync::connectorsUp,
-              new TicketContext(kpi, sync::ticketUrl, clock),
+              tickets,
               statusUrl(config));
-      alerts = AlertAgent.create(config.alerting(), evaluator, log, registry, notifications, clock);
+      SlaReminders reminders =
+          new SlaReminders(
+              config.alerting(),
+              () -> tickets.dueTickets(publisher.latest()),
+              clock,
+              statusUrl(config));
+      alerts =
+          AlertAgent.create(
+              config.alerting(), evaluator, reminders, log, registry, notifications, clock);
       alerts.start();
     }
     if (alerts == null) {

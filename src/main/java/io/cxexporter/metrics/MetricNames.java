@@ -35,6 +35,7 @@ public final class MetricNames {
   public static final String CONNECTOR_REQUEST_CREDITS = "cx_connector_request_credits_total";
   public static final String ALERTS = "cx_alerts";
   public static final String NOTIFICATIONS = "cx_notifications_total";
+  public static final String REMINDERS = "cx_reminders_total";
   public static final String BUILD_INFO = "cx_build_info";
   public static final String RELOAD_OK = "cx_config_last_reload_successful";
   public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";

@@ -14,8 +14,9 @@ import java.util.Optional;
 
 /**
  * The alerting agent's memory in the state file, so a restart neither re-pages nor forgets: alert
- * instances (pending or firing), each KPI's sampled history for baselines, and when each notifier
- * last delivered each alert. Uses the {@link Store}'s connection under the store's lock.
+ * instances (pending or firing), each KPI's sampled history for baselines, when each notifier last
+ * delivered each alert, and which SLA reminders each notifier got ({@code reminders_sent}). Uses
+ * the {@link Store}'s connection under the store's lock.
  *
  * <pre>{@code
  * AlertLog log = new AlertLog(store);
@@ -58,6 +59,11 @@ public final class AlertLog {
         st.execute(
             "CREATE TABLE IF NOT EXISTS notifications_sent (notifier TEXT NOT NULL, fingerprint"
                 + " TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (notifier, fingerprint))");
+        st.execute(
+            "CREATE TABLE IF NOT EXISTS reminders_sent (rule TEXT NOT NULL, source TEXT NOT NULL,"
+                + " ticket TEXT NOT NULL, notifier TEXT NOT NULL, threshold TEXT NOT NULL, due"
+                + " INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (rule, source, ticket,"
+                + " notifier, threshold, due)) WITHOUT ROWID");
         conn().commit();
       } catch (SQLException e) {
         throw rollback("cannot create the alert tables", e);
@@ -226,6 +232,61 @@ public final class AlertLog {
         throw rollback("cannot forget a notification", e);
       }
     }
+  }
+
+  /** One delivered SLA reminder's identity: which ticket, which threshold, which due time. */
+  public record ReminderKey(
+      String rule, String source, String ticket, String notifier, String threshold, Instant due) {}
+
+  /** When {@code key.notifier()} last got the reminder {@code key}, if ever. */
+  public Optional<Instant> reminderSent(ReminderKey key) {
+    synchronized (store) {
+      try (PreparedStatement q =
+          conn()
+              .prepareStatement(
+                  "SELECT at FROM reminders_sent WHERE rule=? AND source=? AND ticket=? AND"
+                      + " notifier=? AND threshold=? AND due=?")) {
+        bind(q, key);
+        try (ResultSet rs = q.executeQuery()) {
+          return rs.next() ? Optional.of(Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+        }
+      } catch (SQLException e) {
+        throw rollback("cannot read a reminder delivery", e);
+      }
+    }
+  }
+
+  /**
+   * Records a delivered reminder (again: a repeated breach reminder moves its time), and forgets
+   * deliveries older than {@code keepFrom}.
+   */
+  public void reminderSent(ReminderKey key, Instant at, Instant keepFrom) {
+    synchronized (store) {
+      try (PreparedStatement q =
+              conn()
+                  .prepareStatement(
+                      "INSERT OR REPLACE INTO reminders_sent VALUES (?,?,?,?,?,?,?)");
+          PreparedStatement prune =
+              conn().prepareStatement("DELETE FROM reminders_sent WHERE at<?")) {
+        bind(q, key);
+        q.setLong(7, at.toEpochMilli());
+        q.executeUpdate();
+        prune.setLong(1, keepFrom.toEpochMilli());
+        prune.executeUpdate();
+        conn().commit();
+      } catch (SQLException e) {
+        throw rollback("cannot record a reminder delivery", e);
+      }
+    }
+  }
+
+  private static void bind(PreparedStatement q, ReminderKey k) throws SQLException {
+    q.setString(1, k.rule());
+    q.setString(2, k.source());
+    q.setString(3, k.ticket());
+    q.setString(4, k.notifier());
+    q.setString(5, k.threshold());
+    q.setLong(6, k.due().toEpochMilli());
   }
 
   private StoreException rollback(String what, SQLException e) {

@@ -35,8 +35,13 @@ final class AlertmanagerNotifier extends PostingNotifier {
    *     URL already ending in {@code /api/v2/alerts} is used as is)
    */
   AlertmanagerNotifier(
-      String name, HttpUrl base, Set<String> severities, JsonPoster poster, Clock clock) {
-    super(name, "alertmanager", severities, true, poster);
+      String name,
+      HttpUrl base,
+      Set<String> severities,
+      Route route,
+      JsonPoster poster,
+      Clock clock) {
+    super(name, "alertmanager", severities, route, true, poster);
     this.endpoint =
         base.encodedPath().endsWith("/api/v2/alerts")
             ? base

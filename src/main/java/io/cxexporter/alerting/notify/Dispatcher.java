@@ -1,6 +1,7 @@
 package io.cxexporter.alerting.notify;
 
 import io.cxexporter.alerting.Alert;
+import io.cxexporter.alerting.Reminder;
 import io.cxexporter.util.Jitter;
 import io.cxexporter.util.Sleeper;
 import java.time.Clock;
@@ -9,11 +10,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>Per notifier and batch:
  *
  * <ul>
+ *   <li>Routes: a notifier with a {@link Notifier#route()} ({@code match}, {@code match_re}) gets
+ *       the alerts its route and its {@link Notifier#severities()} take; an alert no routed
+ *       notifier takes goes to the catch-all notifiers (no route), and only then: a routed alert
+ *       does not also go to the catch-all. Without any route every notifier is a catch-all.
  *   <li>Alerts whose severity is not in {@link Notifier#severities()} (when not empty) are left out
  *       at once.
+ *   <li>A resolved alert goes where its firing alert went: to the notifiers whose {@link SentLog}
+ *       has it (even when a reload changed the routes since), and for Alertmanager by the routes.
  *   <li>{@link Notifier#resendWhileFiring()} (Alertmanager): every firing and every resolved alert
  *       is sent, every time; the {@link SentLog} is not used.
  *   <li>Otherwise (webhook, Slack, PagerDuty): a firing alert is sent when the notifier never got
@@ -62,6 +72,7 @@ public final class Dispatcher implements AutoCloseable {
 
   private final List<Worker> workers = new ArrayList<>();
   private final SentLog sentLog;
+  private final ReminderLog reminderLog;
   private final Duration repeatInterval;
   private final Clock clock;
   private final NotifyMetrics metrics;
@@ -85,6 +96,31 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * A dispatcher that also delivers SLA reminders ({@link #offerReminders}), logging them in {@code
+   * reminderLog}, and sleeps for real between retries.
+   *
+   * @throws IllegalArgumentException on a negative repeat interval or two notifiers of one name
+   */
+  public Dispatcher(
+      List<Notifier> notifiers,
+      SentLog sentLog,
+      ReminderLog reminderLog,
+      Duration repeatInterval,
+      Clock clock,
+      NotifyMetrics metrics) {
+    this(
+        notifiers,
+        sentLog,
+        reminderLog,
+        repeatInterval,
+        clock,
+        metrics,
+        Sleeper.SYSTEM,
+        QUEUE_CAPACITY,
+        FLUSH_TIMEOUT);
+  }
+
+  /**
    * A dispatcher whose waits between retries go through {@code sleeper} (tests record them).
    *
    * @throws IllegalArgumentException on a negative repeat interval or two notifiers of one name
@@ -97,12 +133,42 @@ public final class Dispatcher implements AutoCloseable {
       NotifyMetrics metrics,
       Sleeper sleeper) {
     this(
-        notifiers, sentLog, repeatInterval, clock, metrics, sleeper, QUEUE_CAPACITY, FLUSH_TIMEOUT);
+        notifiers,
+        sentLog,
+        ReminderLog.inMemory(),
+        repeatInterval,
+        clock,
+        metrics,
+        sleeper,
+        QUEUE_CAPACITY,
+        FLUSH_TIMEOUT);
   }
 
   Dispatcher(
       List<Notifier> notifiers,
       SentLog sentLog,
+      Duration repeatInterval,
+      Clock clock,
+      NotifyMetrics metrics,
+      Sleeper sleeper,
+      int capacity,
+      Duration flushTimeout) {
+    this(
+        notifiers,
+        sentLog,
+        ReminderLog.inMemory(),
+        repeatInterval,
+        clock,
+        metrics,
+        sleeper,
+        capacity,
+        flushTimeout);
+  }
+
+  Dispatcher(
+      List<Notifier> notifiers,
+      SentLog sentLog,
+      ReminderLog reminderLog,
       Duration repeatInterval,
       Clock clock,
       NotifyMetrics metrics,
@@ -122,6 +188,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     this.sentLog = Objects.requireNonNull(sentLog, "sentLog");
+    this.reminderLog = Objects.requireNonNull(reminderLog, "reminderLog");
     this.repeatInterval = repeatInterval;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -145,13 +212,64 @@ public final class Dispatcher implements AutoCloseable {
    * @param resolved alerts that resolved in this evaluation
    */
   public void offer(List<Alert> firing, List<Alert> resolved) {
+    Map<Worker, List<Alert>> routedFiring = route(firing);
+    Map<Worker, List<Alert>> routedResolved = route(resolved);
     for (Worker w : workers) {
-      List<Alert> f = w.filter(firing);
-      List<Alert> r = w.filter(resolved);
+      List<Alert> f = routedFiring.get(w);
+      // a resolve follows its firing alert: the delivery log, not today's routes, says who got it
+      List<Alert> r =
+          w.notifier.resendWhileFiring() ? routedResolved.get(w) : w.severityFilter(resolved);
       if (!f.isEmpty() || !r.isEmpty()) {
-        w.enqueue(new Batch(f, r));
+        w.enqueue(new Batch(f, r, List.of()));
       }
     }
+  }
+
+  /**
+   * Queues SLA reminders, routed like alerts, and returns at once. Each notifier's worker sends a
+   * threshold reminder only when the {@link ReminderLog} does not have it for that notifier, and a
+   * {@link Reminder#BREACHED} one only when it never got it or got it at least {@code
+   * repeatInterval} ago; it logs each after a successful delivery.
+   */
+  public void offerReminders(List<Reminder> reminders) {
+    Map<Worker, List<Reminder>> routed = route(reminders, Reminder::alert);
+    for (Worker w : workers) {
+      if (!routed.get(w).isEmpty()) {
+        w.enqueue(new Batch(List.of(), List.of(), routed.get(w)));
+      }
+    }
+  }
+
+  /**
+   * Each worker's share of {@code alerts}: an alert goes to every routed notifier whose route and
+   * severities take it; when none does, to every catch-all notifier whose severities take it.
+   */
+  private Map<Worker, List<Alert>> route(List<Alert> alerts) {
+    return route(alerts, a -> a);
+  }
+
+  private <T> Map<Worker, List<T>> route(List<T> items, Function<T, Alert> alertOf) {
+    Map<Worker, List<T>> out = new LinkedHashMap<>();
+    workers.forEach(w -> out.put(w, new ArrayList<>()));
+    for (T item : items) {
+      Alert a = alertOf.apply(item);
+      boolean taken = false;
+      for (Worker w : workers) {
+        Route r = w.notifier.route();
+        if (!r.catchAll() && w.takesSeverity(a) && r.matches(a.labels())) {
+          out.get(w).add(item);
+          taken = true;
+        }
+      }
+      if (!taken) {
+        for (Worker w : workers) {
+          if (w.notifier.route().catchAll() && w.takesSeverity(a)) {
+            out.get(w).add(item);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /**
@@ -212,11 +330,16 @@ public final class Dispatcher implements AutoCloseable {
   public record NotifierStatus(
       String name, String type, int queued, Instant lastSuccess, String lastError) {}
 
-  /** The alerts of one evaluation for one notifier, after the severity filter. */
-  private record Batch(List<Alert> firing, List<Alert> resolved) {
+  /** The alerts (or reminders) of one evaluation for one notifier, after routes and severities. */
+  private record Batch(List<Alert> firing, List<Alert> resolved, List<Reminder> reminders) {
     int size() {
       return firing.size() + resolved.size();
     }
+  }
+
+  private void countDropped(String name, Batch b) {
+    metrics.count(name, "dropped", b.size());
+    metrics.countReminders(name, "dropped", b.reminders().size());
   }
 
   /** The queue and the thread of one notifier. */
@@ -238,21 +361,23 @@ public final class Dispatcher implements AutoCloseable {
       thread.setDaemon(true);
     }
 
-    List<Alert> filter(List<Alert> alerts) {
+    List<Alert> severityFilter(List<Alert> alerts) {
+      return alerts.stream().filter(this::takesSeverity).toList();
+    }
+
+    boolean takesSeverity(Alert a) {
       Set<String> sev = notifier.severities();
-      return sev.isEmpty()
-          ? List.copyOf(alerts)
-          : alerts.stream().filter(a -> sev.contains(a.severity())).toList();
+      return sev.isEmpty() || sev.contains(a.severity());
     }
 
     synchronized void enqueue(Batch b) {
       if (closing || closed) {
-        metrics.count(name, "dropped", b.size());
+        countDropped(name, b);
         return;
       }
       if (queue.size() >= capacity) {
         Batch old = queue.pollFirst();
-        metrics.count(name, "dropped", old.size());
+        countDropped(name, old);
         LOG.warn("notifier {}: queue full, dropped a batch of {} alert(s)", name, old.size());
       }
       queue.addLast(b);
@@ -309,7 +434,7 @@ public final class Dispatcher implements AutoCloseable {
         Thread.currentThread().interrupt();
       } finally {
         synchronized (this) {
-          queue.forEach(b -> metrics.count(name, "dropped", b.size()));
+          queue.forEach(b -> countDropped(name, b));
           queue.clear();
           busy = false;
           notifyAll();
@@ -318,6 +443,10 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void deliver(Batch b) {
+      if (!b.reminders().isEmpty()) {
+        deliverReminders(b.reminders());
+        return;
+      }
       List<Alert> firing;
       List<Alert> resolved;
       if (notifier.resendWhileFiring()) {
@@ -346,6 +475,30 @@ public final class Dispatcher implements AutoCloseable {
         resolved.forEach(a -> sentLog.forget(name, a.fingerprint()));
       }
       metrics.count(name, ok ? "sent" : "failed", all.size());
+    }
+
+    private void deliverReminders(List<Reminder> reminders) {
+      Instant now = clock.instant();
+      List<Reminder> due = new ArrayList<>();
+      for (Reminder r : reminders) {
+        Optional<Instant> last = reminderLog.lastSent(name, r.key());
+        boolean again =
+            r.key().breached()
+                && last.isPresent()
+                && Duration.between(last.get(), now).compareTo(repeatInterval) >= 0;
+        if ((last.isEmpty() || again) && !due.contains(r)) {
+          due.add(r);
+        }
+      }
+      if (due.isEmpty()) {
+        return;
+      }
+      boolean ok = sendWithRetries(due.stream().map(Reminder::alert).toList());
+      if (ok) {
+        Instant at = clock.instant();
+        due.forEach(r -> reminderLog.sent(name, r.key(), at));
+      }
+      metrics.countReminders(name, ok ? "sent" : "failed", due.size());
     }
 
     private boolean due(Alert a, Instant now) {

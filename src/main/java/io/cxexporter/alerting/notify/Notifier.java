@@ -19,6 +19,14 @@ public interface Notifier {
   Set<String> severities();
 
   /**
+   * The labels an alert needs to reach this notifier ({@code match}, {@code match_re}); {@link
+   * Route#ALL} for a catch-all, which gets only the alerts no routed notifier takes.
+   */
+  default Route route() {
+    return Route.ALL;
+  }
+
+  /**
    * True when the receiver forgets alerts that are not re-sent (Alertmanager expires them): the
    * dispatcher then re-sends every firing alert on every evaluation. Otherwise an unchanged firing
    * alert is re-sent only after the repeat interval.

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
@@ -47,6 +49,8 @@ public final class Notifiers {
   /** The severities a notifier can filter on. */
   public static final List<String> SEVERITIES = List.of("critical", "warning", "info");
 
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
   private Notifiers() {}
 
   /**
@@ -78,16 +82,17 @@ public final class Notifiers {
       }
       String type = s.string("type");
       Set<String> severities = severities(s);
+      Route route = route(s);
       Notifier n = null;
       if (type == null) {
         s.markAllRead(); // without a type every other key would look unknown
       } else {
         n =
             switch (type) {
-              case "alertmanager" -> alertmanager(s, name, severities, poster, clock);
-              case "webhook" -> webhook(s, name, severities, poster, clock);
-              case "slack" -> slack(s, name, severities, poster, clock);
-              case "pagerduty" -> pagerduty(s, name, severities, poster);
+              case "alertmanager" -> alertmanager(s, name, severities, route, poster, clock);
+              case "webhook" -> webhook(s, name, severities, route, poster, clock);
+              case "slack" -> slack(s, name, severities, route, poster, clock);
+              case "pagerduty" -> pagerduty(s, name, severities, route, poster);
               default -> {
                 s.problem(
                     "type",
@@ -121,33 +126,84 @@ public final class Notifiers {
     return out;
   }
 
+  /**
+   * The {@code match} and {@code match_re} blocks: label names as keys, strings as values, valid
+   * regexes; an empty block is a problem (leaving it out makes the catch-all).
+   */
+  private static Route route(Settings s) {
+    java.util.SortedMap<String, String> match = new java.util.TreeMap<>();
+    java.util.SortedMap<String, Pattern> matchRe = new java.util.TreeMap<>();
+    for (String key : List.of("match", "match_re")) {
+      Optional<Settings> block = s.optionalObject(key);
+      if (block.isEmpty()) {
+        continue;
+      }
+      Settings m = block.get();
+      if (m.keys().isEmpty()) {
+        m.problem(null, "must name at least one label (leave " + key + " out for a catch-all)");
+      }
+      for (String label : m.keys()) {
+        if (!LABEL_NAME.matcher(label).matches()) {
+          m.problem(label, "not a valid label name (letters, digits and _, not first a digit)");
+          m.optionalString(label); // read: not an unknown key
+          continue;
+        }
+        String v = m.string(label);
+        if (v == null) {
+          continue;
+        }
+        if (key.equals("match")) {
+          match.put(label, v);
+          continue;
+        }
+        try {
+          Pattern.compile(v);
+          matchRe.put(label, Route.anchored(v));
+        } catch (PatternSyntaxException e) {
+          m.problem(
+              label,
+              "invalid regex \""
+                  + v
+                  + "\": "
+                  + e.getDescription()
+                  + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
+        }
+      }
+      m.finish();
+    }
+    return new Route(match, matchRe);
+  }
+
   private static Notifier alertmanager(
-      Settings s, String name, Set<String> sev, JsonPoster poster, Clock clock) {
+      Settings s, String name, Set<String> sev, Route route, JsonPoster poster, Clock clock) {
     String text = s.string("url");
     HttpUrl url = text == null ? null : plainUrl(s, "url", text, "http://alertmanager:9093");
-    return url == null ? null : new AlertmanagerNotifier(name, url, sev, poster, clock);
+    return url == null ? null : new AlertmanagerNotifier(name, url, sev, route, poster, clock);
   }
 
   private static Notifier webhook(
-      Settings s, String name, Set<String> sev, JsonPoster poster, Clock clock) {
+      Settings s, String name, Set<String> sev, Route route, JsonPoster poster, Clock clock) {
     Secret url = secretUrl(s, "url");
-    return url == null ? null : new WebhookNotifier(name, url, sev, poster, clock);
+    return url == null ? null : new WebhookNotifier(name, url, sev, route, poster, clock);
   }
 
   private static Notifier slack(
-      Settings s, String name, Set<String> sev, JsonPoster poster, Clock clock) {
+      Settings s, String name, Set<String> sev, Route route, JsonPoster poster, Clock clock) {
     Secret url = secretUrl(s, "webhook_url");
-    return url == null ? null : new SlackNotifier(name, url, sev, poster, clock);
+    return url == null ? null : new SlackNotifier(name, url, sev, route, poster, clock);
   }
 
-  private static Notifier pagerduty(Settings s, String name, Set<String> sev, JsonPoster poster) {
+  private static Notifier pagerduty(
+      Settings s, String name, Set<String> sev, Route route, JsonPoster poster) {
     Secret key = s.requiredSecret("routing_key");
     Optional<String> text = s.optionalString("url");
     HttpUrl url =
         text.isPresent()
             ? plainUrl(s, "url", text.get(), PagerDutyNotifier.DEFAULT_URL)
             : HttpUrl.get(PagerDutyNotifier.DEFAULT_URL);
-    return key == null || url == null ? null : new PagerDutyNotifier(name, key, url, sev, poster);
+    return key == null || url == null
+        ? null
+        : new PagerDutyNotifier(name, key, url, sev, route, poster);
   }
 
   /** A URL that is not a secret: shown in the problem. */

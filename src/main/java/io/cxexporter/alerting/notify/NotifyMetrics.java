@@ -18,7 +18,8 @@ import java.util.Set;
  *       closing.
  * </ul>
  *
- * Alerts held back by the repeat interval or the severity filter are not counted. Register once per
+ * Alerts held back by the repeat interval or the severity filter are not counted. SLA reminders are
+ * counted apart, the same way, in {@code cx_reminders_total{notifier, result}}. Register once per
  * process; a reload calls {@link #initialize} for the new notifiers and {@link #retainOnly}.
  */
 public final class NotifyMetrics {
@@ -28,7 +29,11 @@ public final class NotifyMetrics {
   /** The values of label {@code result}. */
   public static final List<String> RESULTS = List.of("sent", "failed", "dropped");
 
+  /** The SLA reminders counter's name. */
+  public static final String REMINDERS = MetricNames.REMINDERS;
+
   private final Counter notifications;
+  private final Counter reminders;
 
   private NotifyMetrics(PrometheusRegistry registry) {
     notifications =
@@ -37,6 +42,15 @@ public final class NotifyMetrics {
             .help(
                 "Alerts handed to a notifier, by result: sent (accepted by the receiver), failed"
                     + " (rejected, or failing after 5 attempts), dropped (queue full); per alert.")
+            .labelNames("notifier", "result")
+            .register(registry);
+    reminders =
+        Counter.builder()
+            .name(REMINDERS)
+            .help(
+                "SLA reminders (remind_before, remind_after_breach) handed to a notifier, by"
+                    + " result: sent, failed (rejected, or failing after 5 attempts), dropped"
+                    + " (queue full); per reminder.")
             .labelNames("notifier", "result")
             .register(registry);
   }
@@ -51,6 +65,7 @@ public final class NotifyMetrics {
     for (String n : notifiers) {
       for (String r : RESULTS) {
         notifications.labelValues(n, r);
+        reminders.labelValues(n, r);
       }
     }
   }
@@ -59,12 +74,24 @@ public final class NotifyMetrics {
   public void retainOnly(Collection<String> notifiers) {
     Set<String> keep = Set.copyOf(notifiers);
     notifications.removeIf(l -> !keep.contains(l.get(0)));
+    reminders.removeIf(l -> !keep.contains(l.get(0)));
   }
 
   void count(String notifier, String result, int alerts) {
     if (alerts > 0) {
       notifications.labelValues(notifier, result).inc(alerts);
     }
+  }
+
+  void countReminders(String notifier, String result, int n) {
+    if (n > 0) {
+      reminders.labelValues(notifier, result).inc(n);
+    }
+  }
+
+  /** The current reminder count (creates the series at 0 when absent); for tests. */
+  double reminders(String notifier, String result) {
+    return reminders.labelValues(notifier, result).get();
   }
 
   /** The current count (creates the series at 0 when absent); for tests. */

@@ -38,8 +38,13 @@ final class PagerDutyNotifier extends PostingNotifier {
   private final HttpUrl url;
 
   PagerDutyNotifier(
-      String name, Secret routingKey, HttpUrl url, Set<String> severities, JsonPoster poster) {
-    super(name, "pagerduty", severities, false, poster);
+      String name,
+      Secret routingKey,
+      HttpUrl url,
+      Set<String> severities,
+      Route route,
+      JsonPoster poster) {
+    super(name, "pagerduty", severities, route, false, poster);
     this.routingKey = routingKey;
     this.url = url;
   }

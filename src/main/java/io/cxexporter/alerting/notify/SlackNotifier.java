@@ -37,8 +37,13 @@ final class SlackNotifier extends PostingNotifier {
   private final Clock clock;
 
   SlackNotifier(
-      String name, Secret webhookUrl, Set<String> severities, JsonPoster poster, Clock clock) {
-    super(name, "slack", severities, false, poster);
+      String name,
+      Secret webhookUrl,
+      Set<String> severities,
+      Route route,
+      JsonPoster poster,
+      Clock clock) {
+    super(name, "slack", severities, route, false, poster);
     this.webhookUrl = webhookUrl;
     this.clock = clock;
   }

@@ -37,8 +37,14 @@ final class WebhookNotifier extends PostingNotifier {
   private final Secret url;
   private final Clock clock;
 
-  WebhookNotifier(String name, Secret url, Set<String> severities, JsonPoster poster, Clock clock) {
-    super(name, "webhook", severities, false, poster);
+  WebhookNotifier(
+      String name,
+      Secret url,
+      Set<String> severities,
+      Route route,
+      JsonPoster poster,
+      Clock clock) {
+    super(name, "webhook", severities, route, false, poster);
     this.url = url;
     this.clock = clock;
   }

@@ -216,4 +216,65 @@ class NotifiersTest {
     assertThat(p.messages()).isEmpty();
     assertThat(again).hasSize(1);
   }
+
+  @Test
+  void readsMatchAndMatchReIntoTheRoute() {
+    List<Notifier> n =
+        read(
+            block(
+                "name",
+                "billing",
+                "type",
+                "webhook",
+                "url",
+                "https://hooks.example/b",
+                "match",
+                Map.of("group", "Billing"),
+                "match_re",
+                Map.of("priority", "high|urgent")),
+            AM);
+
+    assertThat(problems.messages()).isEmpty();
+    assertThat(n.get(0).route()).hasToString("group=\"Billing\", priority=~\"high|urgent\"");
+    assertThat(n.get(0).route().catchAll()).isFalse();
+    assertThat(n.get(0).route().matches(Map.of("group", "Billing", "priority", "urgent"))).isTrue();
+    assertThat(n.get(0).route().matches(Map.of("group", "Billing", "priority", "urgently")))
+        .isFalse();
+    assertThat(n.get(1).route().catchAll()).isTrue();
+  }
+
+  @Test
+  void badRoutesAreProblemsNamedByTheirPathAllAtOnce() {
+    List<Notifier> n =
+        read(
+            AM,
+            block(
+                "name",
+                "hook",
+                "type",
+                "webhook",
+                "url",
+                "https://hooks.example/cx",
+                "match",
+                Map.of("team-name", "a")),
+            block(
+                "name",
+                "chat",
+                "type",
+                "slack",
+                "webhook_url",
+                "${SLACK_URL}",
+                "match_re",
+                Map.of("group", "Bill(ing", "priority", "*")));
+
+    assertThat(n).extracting(Notifier::name).containsExactly("am");
+    assertThat(problems.messages())
+        .containsExactlyInAnyOrder(
+            "alerting.notifiers[1].match.team-name: not a valid label name (letters, digits and _,"
+                + " not first a digit)",
+            "alerting.notifiers[2].match_re.group: invalid regex \"Bill(ing\": Unclosed group near"
+                + " index 8",
+            "alerting.notifiers[2].match_re.priority: invalid regex \"*\": Dangling meta character"
+                + " '*' near index 0");
+  }
 }
