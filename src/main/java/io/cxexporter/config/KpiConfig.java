@@ -34,31 +34,6 @@ public record KpiConfig(
     String assigneeLabel,
     Secret assigneeHashKey) {
 
-  /** A config with assignee names as they are. */
-  public KpiConfig(
-      Map<String, Duration> windows,
-      List<String> dimensions,
-      int maxLabelValues,
-      BusinessHoursConfig businessHours,
-      List<SlaPolicy> sla,
-      Duration slaRiskHorizon,
-      List<KpiTarget> targets,
-      Duration refreshInterval,
-      TagConfig tags) {
-    this(
-        windows,
-        dimensions,
-        maxLabelValues,
-        businessHours,
-        sla,
-        slaRiskHorizon,
-        targets,
-        refreshInterval,
-        tags,
-        "name",
-        null);
-  }
-
   /** A config without the {@code tag} label. */
   public KpiConfig(
       Map<String, Duration> windows,
@@ -78,7 +53,41 @@ public record KpiConfig(
         slaRiskHorizon,
         targets,
         refreshInterval,
+        null,
+        "name",
         null);
+  }
+
+  /** This config with {@code kpi.tags} set ({@code null}: no {@code tag} label). */
+  public KpiConfig withTags(TagConfig other) {
+    return new KpiConfig(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        other,
+        assigneeLabel,
+        assigneeHashKey);
+  }
+
+  /** This config with other {@code kpi.sla} policies. */
+  public KpiConfig withSla(List<SlaPolicy> other) {
+    return new KpiConfig(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        other,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        tags,
+        assigneeLabel,
+        assigneeHashKey);
   }
 
   public KpiConfig {

@@ -33,17 +33,7 @@ class KpiEngineTagsTest {
   final Map<String, Record> stored = new HashMap<>();
 
   static KpiConfig config(TagConfig tags) {
-    KpiConfig c = Configs.kpi();
-    return new KpiConfig(
-        c.windows(),
-        c.dimensions(),
-        c.maxLabelValues(),
-        c.businessHours(),
-        c.sla(),
-        c.slaRiskHorizon(),
-        c.targets(),
-        c.refreshInterval(),
-        tags);
+    return Configs.kpi().withTags(tags);
   }
 
   static Ticket open(String id, Duration ago, String... tags) {

@@ -26,17 +26,7 @@ class TagLabelMetricsTest {
   final PrometheusRegistry registry = new PrometheusRegistry();
 
   static KpiConfig config(TagConfig tags) {
-    KpiConfig c = Configs.kpi();
-    return new KpiConfig(
-        c.windows(),
-        c.dimensions(),
-        c.maxLabelValues(),
-        c.businessHours(),
-        c.sla(),
-        c.slaRiskHorizon(),
-        c.targets(),
-        c.refreshInterval(),
-        tags);
+    return Configs.kpi().withTags(tags);
   }
 
   static Ticket ticket(String id, String... tags) {
@@ -118,23 +108,15 @@ class TagLabelMetricsTest {
     String without = scrapeAfterTwoTickets(config(tags));
     assertThat(without).doesNotContain("cx_sla_breaches_total{");
 
-    KpiConfig c = config(tags);
     KpiConfig withSla =
-        new KpiConfig(
-            c.windows(),
-            c.dimensions(),
-            c.maxLabelValues(),
-            c.businessHours(),
-            List.of(
-                new io.cxexporter.config.SlaPolicy(
-                    Priority.NORMAL,
-                    java.time.Duration.ofHours(1),
-                    java.time.Duration.ofHours(8),
-                    false)),
-            c.slaRiskHorizon(),
-            c.targets(),
-            c.refreshInterval(),
-            tags);
+        config(tags)
+            .withSla(
+                List.of(
+                    new io.cxexporter.config.SlaPolicy(
+                        Priority.NORMAL,
+                        java.time.Duration.ofHours(1),
+                        java.time.Duration.ofHours(8),
+                        false)));
     String text = new TagLabelMetricsTest().scrapeAfterTwoTickets(withSla);
     assertThat(text.lines())
         .contains(

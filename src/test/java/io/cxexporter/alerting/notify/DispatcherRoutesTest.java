@@ -65,6 +65,22 @@ class DispatcherRoutesTest {
     servers.forEach(WireMockServer::stop);
   }
 
+  /** A Slack notifier posting to {@code to}, with its route keys ({@code "match", Map.of(...)}). */
+  static Map<String, Object> slack(String name, WireMockServer to, Object... route) {
+    List<Object> kv =
+        new java.util.ArrayList<>(
+            List.of("name", name, "type", "slack", "webhook_url", to.baseUrl() + SLACK));
+    kv.addAll(List.of(route));
+    return block(kv.toArray());
+  }
+
+  /** A dispatcher over these notifier blocks, repeating every 4h on this test's clock and log. */
+  @SafeVarargs
+  final Dispatcher routed(Map<String, Object>... blocks) {
+    List<Notifier> n = NotifyFixtures.notifiers(clock, blocks);
+    return new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
+  }
+
   static Map<String, Object> block(Object... kv) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
@@ -75,30 +91,11 @@ class DispatcherRoutesTest {
 
   /** billing: match group=Billing; tech: match_re group=Tech.*; ops: the catch-all webhook. */
   Dispatcher teams() {
-    List<Notifier> n =
-        NotifyFixtures.notifiers(
-            clock,
-            block(
-                "name",
-                "billing",
-                "type",
-                "slack",
-                "webhook_url",
-                billing.baseUrl() + SLACK,
-                "match",
-                Map.of("group", "Billing")),
-            block(
-                "name",
-                "tech",
-                "type",
-                "slack",
-                "webhook_url",
-                tech.baseUrl() + SLACK,
-                "match_re",
-                Map.of("group", "Tech.*")),
-            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
     dispatcher =
-        new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
+        routed(
+            slack("billing", billing, "match", Map.of("group", "Billing")),
+            slack("tech", tech, "match_re", Map.of("group", "Tech.*")),
+            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
     return dispatcher;
   }
 
@@ -196,30 +193,11 @@ class DispatcherRoutesTest {
 
   @Test
   void anAlertMatchingTwoRoutesGoesToBothAndNotToTheCatchAll() throws Exception {
-    List<Notifier> n =
-        NotifyFixtures.notifiers(
-            clock,
-            block(
-                "name",
-                "billing",
-                "type",
-                "slack",
-                "webhook_url",
-                billing.baseUrl() + SLACK,
-                "match",
-                Map.of("group", "Billing")),
-            block(
-                "name",
-                "zendesk",
-                "type",
-                "slack",
-                "webhook_url",
-                tech.baseUrl() + SLACK,
-                "match",
-                Map.of("source", "zendesk")),
-            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
     dispatcher =
-        new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
+        routed(
+            slack("billing", billing, "match", Map.of("group", "Billing")),
+            slack("zendesk", tech, "match", Map.of("source", "zendesk")),
+            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
 
     evaluate(List.of(alert("BillingSlow", "Billing", true)), List.of());
 
@@ -230,23 +208,16 @@ class DispatcherRoutesTest {
 
   @Test
   void aRouteWhoseSeveritiesRefuseTheAlertLeavesItToTheCatchAll() throws Exception {
-    List<Notifier> n =
-        NotifyFixtures.notifiers(
-            clock,
-            block(
-                "name",
+    dispatcher =
+        routed(
+            slack(
                 "billing",
-                "type",
-                "slack",
-                "webhook_url",
-                billing.baseUrl() + SLACK,
+                billing,
                 "match",
                 Map.of("group", "Billing"),
                 "severities",
                 List.of("critical")),
             block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
-    dispatcher =
-        new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
 
     evaluate(List.of(alert("BillingSlow", "Billing", true)), List.of()); // warning
 
@@ -256,21 +227,10 @@ class DispatcherRoutesTest {
 
   @Test
   void matchReIsAnchoredAtBothEnds() throws Exception {
-    List<Notifier> n =
-        NotifyFixtures.notifiers(
-            clock,
-            block(
-                "name",
-                "billing",
-                "type",
-                "slack",
-                "webhook_url",
-                billing.baseUrl() + SLACK,
-                "match_re",
-                Map.of("group", "Bill|Billing EU")),
-            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
     dispatcher =
-        new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
+        routed(
+            slack("billing", billing, "match_re", Map.of("group", "Bill|Billing EU")),
+            block("name", "ops", "type", "webhook", "url", ops.baseUrl() + HOOK));
 
     evaluate(
         List.of(
@@ -288,29 +248,10 @@ class DispatcherRoutesTest {
 
   @Test
   void aMissingLabelMatchesAsTheEmptyString() throws Exception {
-    List<Notifier> n =
-        NotifyFixtures.notifiers(
-            clock,
-            block(
-                "name",
-                "nogroup",
-                "type",
-                "slack",
-                "webhook_url",
-                billing.baseUrl() + SLACK,
-                "match",
-                Map.of("group", "")),
-            block(
-                "name",
-                "any",
-                "type",
-                "slack",
-                "webhook_url",
-                tech.baseUrl() + SLACK,
-                "match_re",
-                Map.of("team", ".*")));
     dispatcher =
-        new Dispatcher(n, sentLog, Duration.ofHours(4), clock, metrics, new RecordingSleeper());
+        routed(
+            slack("nogroup", billing, "match", Map.of("group", "")),
+            slack("any", tech, "match_re", Map.of("team", ".*")));
 
     evaluate(
         List.of(alert("Backlog", null, true), alert("BillingSlow", "Billing", true)), List.of());
