@@ -288,17 +288,12 @@ public final class ConfigLoader {
 
   /**
    * {@code kpi.assignee_hash_key}: required (16 characters or more) for {@code assignee_label:
-   * hash}, refused otherwise. {@code id} is refused: connectors hand over assignee names only.
+   * hash}, refused with {@code name} and {@code id}.
    */
   private static Secret assigneeHashKey(Settings s, String label) {
     switch (label) {
-      case "name", "hash" -> {}
-      case "id" ->
-          s.problem(
-              "assignee_label",
-              "id is not available: connectors report assignee names, not ids"
-                  + " (hash tells agents apart without names)");
-      default -> s.problem("assignee_label", "must be name or hash, got \"" + label + "\"");
+      case "name", "id", "hash" -> {}
+      default -> s.problem("assignee_label", "must be name, id or hash, got \"" + label + "\"");
     }
     boolean given = s.has("assignee_hash_key") || s.has("assignee_hash_key_file");
     Secret key = s.secret("assignee_hash_key").orElse(null);

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param refreshInterval how often KPIs are recomputed even when nothing changed (time moves)
  * @param tags the {@code tag} label ({@code kpi.tags}), or null for none
  * @param assigneeLabel what the {@code assignee} dimension shows: {@code name} (as the vendor gives
- *     it) or {@code hash} (a keyed hash of the name); only used with that dimension
+ *     it), {@code id} (the vendor's agent id; {@code unknown} for a named assignee without one,
+ *     never the name) or {@code hash} (a keyed hash of the name); only used with that dimension
  * @param assigneeHashKey the HMAC key for {@code hash}, else null
  */
 public record KpiConfig(

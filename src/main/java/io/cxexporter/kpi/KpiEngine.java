@@ -413,9 +413,10 @@ public final class KpiEngine {
     Instant oldest;
   }
 
-  /** True for a ticket nobody is assigned to (no assignee, or a blank one). */
+  /** True for a ticket nobody is assigned to (no assignee name or id, or blank ones). */
   static boolean unassigned(Ticket t) {
-    return t.assignee() == null || t.assignee().isBlank();
+    return (t.assignee() == null || t.assignee().isBlank())
+        && (t.assigneeId() == null || t.assigneeId().isBlank());
   }
 
   /**

@@ -19,8 +19,18 @@ final class Rules {
   final BusinessCalendar calendar;
   private final Map<Priority, SlaPolicy> sla = new EnumMap<>(Priority.class);
 
+  /**
+   * The {@code assignee} label value under {@code kpi.assignee_label: id} of a ticket whose
+   * connector named its assignee but gave no id (a connector or a mapping without ids, or a ticket
+   * stored before ids were kept). Not the name: id mode never shows a name.
+   */
+  static final String UNKNOWN_ASSIGNEE_ID = "unknown";
+
   /** Hashes assignee names for {@code kpi.assignee_label: hash}, else null. */
   private final AssigneeHash assigneeHash;
+
+  /** True under {@code kpi.assignee_label: id}. */
+  private final boolean assigneeById;
 
   Rules(KpiConfig config) {
     this.config = config;
@@ -31,16 +41,14 @@ final class Rules {
     }
     this.assigneeHash =
         "hash".equals(config.assigneeLabel()) ? new AssigneeHash(config.assigneeHashKey()) : null;
+    this.assigneeById = "id".equals(config.assigneeLabel());
   }
 
   TicketFacts facts(Ticket t, List<LabelCap> caps) {
     List<String> dims = new ArrayList<>(config.dimensions().size());
     for (int i = 0; i < config.dimensions().size(); i++) {
       String dim = config.dimensions().get(i);
-      String value = dimension(t, dim);
-      if (assigneeHash != null && dim.equals("assignee")) {
-        value = assigneeHash.label(value);
-      }
+      String value = dim.equals("assignee") ? assigneeLabel(t) : dimension(t, dim);
       dims.add(caps.get(i).admit(value));
     }
     double frCal = Double.NaN;
@@ -94,6 +102,40 @@ final class Rules {
       return null;
     }
     return p.businessHours() ? calendar.plus(t.createdAt(), d) : t.createdAt().plus(d);
+  }
+
+  /**
+   * The {@code assignee} label value (before the {@code max_label_values} cap), null for none: the
+   * name, its keyed hash, or the assignee's id with {@link #UNKNOWN_ASSIGNEE_ID} for a named
+   * assignee without one.
+   */
+  String assigneeLabel(Ticket t) {
+    if (assigneeById) {
+      if (!blank(t.assigneeId())) {
+        return t.assigneeId();
+      }
+      return blank(t.assignee()) ? null : UNKNOWN_ASSIGNEE_ID;
+    }
+    return assigneeHash != null ? assigneeHash.label(t.assignee()) : t.assignee();
+  }
+
+  /**
+   * What tells the agents of solved per agent apart, null for none. Under {@code id} the id, so two
+   * agents with the same name are two agents, and a named assignee without an id by its name (kept
+   * apart from ids), so such agents are not merged into one; else the name. Never exported.
+   */
+  String agentKey(Ticket t) {
+    if (!assigneeById) {
+      return t.assignee();
+    }
+    if (!blank(t.assigneeId())) {
+      return t.assigneeId();
+    }
+    return blank(t.assignee()) ? null : "\0name:" + t.assignee();
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   static String dimension(Ticket t, String dim) {

@@ -93,7 +93,7 @@ final class SourceState {
 
   private final List<Map<String, Integer>> dimIndex = new ArrayList<>();
 
-  /** Assignee names by index, for the distinct agents of solved per agent. */
+  /** Assignees ({@link Rules#agentKey}) by index, for the distinct agents of solved per agent. */
   private final Map<String, Integer> agents = new HashMap<>();
 
   /** One shared combination of capped dimension values, with their dictionary indexes. */
@@ -241,7 +241,7 @@ final class SourceState {
     f.dims = c.values;
     f.dimIndex = c.index;
     f.combo = c;
-    String a = f.ticket.assignee();
+    String a = rules.agentKey(f.ticket);
     if (a != null) {
       Integer i = agents.get(a);
       if (i == null) {

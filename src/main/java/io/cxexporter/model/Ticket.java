@@ -17,6 +17,10 @@ import java.util.Objects;
  *     .status(TicketStatus.SOLVED).solvedAt(solved).group("Billing").build();
  * }</pre>
  *
+ * @param assignee the assignee's display name, or null when unassigned
+ * @param assigneeId the assignee's vendor id (the agent, responder, owner or admin id the name was
+ *     looked up from), or null when unassigned or when the vendor gives none; stored rows written
+ *     before the field existed load with null
  * @param requesterWaitCalendar the vendor's requester wait time of a solved ticket (the time the
  *     customer waited on the team, without the time waiting on the customer), or null where the
  *     vendor does not give it (never estimated)
@@ -34,6 +38,7 @@ public record Ticket(
     String channel,
     String group,
     String assignee,
+    String assigneeId,
     String subject,
     Instant firstReplyAt,
     Duration firstReplyCalendar,
@@ -92,6 +97,7 @@ public record Ticket(
     b.channel = channel;
     b.group = group;
     b.assignee = assignee;
+    b.assigneeId = assigneeId;
     b.subject = subject;
     b.firstReplyAt = firstReplyAt;
     b.firstReplyCalendar = firstReplyCalendar;
@@ -119,6 +125,7 @@ public record Ticket(
     private String channel;
     private String group;
     private String assignee;
+    private String assigneeId;
     private String subject;
     private Instant firstReplyAt;
     private Duration firstReplyCalendar;
@@ -170,6 +177,12 @@ public record Ticket(
 
     public Builder assignee(String v) {
       assignee = v;
+      return this;
+    }
+
+    /** The assignee's vendor id (agent, responder, owner, admin), as text; null when unknown. */
+    public Builder assigneeId(String v) {
+      assigneeId = v;
       return this;
     }
 
@@ -258,6 +271,7 @@ public record Ticket(
           channel,
           group,
           assignee,
+          assigneeId,
           subject,
           firstReplyAt,
           firstReplyCalendar,

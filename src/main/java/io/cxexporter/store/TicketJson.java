@@ -54,6 +54,7 @@ final class TicketJson {
       g.writeStringField("channel", t.channel());
       g.writeStringField("group", t.group());
       g.writeStringField("assignee", t.assignee());
+      g.writeStringField("assigneeId", t.assigneeId());
       g.writeStringField("subject", t.subject());
       instant(g, "firstReplyAt", t.firstReplyAt());
       duration(g, "firstReplyCalendar", t.firstReplyCalendar());
@@ -180,6 +181,7 @@ final class TicketJson {
     String channel = null;
     String group = null;
     String assignee = null;
+    String assigneeId = null; // absent in rows stored before the field existed
     String subject = null;
     Instant firstReplyAt = null;
     Duration firstReplyCalendar = null;
@@ -211,6 +213,7 @@ final class TicketJson {
         case "channel" -> channel = string(p, v, shared);
         case "group" -> group = string(p, v, shared);
         case "assignee" -> assignee = string(p, v, shared);
+        case "assigneeId" -> assigneeId = string(p, v, shared);
         case "subject" -> subject = string(p, v);
         case "firstReplyAt" -> firstReplyAt = instant(p, v);
         case "firstReplyCalendar" -> firstReplyCalendar = duration(p, v);
@@ -240,6 +243,7 @@ final class TicketJson {
         channel,
         group,
         assignee,
+        assigneeId,
         subject,
         firstReplyAt,
         firstReplyCalendar,

@@ -66,4 +66,11 @@ class KpiLabelsConfigTest {
     assertThat(c.kpi().assigneeLabel()).isEqualTo("name");
     assertThat(c.kpi().assigneeHashKey()).isNull();
   }
+
+  @Test
+  void agentIdsAreAcceptedWithoutAKey(@TempDir Path dir) throws Exception {
+    ExporterConfig c = load(dir, "  dimensions: [group, assignee]\n  assignee_label: id\n");
+    assertThat(c.kpi().assigneeLabel()).isEqualTo("id");
+    assertThat(c.kpi().assigneeHashKey()).isNull();
+  }
 }

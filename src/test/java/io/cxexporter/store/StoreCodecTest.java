@@ -41,6 +41,7 @@ class StoreCodecTest {
       b.channel("email")
           .group("Billing \\ Returns")
           .assignee("Agent\n" + i)
+          .assigneeId(r.nextBoolean() ? Integer.toString(900 + i % 5) : null)
           .subject("Hi\t\u0001 " + i);
     }
     if (r.nextBoolean()) {
@@ -236,6 +237,62 @@ class StoreCodecTest {
         .contains("\"requesterWaitBusiness\":4200.000000000");
     assertThat(RecordCodec.decode("ticket", RecordCodec.encode(t))).isEqualTo(t);
     assertThat(TicketJson.decode(RecordCodec.encode(t))).isEqualTo(t);
+  }
+
+  @Test
+  void ticketsStoredBeforeTheAssigneeIdStillDecodeWithoutIt() throws Exception {
+    Ticket old =
+        Ticket.builder("1")
+            .createdAt(T)
+            .status(TicketStatus.OPEN)
+            .group("Billing")
+            .assignee("Ana Novak")
+            .build();
+    String now = RecordCodec.encode(old);
+    String before = now.replace("\"assigneeId\":null,", "");
+    assertThat(before).isNotEqualTo(now).doesNotContain("assigneeId");
+    assertThat(TicketJson.decode(before)).isEqualTo(old);
+    assertThat(RecordCodec.decode("ticket", before)).isEqualTo(old);
+    // the data binding fallback too
+    String bound = before.replace("\"reopens\"", "\"firstReplyCalendar\":60,\"reopens\"");
+    assertThat(TicketJson.decode(bound)).isNull();
+    Ticket viaBinding = (Ticket) RecordCodec.decode("ticket", bound);
+    assertThat(viaBinding.assignee()).isEqualTo("Ana Novak");
+    assertThat(viaBinding.assigneeId()).isNull();
+  }
+
+  @Test
+  void theAssigneeIdRoundTrips(@TempDir Path dir) throws Exception {
+    Ticket t =
+        Ticket.builder("1")
+            .createdAt(T)
+            .status(TicketStatus.OPEN)
+            .assignee("Ana Novak")
+            .assigneeId("361")
+            .build();
+    assertThat(RecordCodec.encode(t))
+        .contains("\"assignee\":\"Ana Novak\",\"assigneeId\":\"361\"")
+        .isEqualTo(RecordCodec.JSON.writeValueAsString(t));
+    assertThat(TicketJson.decode(RecordCodec.encode(t))).isEqualTo(t);
+    assertThat(RecordCodec.decode("ticket", RecordCodec.encode(t))).isEqualTo(t);
+    // through a store: a new row keeps the id, a row in the shape before the field loads without
+    Ticket old = Ticket.builder("2").createdAt(T).status(TicketStatus.OPEN).assignee("Bo").build();
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.apply("zd", "tickets", List.of(t, old), new Cursor("c1"), false);
+      synchronized (s) {
+        try (var st = s.connection().createStatement()) {
+          assertThat(
+                  st.executeUpdate(
+                      "UPDATE records SET body=replace(body, '\"assigneeId\":null,', '')"
+                          + " WHERE body LIKE '%\"Bo\"%'"))
+              .isEqualTo(1);
+        }
+        s.connection().commit();
+      }
+      List<Record> all = new ArrayList<>();
+      s.forEach("zd", (stream, rec) -> all.add(rec));
+      assertThat(all).containsExactlyInAnyOrder(t, old);
+    }
   }
 
   @Test

@@ -162,6 +162,27 @@ final class Catalog {
   /** The shares of the groups, in {@link #GROUPS} order (do not modify). */
   static final double[] GROUP_WEIGHTS = GROUPS.stream().mapToDouble(Group::share).toArray();
 
+  /**
+   * Each agent's synthetic vendor id ({@code 1001} up, in {@link #GROUPS} order): stable across
+   * runs and releases as long as agents are only ever appended, as a real vendor's ids are.
+   */
+  private static final java.util.Map<String, String> AGENT_IDS = agentIds();
+
+  private static java.util.Map<String, String> agentIds() {
+    java.util.Map<String, String> ids = new java.util.HashMap<>();
+    for (Group g : GROUPS) {
+      for (String a : g.agents()) {
+        ids.putIfAbsent(a, Integer.toString(1001 + ids.size()));
+      }
+    }
+    return java.util.Map.copyOf(ids);
+  }
+
+  /** The synthetic id of an agent of the catalog, or null for null. */
+  static String agentId(String agent) {
+    return agent == null ? null : AGENT_IDS.get(agent);
+  }
+
   /** The priority at an index of the per-priority arrays. */
   static Priority priority(int i) {
     return Priority.values()[i];

@@ -348,6 +348,7 @@ final class TicketLife {
             Catalog.CHANNELS.get(channel),
             group.name(),
             assignee,
+            Catalog.agentId(assignee),
             subject.text(),
             firstReplyAt,
             null,

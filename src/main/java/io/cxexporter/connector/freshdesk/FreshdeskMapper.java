@@ -75,6 +75,8 @@ final class FreshdeskMapper {
         .group(t.hasNonNull("group_id") ? names.group(t.path("group_id").asLong()) : null)
         .assignee(
             t.hasNonNull("responder_id") ? names.agent(t.path("responder_id").asLong()) : null)
+        .assigneeId(
+            t.hasNonNull("responder_id") ? Long.toString(t.path("responder_id").asLong()) : null)
         .subject(t.path("subject").asText(null))
         .firstReplyAt(firstResponded)
         .solvedAt(solvedAt)

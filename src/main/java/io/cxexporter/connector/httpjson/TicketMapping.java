@@ -45,6 +45,7 @@ final class TicketMapping implements RecordMapping {
   final FieldSpec channel;
   final FieldSpec group;
   final FieldSpec assignee;
+  final FieldSpec assigneeId;
   final FieldSpec subject;
   final FieldSpec firstReplyAt;
   final FieldSpec solvedAt;
@@ -82,6 +83,7 @@ final class TicketMapping implements RecordMapping {
     channel = FieldSpec.read(m, "channel", null, times);
     group = FieldSpec.read(m, "group", null, times);
     assignee = FieldSpec.read(m, "assignee", null, times);
+    assigneeId = FieldSpec.read(m, "assignee_id", null, times);
     subject = FieldSpec.read(m, "subject", null, times);
     firstReplyAt =
         FieldSpec.time(m, "first_reply_at", FieldSpec.read(m, "first_reply_at", null, times));
@@ -135,6 +137,7 @@ final class TicketMapping implements RecordMapping {
         channel,
         group,
         assignee,
+        assigneeId,
         subject,
         firstReplyAt,
         solvedAt,
@@ -151,6 +154,17 @@ final class TicketMapping implements RecordMapping {
         deleted,
         slaFirstReplyDue,
         slaResolutionDue);
+  }
+
+  /**
+   * The agent's id: {@code assignee_id} when mapped, else the id an {@code assignee} lookup turns
+   * into the name (the value before the lookup), else null.
+   */
+  private String assigneeId(JsonNode item) {
+    if (assigneeId != null) {
+      return assigneeId.text(item, null);
+    }
+    return assignee != null && assignee.lookup() != null ? assignee.text(item, null) : null;
   }
 
   /**
@@ -204,6 +218,7 @@ final class TicketMapping implements RecordMapping {
             .channel(RecordMapping.text(channel, item, names))
             .group(RecordMapping.text(group, item, names))
             .assignee(RecordMapping.text(assignee, item, names))
+            .assigneeId(assigneeId(item))
             .subject(RecordMapping.text(subject, item, names))
             .firstReplyAt(firstReply)
             .solvedAt(solved)

@@ -95,6 +95,7 @@ final class HubspotMapper {
         .channel(channel(property(t, "source_type")))
         .group(group)
         .assignee(owner == null ? null : names.owner(owner))
+        .assigneeId(owner)
         .subject(property(t, "subject"))
         .firstReplyAt(firstReply)
         .firstReplyCalendar(millis(property(t, "time_to_first_agent_reply")))

@@ -59,6 +59,7 @@ final class IntercomMapper {
             .channel(channel(c.path("source").path("type")))
             .group(ref(c.path("team_assignee_id"), names::team))
             .assignee(ref(c.path("admin_assignee_id"), names::admin))
+            .assigneeId(ref(c.path("admin_assignee_id"), v -> v))
             .subject(text(c.path("title")))
             .firstReplyAt(adminFirst)
             .reopens(Math.max(0, stats.path("count_reopens").asInt(0)));
@@ -121,6 +122,7 @@ final class IntercomMapper {
         .status(status)
         .group(ref(t.path("team_assignee_id"), team))
         .assignee(ref(t.path("admin_assignee_id"), admin))
+        .assigneeId(ref(t.path("admin_assignee_id"), v -> v))
         .subject(text(t.path("ticket_attributes").path("_default_title_")))
         .solvedAt(status.isOpen() ? null : updated)
         .build();

@@ -76,6 +76,7 @@ final class JiraMapper {
             .priority(priority(f.path("priority"), rules.priorities()))
             .group(group(f, ids, rules.groupBy()))
             .assignee(text(f.path("assignee").path("displayName")))
+            .assigneeId(text(f.path("assignee").path("accountId")))
             .subject(text(f.path("summary")))
             .solvedAt(status.isOpen() ? null : resolved)
             .reopens(reopens(issue.path("changelog")));

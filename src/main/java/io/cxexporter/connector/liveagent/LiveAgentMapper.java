@@ -97,6 +97,7 @@ final class LiveAgentMapper {
         .channel(channel(text(t.path("channel_type"))))
         .group(department == null ? null : names.department(department))
         .assignee(agent == null ? null : names.agent(agent))
+        .assigneeId(agent)
         .subject(t.path("subject").asText(null))
         .firstReplyAt(firstReply)
         .solvedAt(solvedAt)

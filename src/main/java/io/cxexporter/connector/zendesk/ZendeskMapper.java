@@ -102,6 +102,8 @@ final class ZendeskMapper {
         .channel(shared.apply(channel(t.path("via").path("channel").asText(null))))
         .group(t.hasNonNull("group_id") ? groups.apply(t.path("group_id").asLong()) : null)
         .assignee(t.hasNonNull("assignee_id") ? users.apply(t.path("assignee_id").asLong()) : null)
+        .assigneeId(
+            t.hasNonNull("assignee_id") ? Long.toString(t.path("assignee_id").asLong()) : null)
         .subject(t.path("subject").asText(null))
         .firstReplyAt(replyCal == null ? null : created.plus(replyCal))
         .firstReplyCalendar(replyCal)

@@ -212,4 +212,41 @@ class TicketMappingTest {
                     (t, id) -> id))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  static TicketMapping mapping(Map<String, Object> assignee) {
+    Problems p = new Problems();
+    Map<String, Object> map = new java.util.HashMap<>(assignee);
+    map.putAll(Map.of("id", "$.id", "created_at", "$.created", "status", "$.status"));
+    Settings s = Settings.root(Map.of("map", map), p, k -> null, Path.of("."));
+    TicketMapping m = TicketMapping.read(s.object("map"), new TimeFormat.Iso());
+    s.finish();
+    assertThat(p.messages()).isEmpty();
+    return m;
+  }
+
+  static Ticket assigned(TicketMapping m, String agent) throws Exception {
+    String item = "{\"id\": 1, \"created\": \"2026-11-18T08:00:00Z\", \"status\": \"open\"%s}";
+    return (Ticket) m.map(JSON.readTree(item.formatted(agent)), (t, id) -> t + ":" + id);
+  }
+
+  @Test
+  void theAssigneeIdIsItsOwnPathOrTheIdAnAssigneeLookupNames() throws Exception {
+    TicketMapping own = mapping(Map.of("assignee", "$.agent.name", "assignee_id", "$.agent.id"));
+    Ticket t = assigned(own, ", \"agent\": {\"id\": 42, \"name\": \"Ana Novak\"}");
+    assertThat(t.assignee()).isEqualTo("Ana Novak");
+    assertThat(t.assigneeId()).isEqualTo("42");
+    assertThat(assigned(own, "").assigneeId()).isNull();
+
+    TicketMapping lookup =
+        mapping(Map.of("assignee", Map.of("path", "$.owner", "lookup", "users")));
+    Ticket l = assigned(lookup, ", \"owner\": 42");
+    assertThat(l.assignee()).isEqualTo("users:42");
+    assertThat(l.assigneeId()).as("the id the lookup turns into the name").isEqualTo("42");
+    assertThat(assigned(lookup, "").assigneeId()).isNull();
+
+    TicketMapping plain = mapping(Map.of("assignee", "$.owner"));
+    assertThat(assigned(plain, ", \"owner\": \"Ana Novak\"").assigneeId())
+        .as("a name without a lookup is no id")
+        .isNull();
+  }
 }

@@ -74,8 +74,10 @@ class IntercomMapperTest {
     Ticket t = conversation(", 'state': 'open', 'team_assignee_id': '55', 'admin_assignee_id': 0");
     assertThat(t.group()).isEqualTo("team 55");
     assertThat(t.assignee()).isNull();
-    assertThat(conversation(", 'state': 'open', 'admin_assignee_id': 991").assignee())
-        .isEqualTo("admin 991");
+    assertThat(t.assigneeId()).isNull();
+    Ticket admin = conversation(", 'state': 'open', 'admin_assignee_id': 991");
+    assertThat(admin.assignee()).isEqualTo("admin 991");
+    assertThat(admin.assigneeId()).isEqualTo("991");
   }
 
   @Test
