@@ -1,6 +1,7 @@
 package io.cxexporter.connector.liveagent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -12,8 +13,10 @@ import java.util.TreeMap;
 /**
  * What the status history ({@code GET /tickets/history}, one row per status period) says about each
  * ticket: the start of its first {@code A} (answered) period, and how often it went from {@code R}
- * (resolved) or {@code L} (closed) back to {@code C} (open: the customer wrote again). Rows are
- * kept by their id, so a row read twice (the overlap, a per-ticket re-read) counts once.
+ * (resolved) or {@code L} (closed) back to {@code C} (open: the customer wrote again), and, for a
+ * solved ticket whose history is complete, how long the customer waited on the team ({@link
+ * #requesterWait}). Rows are kept by their id, so a row read twice (the overlap, a per-ticket
+ * re-read) counts once.
  *
  * <p>The book lives in memory. It knows every row from {@link #coveredFrom()} on (the start of the
  * first history pass this process read); a ticket created before that, or whose latest row does not
@@ -99,5 +102,54 @@ final class HistoryBook {
       }
     }
     return new Summary(firstAnswer, reopens, previous);
+  }
+
+  /**
+   * Whether the customer waits on the team while a ticket has status {@code letter}, as Zendesk's
+   * requester wait counts (new, open and on-hold; not pending, not solved): {@code N} new, {@code
+   * C} open, {@code T} chatting, {@code P} calling, {@code I} init and {@code W} postponed (on
+   * hold) wait on the team; {@code A} answered (pending: the team waits on the customer), {@code R}
+   * resolved and {@code L} closed do not. Null for {@code X} deleted, {@code B} spam and any other
+   * letter: neither, so a history with such a period gives no wait at all.
+   */
+  static Boolean waitsOnTeam(String letter) {
+    return switch (letter) {
+      case "N", "C", "T", "P", "I", "W" -> Boolean.TRUE;
+      case "A", "R", "L" -> Boolean.FALSE;
+      default -> null;
+    };
+  }
+
+  /**
+   * The requester wait of a ticket created at {@code created} whose status is now {@code status}:
+   * the sum of its status periods that wait on the team ({@link #waitsOnTeam}), each from its
+   * {@code date_from} to the next period's, from creation to the latest solve (the periods after it
+   * are {@code R}/{@code L}, which do not wait). Null unless the ticket is solved ({@code R} or
+   * {@code L}) and the book holds its complete history ({@link #complete}), or when a period has a
+   * status that is neither (deleted, spam): never estimated.
+   */
+  synchronized Duration requesterWait(String ticket, Instant created, String status) {
+    if (!(status.equals("R") || status.equals("L")) || !complete(ticket, created, status)) {
+      return null;
+    }
+    Duration wait = Duration.ZERO;
+    Instant start = null;
+    boolean waiting = false;
+    for (Map.Entry<Instant, Map<String, String>> e : rows.get(ticket).entrySet()) {
+      // rows of one second in the order LiveAgent listed them: all but the last last 0 s
+      Instant from = e.getKey().isBefore(created) ? created : e.getKey();
+      for (String letter : e.getValue().values()) {
+        if (waiting) {
+          wait = wait.plus(Duration.between(start, from));
+        }
+        Boolean w = waitsOnTeam(letter);
+        if (w == null) {
+          return null;
+        }
+        start = from;
+        waiting = w;
+      }
+    }
+    return wait; // the last period is the ticket's status, R or L: it does not wait
   }
 }

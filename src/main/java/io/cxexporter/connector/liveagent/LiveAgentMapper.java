@@ -62,9 +62,11 @@ final class LiveAgentMapper {
 
   /**
    * The record for one listed ticket: a {@link Deleted} for a deleted ({@code X}) or spam ({@code
-   * B}) one, else a {@link Ticket} with the history's first answer and reopens.
+   * B}) one, else a {@link Ticket} with the history's first answer and reopens, and the requester
+   * wait of a solved ticket whose history the book holds whole (calendar time only: connectors have
+   * no business calendar, and the wait is a sum of periods the KPI engine cannot derive).
    */
-  static Record ticket(JsonNode t, Names names, HistoryBook.Summary history) {
+  static Record ticket(JsonNode t, Names names, HistoryBook book) {
     String id = requiredId(t);
     Instant changed = changed(t);
     if (changed == null) {
@@ -81,6 +83,7 @@ final class LiveAgentMapper {
       throw new IllegalArgumentException("no date_created");
     }
     Instant solvedAt = status.isOpen() ? null : time(t.path("date_resolved"));
+    HistoryBook.Summary history = book.summary(id);
     Instant firstReply = history.firstAnswer();
     if (firstReply != null && firstReply.isBefore(created)) {
       firstReply = null; // an answer row dated before the ticket: not a response to it
@@ -102,6 +105,7 @@ final class LiveAgentMapper {
         .firstReplyAt(firstReply)
         .solvedAt(solvedAt)
         .reopens(history.reopens())
+        .requesterWaitCalendar(book.requesterWait(id, created, letter))
         .tags(tags)
         .build();
   }

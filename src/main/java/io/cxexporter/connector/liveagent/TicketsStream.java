@@ -31,8 +31,8 @@ import okhttp3.HttpUrl;
  *       into the {@link HistoryBook}, no records;
  *   <li>the tickets, {@code GET /tickets?_filters=[["date_changed","D>=",…]]&
  *       _sortField=date_changed&_sortDir=ASC&_perPage=100&_page=N}, a bare array ending on a short
- *       or empty page; each ticket is mapped with the book's first answer and reopens, a deleted
- *       ({@code X}) or spam ({@code B}) one becomes a tombstone.
+ *       or empty page; each ticket is mapped with the book's first answer, reopens and requester
+ *       wait, a deleted ({@code X}) or spam ({@code B}) one becomes a tombstone.
  * </ol>
  *
  * Because the history of the pass is read before its tickets, a ticket's rows are in the book when
@@ -114,7 +114,7 @@ final class TicketsStream implements Stream {
             .backfill(backfill)
             .time(LiveAgentMapper::changed)
             .beforeMapping(this::completeHistory)
-            .mapper(t -> LiveAgentMapper.ticket(t, names, book.summary(t.path("id").asText(""))))
+            .mapper(t -> LiveAgentMapper.ticket(t, names, book))
             .build();
   }
 

@@ -24,6 +24,7 @@ import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.sync.SyncHarness;
 import io.cxexporter.testing.TestConnectors;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -361,6 +362,22 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     assertThat(s.value("kpi_csat_ratio", whole("group", "Billing", "window", "30d")))
         .isEqualTo(2.0 / 3);
     assertThat(s.value("kpi_csat_ratio", whole("group", "Returns", "window", "7d"))).isEqualTo(0.0);
+    // requester wait = the periods in N, C, T, P, I or W (not A, R, L) up to the latest solve:
+    // aaaa0001 N 07:00-08:30 + C 08:50-08:55 = 5400 + 300 = 5700; aaaa0004 N 10:30-11:30 = 3600;
+    // aaaa0009 N 10-25 10:00-10:30 = 1800. 24h: 3600, 5700: mean 4650, p50 rank 1 = 3600, p90
+    // rank 2 = 5700. 30d: 1800, 3600, 5700: mean 3700, p50 rank 2 = 3600.
+    assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "mean"))).isEqualTo(4650);
+    assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "p50"))).isEqualTo(3600);
+    assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "p90"))).isEqualTo(5700);
+    assertThat(s.value("kpi_requester_wait_seconds", rw("30d", "mean"))).isEqualTo(3700);
+    assertThat(s.value("kpi_requester_wait_seconds", rw("30d", "p50"))).isEqualTo(3600);
+    // calendar time only: connectors have no business calendar
+    assertThat(s.find("kpi_requester_wait_seconds", Map.of("hours", "business"))).isEmpty();
+  }
+
+  /** The whole-source requester wait in calendar hours. */
+  static Map<String, String> rw(String window, String stat) {
+    return whole("window", window, "hours", "calendar", "stat", stat);
   }
 
   static Map<String, String> fr(String hours, String stat) {
@@ -412,6 +429,66 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
       assertThat(t.get("aaaa0004").channel()).isEqualTo("call");
       assertThat(t.get("aaaa0005").firstReplyAt()).isNull();
       assertThat(t).doesNotContainKeys("aaaa0007", "aaaa0008");
+    }
+  }
+
+  @Test
+  void requesterWaitIsTheTimeInStatusesThatWaitOnTheTeamUpToTheLatestSolve() {
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).isEmpty();
+      Map<String, Ticket> t = tickets(h);
+      // N 90m (07:00-08:30), A 15m, R 5m, C 5m (08:50-08:55), A 5m, R: 95m
+      assertThat(t.get("aaaa0001").requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(95));
+      // N 60m (10:30-11:30), A 30m, R, L (closed after the solve): 60m
+      assertThat(t.get("aaaa0004").requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(60));
+      // created 10-25, after the backfill start (08-20), so its rows are all read: N 30m, A, R
+      assertThat(t.get("aaaa0009").requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(30));
+      // not solved (aaaa0003 was solved once, then reopened): none
+      for (String open : List.of("aaaa0002", "aaaa0003", "aaaa0005", "aaaa0006")) {
+        assertThat(t.get(open).requesterWaitCalendar()).as(open).isNull();
+      }
+      assertThat(t.values()).allSatisfy(x -> assertThat(x.requesterWaitBusiness()).isNull());
+
+      // 15:00: three more tickets solved after 13:00 (history-wait.json, tickets-wait.json)
+      clock.set(Instant.parse("2026-11-18T15:00:00Z"));
+      vendor.stubFor(
+          history(HISTORY_WATERMARK)
+              .atPriority(1)
+              .willReturn(page(fixture("history-wait.json"), null)));
+      vendor.stubFor(
+          tickets(TICKETS_WATERMARK)
+              .atPriority(1)
+              .willReturn(page(fixture("tickets-wait.json"), null)));
+      // aaaa0012 was solved after the history was read (its last row is A 13:25): its own history
+      // is asked for and is not readable, so its history is incomplete
+      vendor.stubFor(
+          get(urlPathEqualTo(TICKETS + "/aaaa0012/history"))
+              .willReturn(aResponse().withStatus(404)));
+      assertThat(h.syncAll()).isEmpty();
+      t = tickets(h);
+      // N 10m (13:00-13:10) + C 20m (13:10-13:30), A 30m (13:30-14:00) not, C 15m (14:00-14:15)
+      assertThat(t.get("aaaa0010").requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(45));
+      // N 5m (13:05-13:10), A 20m not, W postponed 60m (13:30-14:30) + C 10m (14:30-14:40), R,
+      // then L: 75m
+      assertThat(t.get("aaaa0011").requesterWaitCalendar()).isEqualTo(Duration.ofMinutes(75));
+      assertThat(t.get("aaaa0012").status().label()).isEqualTo("solved");
+      assertThat(t.get("aaaa0012").requesterWaitCalendar()).as("incomplete history").isNull();
+      assertThat(requests.lookupFailures())
+          .anySatisfy(f -> assertThat(f).startsWith("ticket/history "));
+
+      KpiSnapshot s = h.snapshot();
+      // solved in the last hour (14:00-15:00): aaaa0010 2700, aaaa0011 4500 (aaaa0012 has none):
+      // mean 3600, p50 rank 1 = 2700, p90 rank 2 = 4500
+      assertThat(s.value("kpi_requester_wait_seconds", rw("1h", "mean"))).isEqualTo(3600);
+      assertThat(s.value("kpi_requester_wait_seconds", rw("1h", "p50"))).isEqualTo(2700);
+      assertThat(s.value("kpi_requester_wait_seconds", rw("1h", "p90"))).isEqualTo(4500);
+      // 24h: + aaaa0001 5700, aaaa0004 3600: 2700, 3600, 4500, 5700: mean 16500 / 4 = 4125, p50
+      // rank 2 = 3600, p90 rank ceil(3.6) = 4 = 5700
+      assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "mean"))).isEqualTo(4125);
+      assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "p50"))).isEqualTo(3600);
+      assertThat(s.value("kpi_requester_wait_seconds", rw("24h", "p90"))).isEqualTo(5700);
+      // aaaa0012 still counts as solved
+      assertThat(s.value("kpi_tickets_solved", whole("window", "1h"))).isEqualTo(3);
     }
   }
 
