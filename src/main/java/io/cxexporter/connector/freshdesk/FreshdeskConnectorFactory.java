@@ -14,6 +14,7 @@ import io.cxexporter.connector.http.EndpointLimit;
 import io.cxexporter.connector.http.HttpConnector;
 import io.cxexporter.connector.http.HttpSettings;
 import io.cxexporter.connector.http.RateLimitHeaders;
+import io.cxexporter.connector.http.StreamSequence;
 import io.cxexporter.model.TicketStatus;
 import java.time.Duration;
 import java.util.List;
@@ -96,12 +97,15 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
     TicketsStream.Lists lists =
         new TicketsStream.Lists(
             api, base, ctx.clock(), backfill, o.overlap(), o.perPage(), o.maxPagesPerQuery());
+    // deleted and spam tickets are tombstones stored under "tickets", so they remove the ticket
+    java.util.LinkedHashMap<String, Stream> ticketLists = new java.util.LinkedHashMap<>();
+    ticketLists.put("live", TicketsStream.create(lists, dir, o.customStatuses()));
+    ticketLists.put(
+        "deleted", TicketsStream.filtered("deleted", TicketsStream.DELETED_ENDPOINT, lists));
+    ticketLists.put("spam", TicketsStream.filtered("spam", TicketsStream.SPAM_ENDPOINT, lists));
     List<Stream> streams =
         List.of(
-            new TicketLists(
-                TicketsStream.create(lists, dir, o.customStatuses()),
-                TicketsStream.filtered("deleted", TicketsStream.DELETED_ENDPOINT, lists),
-                TicketsStream.filtered("spam", TicketsStream.SPAM_ENDPOINT, lists)),
+            StreamSequence.of("tickets", ticketLists),
             RatingsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()));
     return new HttpConnector(
         o.common().name(),

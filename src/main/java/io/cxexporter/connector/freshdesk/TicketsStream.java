@@ -27,8 +27,8 @@ import okhttp3.HttpUrl;
  * the store, never counted twice.
  *
  * <p>{@link #filtered} reads {@code filter=deleted} and {@code filter=spam} the same way and turns
- * every item into a tombstone; {@link TicketLists} runs the three lists as the one {@code tickets}
- * stream. The default list leaves deleted and spam tickets out.
+ * every item into a tombstone; {@link io.cxexporter.connector.http.StreamSequence} runs the three
+ * lists as the one {@code tickets} stream. The default list leaves deleted and spam tickets out.
  */
 final class TicketsStream {
   /** The endpoint name (and list limit) of the ticket list. */

@@ -22,6 +22,7 @@ import io.cxexporter.connector.http.PagedStream;
 import io.cxexporter.connector.http.Paginator;
 import io.cxexporter.connector.http.RateLimitHeaders;
 import io.cxexporter.connector.http.Request;
+import io.cxexporter.connector.http.StreamSequence;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.Lookup;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.RateLimit;
 import io.cxexporter.connector.httpjson.HttpJsonOptions.Since;
@@ -426,7 +427,11 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
     }
     if (ticketLists.size() > 1) {
       // one stream, so a tombstone of a later list (deleted, spam) removes the stored ticket
-      streams.set(streams.indexOf(ticketLists.get(0)), new TicketLists(ticketLists));
+      java.util.LinkedHashMap<String, Stream> byName = new java.util.LinkedHashMap<>();
+      ticketLists.forEach(t -> byName.put(t.name(), t));
+      streams.set(
+          streams.indexOf(ticketLists.get(0)),
+          StreamSequence.of(ticketLists.get(0).name(), byName));
     }
     StreamSpec main =
         o.streams().stream()
