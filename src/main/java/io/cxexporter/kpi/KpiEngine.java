@@ -97,6 +97,7 @@ public final class KpiEngine {
           }
         });
     fresh.apply(batch, false, clock.instant());
+    fresh.rebuildLabels();
     sources.put(source, fresh);
     return n[0];
   }
@@ -286,9 +287,11 @@ public final class KpiEngine {
     Instant cutoff = now.minus(rules.config.longestWindow()).minus(Duration.ofDays(1));
     for (SourceState s : sources.values()) {
       s.prune(cutoff);
+      s.rankLabels();
       if (s.tags != null) {
         s.tags.rank();
       }
+      folded(s, out);
       backlog(s, now, out);
       windows(s, now, out, tagOut);
       if (s.tags != null) {
@@ -297,6 +300,22 @@ public final class KpiEngine {
     }
     targets(out);
     return new KpiSnapshot(now, out.series, tagOut.series);
+  }
+
+  /**
+   * {@code label_values_folded{source,label}}: the distinct values of each capped label ({@code
+   * kpi.dimensions}, and {@code tag}) that the last ranking folded into {@code other}. A gauge, not
+   * a counter: the kept set is recomputed at each refresh, so a value may be folded and unfolded.
+   */
+  private void folded(SourceState s, SeriesBuilder out) {
+    List<String> names = List.of("source", "label");
+    List<String> dims = rules.config.dimensions();
+    for (int i = 0; i < dims.size(); i++) {
+      out.add("label_values_folded", names, List.of(s.source, dims.get(i)), s.caps.get(i).folded());
+    }
+    if (s.tags != null) {
+      out.add("label_values_folded", names, List.of(s.source, "tag"), s.tags.folded);
+    }
   }
 
   private SourceState state(String source) {

@@ -46,10 +46,12 @@ final class Rules {
 
   TicketFacts facts(Ticket t, List<LabelCap> caps) {
     List<String> dims = new ArrayList<>(config.dimensions().size());
+    List<String> raw = new ArrayList<>(config.dimensions().size());
     for (int i = 0; i < config.dimensions().size(); i++) {
       String dim = config.dimensions().get(i);
-      String value = dim.equals("assignee") ? assigneeLabel(t) : dimension(t, dim);
-      dims.add(caps.get(i).admit(value));
+      String value = LabelCap.clip(dim.equals("assignee") ? assigneeLabel(t) : dimension(t, dim));
+      raw.add(value);
+      dims.add(caps.get(i).label(value));
     }
     double frCal = Double.NaN;
     double frBus = Double.NaN;
@@ -76,15 +78,18 @@ final class Rules {
         resBus = calendar.seconds(t.createdAt(), t.solvedAt());
       }
     }
-    return new TicketFacts(
-        t,
-        List.copyOf(dims),
-        frCal,
-        frBus,
-        resCal,
-        resBus,
-        due(t, SlaTarget.FIRST_RESPONSE),
-        due(t, SlaTarget.RESOLUTION));
+    TicketFacts f =
+        new TicketFacts(
+            t,
+            List.copyOf(dims),
+            frCal,
+            frBus,
+            resCal,
+            resBus,
+            due(t, SlaTarget.FIRST_RESPONSE),
+            due(t, SlaTarget.RESOLUTION));
+    f.rawDims = java.util.Collections.unmodifiableList(raw);
+    return f;
   }
 
   /** The vendor's due time when it has SLA data for the target, else the configured policy's. */

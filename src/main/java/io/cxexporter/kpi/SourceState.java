@@ -117,7 +117,7 @@ final class SourceState {
     final SurveyResponse survey;
 
     /** Its own dimension values (null where none) and their indexes (-1 there). */
-    final Combo own;
+    Combo own;
 
     final long respondedMillis;
     int slot = -1;
@@ -255,6 +255,100 @@ final class SourceState {
     }
   }
 
+  /** Counts (1) or uncounts (-1) a ticket's dimension values in the label caps, once. */
+  private void countDims(TicketFacts f, boolean counted) {
+    if (f.dimsCounted != counted) {
+      for (int i = 0; i < caps.size(); i++) {
+        caps.get(i).count(f.rawDims.get(i), counted ? 1 : -1);
+      }
+      f.dimsCounted = counted;
+    }
+  }
+
+  /** Counts (1) or uncounts (-1) a survey's own dimension values in the label caps. */
+  private void countSurvey(SurveyResponse s, int delta) {
+    for (int i = 0; i < caps.size(); i++) {
+      caps.get(i).count(LabelCap.clip(surveyDimension(s, rules.config.dimensions().get(i))), delta);
+    }
+  }
+
+  /** A ticket's capped labels of its raw dimension values. */
+  private List<String> labels(List<String> raw) {
+    List<String> out = new ArrayList<>(raw.size());
+    for (int i = 0; i < raw.size(); i++) {
+      out.add(caps.get(i).label(raw.get(i)));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A survey's own capped labels: null where it gives none. */
+  private List<String> ownLabels(SurveyResponse s) {
+    List<String> own = new ArrayList<>();
+    for (int i = 0; i < rules.config.dimensions().size(); i++) {
+      String v = surveyDimension(s, rules.config.dimensions().get(i));
+      own.add(v == null ? null : caps.get(i).admit(v));
+    }
+    return own;
+  }
+
+  /** Gives a ticket the shared combination of {@code dims}. */
+  private void setCombo(TicketFacts f, List<String> dims) {
+    Combo c = combo(dims);
+    f.dims = c.values;
+    f.dimIndex = c.index;
+    f.combo = c;
+  }
+
+  /**
+   * Recomputes which values keep their own label ({@link LabelCap#rank()}) from the records kept
+   * now, and relabels the tickets and surveys when that changed. Called at each refresh.
+   */
+  void rankLabels() {
+    boolean changed = false;
+    for (LabelCap c : caps) {
+      changed |= c.rank();
+    }
+    if (changed) {
+      for (TicketFacts f : tickets.values()) {
+        List<String> dims = labels(f.rawDims);
+        if (!dims.equals(f.dims)) {
+          setCombo(f, dims);
+        }
+      }
+      for (SurveyFacts f : surveys.values()) {
+        List<String> own = ownLabels(f.survey);
+        if (!own.equals(f.own.values)) {
+          f.own = ownCombo(own);
+        }
+      }
+    }
+  }
+
+  /**
+   * Ranks the labels and rebuilds every combination and value dictionary from the records kept, so
+   * a state just loaded reports only the labels of the ranked set, never those the load order
+   * admitted on the way. Only for a state not yet drained ({@link KpiEngine#load}).
+   */
+  void rebuildLabels() {
+    for (LabelCap c : caps) {
+      c.rank();
+    }
+    combos.clear();
+    comboById.clear();
+    newCombos.clear();
+    surveyDims.clear();
+    for (int i = 0; i < dimValues.size(); i++) {
+      dimValues.get(i).clear();
+      dimIndex.get(i).clear();
+    }
+    for (TicketFacts f : tickets.values()) {
+      setCombo(f, labels(f.rawDims));
+    }
+    for (SurveyFacts f : surveys.values()) {
+      f.own = ownCombo(ownLabels(f.survey));
+    }
+  }
+
   /** Counts ({@code delta} 1) or uncounts (-1) a ticket's tags in the tag frequencies, once. */
   private void countTags(TicketFacts f, boolean counted) {
     if (tags != null && f.tagsCounted != counted) {
@@ -333,8 +427,10 @@ final class SourceState {
   private void index(TicketFacts f, TicketFacts old) {
     if (old != null) {
       countTags(old, false);
+      countDims(old, false);
     }
     countTags(f, true);
+    countDims(f, true);
     if (old != null && old.slot >= 0) {
       f.slot = old.slot;
       old.slot = -1;
@@ -447,12 +543,11 @@ final class SourceState {
   private void survey(String stream, SurveyResponse s, boolean isNew, List<Transition> out) {
     String key = stream + "/" + s.id();
     SurveyFacts old = surveys.remove(key);
-    List<String> own = new ArrayList<>();
-    for (int i = 0; i < rules.config.dimensions().size(); i++) {
-      String v = surveyDimension(s, rules.config.dimensions().get(i));
-      own.add(v == null ? null : caps.get(i).admit(v));
+    if (old != null) {
+      countSurvey(old.survey, -1);
     }
-    SurveyFacts f = new SurveyFacts(key, s, ownCombo(own));
+    countSurvey(s, 1);
+    SurveyFacts f = new SurveyFacts(key, s, ownCombo(ownLabels(s)));
     surveys.put(key, f);
     if (old != null) {
       f.slot = old.slot;
@@ -558,6 +653,7 @@ final class SourceState {
     } else if (before instanceof SurveyResponse s) {
       SurveyFacts f = surveys.remove(c.stream() + "/" + s.id());
       if (f != null) {
+        countSurvey(f.survey, -1);
         surveyTable.remove(f.slot);
       }
     } else if (before instanceof Customer cu) {
@@ -583,6 +679,7 @@ final class SourceState {
     }
     open.remove(f.ticket.id());
     countTags(f, false);
+    countDims(f, false);
     if (f.slot >= 0) {
       ticketTable.remove(f.slot);
       f.slot = -1;
@@ -641,6 +738,7 @@ final class SourceState {
         }
         if (f.respondedMillis <= c) {
           surveys.remove(f.key);
+          countSurvey(f.survey, -1);
           surveyTable.remove(i);
         } else {
           min = Math.min(min, f.respondedMillis);

@@ -41,6 +41,9 @@ final class TagLabels {
 
   private boolean ranked;
 
+  /** Distinct tags counted now that the last {@link #rank()} folded into {@code other}. */
+  int folded;
+
   /** Label values by index: every value handed out so far. */
   final List<String> labels = new ArrayList<>();
 
@@ -61,7 +64,8 @@ final class TagLabels {
     }
     int[] out = new int[t.tags().size()];
     int n = 0;
-    for (String tag : t.tags()) {
+    for (String value : t.tags()) {
+      String tag = LabelCap.clip(value);
       if (tag == null || tag.isBlank() || (!allow.isEmpty() && !allow.contains(tag))) {
         continue;
       }
@@ -99,17 +103,7 @@ final class TagLabels {
         map[id] = label(rawNames.get(id));
       }
     } else {
-      List<Integer> present = new ArrayList<>();
-      for (int id = 0; id < n; id++) {
-        if (counts[id] > 0) {
-          present.add(id);
-        }
-      }
-      present.sort(
-          (a, b) ->
-              counts[a] != counts[b]
-                  ? Integer.compare(counts[b], counts[a])
-                  : rawNames.get(a).compareTo(rawNames.get(b)));
+      List<Integer> present = Frequency.rank(counts, rawNames, n);
       int other = -1;
       Arrays.fill(map, -1);
       for (int i = 0; i < present.size(); i++) {
@@ -120,6 +114,7 @@ final class TagLabels {
           map[id] = other < 0 ? other = label(LabelCap.OTHER) : other;
         }
       }
+      folded = Math.max(0, present.size() - config.maxValues());
       for (int id = 0; id < n; id++) {
         if (map[id] < 0) {
           map[id] = other < 0 ? other = label(LabelCap.OTHER) : other;

@@ -20,7 +20,16 @@ final class TicketFacts {
   final Ticket ticket;
 
   Ticket raw;
+
+  /** Its dimension values before the cap ({@link LabelCap#clip}ped, null for none). */
+  List<String> rawDims;
+
+  /** Whether {@link #rawDims} are counted in the source's label caps. */
+  boolean dimsCounted;
+
+  /** Its capped dimension labels. */
   List<String> dims;
+
   final double firstReplyCal;
   final double firstReplyBus;
   final double resolutionCal;

@@ -72,7 +72,11 @@ public final class MetricNames {
           "customers",
           "CRM customers now: active (a customer since, not churned) or churned." + CACHED,
           "mrr",
-          "Monthly recurring revenue of the active customers (the CRM's MRR property)." + CACHED);
+          "Monthly recurring revenue of the active customers (the CRM's MRR property)." + CACHED,
+          "label_values_folded",
+          "Distinct values of a capped label (kpi.max_label_values, kpi.tags.max_values) folded"
+              + " into other now: the most frequent are kept, ties by name."
+              + CACHED);
 
   /** The HELP text of a {@code cx_kpi_<name>} gauge. */
   static String kpiHelp(String kpi) {

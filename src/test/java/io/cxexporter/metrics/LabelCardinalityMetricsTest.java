@@ -1,0 +1,149 @@
+package io.cxexporter.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cxexporter.config.KpiConfig;
+import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
+import io.cxexporter.model.Ticket;
+import io.cxexporter.model.TicketStatus;
+import io.cxexporter.store.Change;
+import io.cxexporter.testing.Configs;
+import io.cxexporter.testing.MutableClock;
+import io.cxexporter.testing.Tools;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hostile label values on {@code /metrics}: 5,000 distinct groups are folded into {@code other}
+ * with a bounded series count, and quotes, backslashes, newlines, markup, invalid UTF-8 and 10 kB
+ * names keep the exposition valid ({@code promtool check metrics}) and short.
+ */
+class LabelCardinalityMetricsTest {
+  static final Instant NOW = Instant.parse("2026-11-18T12:00:00Z");
+  static final KpiConfig CONFIG = Configs.kpi();
+
+  @TempDir Path dir;
+
+  static Ticket ticket(String id, String group) {
+    Instant created = NOW.minusSeconds(3600);
+    return Ticket.builder(id)
+        .createdAt(created)
+        .updatedAt(created.plusSeconds(900))
+        .status(TicketStatus.SOLVED)
+        .priority(Priority.NORMAL)
+        .group(group)
+        .channel("email")
+        .firstReplyAt(created.plusSeconds(120))
+        .solvedAt(created.plusSeconds(900))
+        .build();
+  }
+
+  static List<Record> groups(int n, String prefix) {
+    List<Record> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(ticket(prefix + i, String.format("%s%05d", prefix, i)));
+    }
+    return out;
+  }
+
+  /** {@code /metrics} of the KPI metrics after a start-up load of {@code records}. */
+  static String scrape(List<Record> records, List<Record> live) throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    KpiEngine engine = new KpiEngine(CONFIG, new MutableClock(NOW));
+    TransitionMetrics metrics = TransitionMetrics.register(registry, CONFIG.dimensions(), false);
+    SnapshotCollector collector = SnapshotCollector.register(registry);
+    engine.load("zd", action -> records.forEach(r -> action.accept("tickets", r)));
+    metrics.initialize(engine.drainNewLabels());
+    collector.update(engine.compute());
+    if (!live.isEmpty()) {
+      List<Change> changes = new ArrayList<>();
+      live.forEach(r -> changes.add(new Change("tickets", null, r)));
+      var t = engine.apply("zd", changes, true);
+      metrics.initialize(engine.drainNewLabels());
+      metrics.record(t);
+      collector.update(engine.compute());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static long series(String text) {
+    return text.lines().filter(l -> l.startsWith("cx_")).count();
+  }
+
+  @Test
+  void fiveThousandGroupsKeepTheSeriesCountBounded() throws Exception {
+    int max = CONFIG.maxLabelValues();
+    // the bound: the series of max kept groups plus one folded one; any more groups only add to
+    // other, so 5,000 groups must not have more series than max + 1
+    long bound = series(scrape(groups(max + 1, "g"), List.of()));
+    String text = scrape(groups(5_000, "g"), groups(5_000, "live"));
+
+    System.out.printf(
+        "cx_ series: %d groups kept + other: %d, 10,000 groups: %d%n", max, bound, series(text));
+    assertThat(series(text)).isLessThanOrEqualTo(bound);
+    assertThat(
+            text.lines()
+                .filter(l -> l.contains("group=\"g"))
+                .map(l -> l.replaceAll(".*group=\"(g\\d+)\".*", "$1"))
+                .distinct()
+                .count())
+        .isEqualTo(max);
+    assertThat(text)
+        .contains("cx_label_values_folded{label=\"group\",source=\"zd\"} 9950.0")
+        .contains("cx_label_values_folded{label=\"channel\",source=\"zd\"} 0.0")
+        .contains("group=\"other\"");
+  }
+
+  @Test
+  void hostileLabelTextStaysValidAndShort() throws Exception {
+    String tenKb = "x".repeat(10_000);
+    List<String> hostile =
+        List.of(
+            "quote\"d",
+            "back\\slash\\",
+            "new\nline",
+            "<script>alert('x')</script>",
+            "bad utf-8 \uD800 \uFFFD",
+            tenKb);
+    List<Record> records = new ArrayList<>();
+    for (int i = 0; i < hostile.size(); i++) {
+      records.add(ticket("h" + i, hostile.get(i)));
+    }
+    String text = scrape(records, List.of());
+
+    assertThat(text)
+        .contains("group=\"quote\\\"d\"")
+        .contains("group=\"back\\\\slash\\\\\"")
+        .contains("group=\"new\\nline\"")
+        .contains("x".repeat(255) + "…\"")
+        .doesNotContain("x".repeat(256));
+    assertThat(text.lines().mapToInt(String::length).max().orElse(0)).isLessThan(1_000);
+
+    Path promtool = Tools.require("promtool", "prometheus");
+    Path file = dir.resolve("metrics.txt");
+    Files.writeString(file, text);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).isEmpty();
+    assertThat(p.exitValue()).isZero();
+  }
+}
