@@ -215,6 +215,12 @@ final class JiraMapper {
    * Status category: new → new, indeterminate → open (pending for the listed names), done → solved.
    */
   static TicketStatus status(JsonNode status, List<String> pending) {
+    if (!status.isObject()) {
+      // a null status must not count as open
+      throw new IllegalArgumentException(
+          "fields.status: "
+              + (status.isMissingNode() ? "missing" : status.isNull() ? "null" : "not a status"));
+    }
     String name = status.path("name").asText("").toLowerCase(Locale.ROOT);
     String category = status.path("statusCategory").path("key").asText("");
     if (category.equals("done")) {
