@@ -102,6 +102,15 @@ public final class KpiEngine {
     return n[0];
   }
 
+  /**
+   * Negative durations of a source's tickets left out of every KPI and histogram (the model refuses
+   * them, so this stays 0 unless a connector bypasses its check).
+   */
+  public synchronized long negativeDurationsSkipped(String source) {
+    SourceState s = sources.get(source);
+    return s == null ? 0 : s.negativeDurations;
+  }
+
   /** SLA breaches that happened by time passing since the last tick (live only). */
   public synchronized List<Transition> tick() {
     List<Transition> out = new ArrayList<>();

@@ -362,6 +362,9 @@ final class SourceState {
     return tags == null ? List.of() : tags.names(f.tags);
   }
 
+  /** Negative durations left out of the KPIs since this state was built (see TicketFacts). */
+  long negativeDurations;
+
   /** Distinct assignees seen (agent indexes are below this). */
   int agentCount() {
     return agents.size();
@@ -403,6 +406,7 @@ final class SourceState {
     removeTicket(old);
     TicketFacts f = rules.facts(withVendorSla(t), caps);
     f.raw = t;
+    negativeDurations += f.negativeDurations;
     vendorSla |= !f.ticket.sla().isEmpty();
     canonical(f);
     tickets.put(t.id(), f);

@@ -87,6 +87,9 @@ final class TicketFacts {
   /** Public agent replies when known ({@link #fcrKnown}), else 0. */
   final int agentReplies;
 
+  /** How many of the durations given were negative and left out (see {@link #nonNegative}). */
+  final int negativeDurations;
+
   TicketFacts(
       Ticket ticket,
       List<String> dims,
@@ -99,10 +102,10 @@ final class TicketFacts {
     this.ticket = ticket;
     this.raw = ticket;
     this.dims = dims;
-    this.firstReplyCal = firstReplyCal;
-    this.firstReplyBus = firstReplyBus;
-    this.resolutionCal = resolutionCal;
-    this.resolutionBus = resolutionBus;
+    this.firstReplyCal = nonNegative(firstReplyCal);
+    this.firstReplyBus = nonNegative(firstReplyBus);
+    this.resolutionCal = nonNegative(resolutionCal);
+    this.resolutionBus = nonNegative(resolutionBus);
     this.firstResponseDue = firstResponseDue;
     this.resolutionDue = resolutionDue;
     this.open = ticket.isOpen();
@@ -111,10 +114,17 @@ final class TicketFacts {
         ticket.firstReplyAt() == null ? NO_TIME : ticket.firstReplyAt().toEpochMilli();
     this.solvedMillis =
         open || ticket.solvedAt() == null ? NO_TIME : ticket.solvedAt().toEpochMilli();
-    this.requesterWaitCal =
-        solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitCalendar());
-    this.requesterWaitBus =
-        solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitBusiness());
+    double waitCal = solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitCalendar());
+    double waitBus = solvedMillis == NO_TIME ? Double.NaN : seconds(ticket.requesterWaitBusiness());
+    this.requesterWaitCal = nonNegative(waitCal);
+    this.requesterWaitBus = nonNegative(waitBus);
+    this.negativeDurations =
+        negative(firstReplyCal)
+            + negative(firstReplyBus)
+            + negative(resolutionCal)
+            + negative(resolutionBus)
+            + negative(waitCal)
+            + negative(waitBus);
     // a replied (solved) ticket's first response (resolution) target is fulfilled: its outcome
     // no longer depends on the time asked
     this.firstDecided =
@@ -126,6 +136,18 @@ final class TicketFacts {
     this.fcrKnown = ticket.agentReplies() != null;
     this.fcrSolved = fcrKnown && ticket.agentReplies() == 1;
     this.agentReplies = fcrKnown ? ticket.agentReplies() : 0;
+  }
+
+  /**
+   * The last guard before the KPIs: a negative duration (a connector that bypassed the model's
+   * check) is left out as unknown, never observed by a histogram or added to its {@code _sum}.
+   */
+  private static double nonNegative(double seconds) {
+    return seconds < 0 ? Double.NaN : seconds;
+  }
+
+  private static int negative(double seconds) {
+    return seconds < 0 ? 1 : 0;
   }
 
   private static double seconds(java.time.Duration d) {

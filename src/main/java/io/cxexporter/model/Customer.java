@@ -11,9 +11,12 @@ import java.util.Objects;
 public record Customer(String id, Instant updatedAt, Instant since, Instant churnedAt, Double mrr)
     implements Record {
   public Customer {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(since, "since");
+    Checks.time(updatedAt, "updatedAt");
+    Checks.time(since, "since");
+    Checks.time(churnedAt, "churnedAt");
   }
 
   /** True when the customer was a customer at {@code t} (joined at or before, not churned yet). */

@@ -18,9 +18,12 @@ public record Deal(
     Double amount)
     implements Record {
   public Deal {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(createdAt, "createdAt");
+    Checks.time(updatedAt, "updatedAt");
+    Checks.time(createdAt, "createdAt");
+    Checks.time(closedAt, "closedAt");
     Objects.requireNonNull(stage, "stage");
     if (stage != DealStage.OPEN && closedAt == null) {
       throw new IllegalArgumentException("deal " + id + " is " + stage + " without closedAt");

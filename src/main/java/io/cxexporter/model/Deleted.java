@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public record Deleted(String id, Instant updatedAt) implements Record {
   public Deleted {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(updatedAt, "updatedAt");
   }
 }

@@ -34,9 +34,11 @@ public record SlaEvent(
     long sequence)
     implements Record {
   public SlaEvent {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(updatedAt, "updatedAt");
-    Objects.requireNonNull(ticketId, "ticketId");
+    Checks.id(ticketId, "ticketId");
+    Checks.time(updatedAt, "updatedAt");
+    Checks.duration(goal, "goal");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(type, "type");
     if (type == Type.GOAL_SET && goal == null) {

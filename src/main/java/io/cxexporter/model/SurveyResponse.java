@@ -34,10 +34,12 @@ public record SurveyResponse(
     implements Record {
 
   public SurveyResponse {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(updatedAt, "updatedAt");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(respondedAt, "respondedAt");
+    Checks.time(updatedAt, "updatedAt");
+    Checks.time(respondedAt, "respondedAt");
     if (!(scaleMax > scaleMin) || score < scaleMin || score > scaleMax) {
       throw new IllegalArgumentException(
           "score " + score + " outside scale " + scaleMin + ".." + scaleMax + " for " + id);

@@ -56,10 +56,20 @@ public record Ticket(
     implements Record {
 
   public Ticket {
-    Objects.requireNonNull(id, "id");
+    Checks.id(id, "id");
     Objects.requireNonNull(createdAt, "createdAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
-    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(status, "status: missing");
+    Checks.time(createdAt, "createdAt");
+    Checks.time(updatedAt, "updatedAt");
+    Checks.time(firstReplyAt, "firstReplyAt");
+    Checks.time(solvedAt, "solvedAt");
+    Checks.duration(firstReplyCalendar, "firstReplyCalendar");
+    Checks.duration(firstReplyBusiness, "firstReplyBusiness");
+    Checks.duration(resolutionCalendar, "resolutionCalendar");
+    Checks.duration(resolutionBusiness, "resolutionBusiness");
+    Checks.duration(requesterWaitCalendar, "requesterWaitCalendar");
+    Checks.duration(requesterWaitBusiness, "requesterWaitBusiness");
     sla = sla == null ? List.of() : List.copyOf(sla);
     tags = tags == null ? List.of() : List.copyOf(tags);
     if (reopens < 0) {

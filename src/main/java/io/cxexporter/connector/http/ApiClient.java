@@ -1,5 +1,6 @@
 package io.cxexporter.connector.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -254,16 +255,28 @@ public final class ApiClient {
         throw new ConnectorException(Kind.BAD_RESPONSE, "empty body from " + endpoint);
       }
       return n;
+    } catch (JsonParseException e) {
+      if (body instanceof byte[] bytes
+          && String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
+        // one bad byte in one subject must not block the stream: decode with replacement
+        // characters (U+FFFD) and parse again; only this rare page pays for the string copy
+        return parse(endpoint, new String(bytes, StandardCharsets.UTF_8), reader);
+      }
+      throw malformed(endpoint, e);
     } catch (JsonProcessingException e) {
-      throw new ConnectorException(
-          Kind.BAD_RESPONSE,
-          "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
-          null,
-          null);
+      throw malformed(endpoint, e);
     } catch (IOException e) {
       throw new ConnectorException(
           Kind.BAD_RESPONSE, "unreadable body from " + endpoint + " (" + e + ")", null, null);
     }
+  }
+
+  private static ConnectorException malformed(String endpoint, JsonProcessingException e) {
+    return new ConnectorException(
+        Kind.BAD_RESPONSE,
+        "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
+        null,
+        null);
   }
 
   private void report(

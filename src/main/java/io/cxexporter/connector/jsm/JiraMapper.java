@@ -1,6 +1,7 @@
 package io.cxexporter.connector.jsm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.connector.http.RecordFields;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.SlaStatus;
 import io.cxexporter.model.SlaTarget;
@@ -202,7 +203,7 @@ final class JiraMapper {
     if (at == null) {
       at = time(f.path("updated"));
     }
-    return csat(issue.path("id").asText(), s.path("rating").asInt(), at, group);
+    return csat(RecordFields.id(issue.path("id"), "id"), s.path("rating").asInt(), at, group);
   }
 
   /** A CSAT answer of issue {@code issueId} on JSM's 1..5 scale (4 and 5 are satisfied). */
@@ -215,6 +216,12 @@ final class JiraMapper {
    * Status category: new → new, indeterminate → open (pending for the listed names), done → solved.
    */
   static TicketStatus status(JsonNode status, List<String> pending) {
+    if (!status.isObject()) {
+      // a null status must not count as open
+      throw new IllegalArgumentException(
+          "fields.status: "
+              + (status.isMissingNode() ? "missing" : status.isNull() ? "null" : "not a status"));
+    }
     String name = status.path("name").asText("").toLowerCase(Locale.ROOT);
     String category = status.path("statusCategory").path("key").asText("");
     if (category.equals("done")) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cxexporter.connector.http.ApiClient;
 import io.cxexporter.connector.http.PagedStream;
 import io.cxexporter.connector.http.Paginator;
+import io.cxexporter.connector.http.RecordFields;
 import io.cxexporter.connector.http.Request;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SurveyKind;
@@ -60,7 +61,7 @@ final class RatingsStream {
     }
     String group = r.hasNonNull("group_id") ? directory.group(r.path("group_id").asLong()) : null;
     return new SurveyResponse(
-        r.path("id").asText(),
+        RecordFields.id(r.path("id"), "id"),
         at,
         SurveyKind.CSAT,
         score.startsWith("good") ? 1 : 0,

@@ -1,6 +1,7 @@
 package io.cxexporter.connector.zendesk;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cxexporter.connector.http.RecordFields;
 import io.cxexporter.connector.http.TreeFilter;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
@@ -74,18 +75,18 @@ final class ZendeskMapper {
       LongFunction<String> groups,
       LongFunction<String> users,
       UnaryOperator<String> shared) {
-    String id = t.path("id").asText();
+    String id = RecordFields.id(t.path("id"), "id");
     Instant updated = updatedAt(t);
-    String status = t.path("status").asText("");
+    String status = RecordFields.text(t.path("status"), "status");
     if (status.equals("deleted")) {
       return new Deleted(id, updated);
     }
-    Instant created = IsoInstant.parse(t.path("created_at").asText());
+    Instant created = requiredTime(t.path("created_at"), "created_at");
     JsonNode m = t.path("metric_set");
-    Duration replyCal = minutes(m.path("reply_time_in_minutes").path("calendar"));
-    Duration replyBus = minutes(m.path("reply_time_in_minutes").path("business"));
-    Duration resCal = minutes(m.path("full_resolution_time_in_minutes").path("calendar"));
-    Duration resBus = minutes(m.path("full_resolution_time_in_minutes").path("business"));
+    Duration replyCal = minutes(m, "reply_time_in_minutes", "calendar");
+    Duration replyBus = minutes(m, "reply_time_in_minutes", "business");
+    Duration resCal = minutes(m, "full_resolution_time_in_minutes", "calendar");
+    Duration resBus = minutes(m, "full_resolution_time_in_minutes", "business");
     JsonNode wait = m.path("requester_wait_time_in_minutes");
     Duration waitCal = waitMinutes(wait, "calendar");
     Duration waitBus = waitMinutes(wait, "business");
@@ -105,7 +106,7 @@ final class ZendeskMapper {
         .assigneeId(
             t.hasNonNull("assignee_id") ? Long.toString(t.path("assignee_id").asLong()) : null)
         .subject(t.path("subject").asText(null))
-        .firstReplyAt(replyCal == null ? null : created.plus(replyCal))
+        .firstReplyAt(replyCal == null ? null : plus(created, replyCal, "reply_time_in_minutes"))
         .firstReplyCalendar(replyCal)
         .firstReplyBusiness(replyBus)
         .solvedAt(st.isOpen() ? null : solvedAt)
@@ -169,8 +170,42 @@ final class ZendeskMapper {
     return n.asInt();
   }
 
-  private static Duration minutes(JsonNode n) {
-    return n.isNumber() ? Duration.ofSeconds(Math.round(n.asDouble() * 60)) : null;
+  /** One figure of a {@code metric_set} duration in minutes, or null when it is not a number. */
+  private static Duration minutes(JsonNode m, String field, String hours) {
+    JsonNode n = m.path(field).path(hours);
+    return n.isNumber() ? seconds(n, "metric_set." + field + "." + hours) : null;
+  }
+
+  /**
+   * Minutes as a duration of whole seconds; a figure whose seconds do not fit a {@code long} (or is
+   * not finite) is a mapping error, never a duration saturated at the largest value.
+   */
+  private static Duration seconds(JsonNode minutes, String field) {
+    double s = minutes.asDouble() * 60;
+    if (!Double.isFinite(s) || Math.abs(s) >= 0x1p63) {
+      throw new IllegalArgumentException(field + ": overflows: " + minutes);
+    }
+    return Duration.ofSeconds(Math.round(s));
+  }
+
+  /** {@code created} plus a vendor's duration: past the end of time is a mapping error. */
+  private static Instant plus(Instant created, Duration d, String field) {
+    try {
+      return created.plus(d);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "metric_set." + field + ": overflows: " + d.toMinutes() + " minutes", e);
+    }
+  }
+
+  /** A required time: missing, null or not ISO-8601 is a mapping error naming the field. */
+  private static Instant requiredTime(JsonNode n, String field) {
+    String text = RecordFields.text(n, field);
+    try {
+      return IsoInstant.parse(text);
+    } catch (java.time.DateTimeException e) {
+      throw new IllegalArgumentException(field + ": not a time: " + n, e);
+    }
   }
 
   /**
@@ -192,7 +227,7 @@ final class ZendeskMapper {
       throw new IllegalArgumentException(
           "metric_set.requester_wait_time_in_minutes." + hours + ": not minutes: " + n);
     }
-    return Duration.ofSeconds(Math.round(n.asDouble() * 60));
+    return seconds(n, "metric_set.requester_wait_time_in_minutes." + hours);
   }
 
   private static Instant instant(JsonNode n) {
