@@ -347,15 +347,38 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Decoded rows of (stream, kind, body). */
+  /**
+   * Decoded rows of (stream, kind, body). A row that no longer decodes (a body damaged on disk, or
+   * a record stored by an older version that the model now refuses, such as a negative duration) is
+   * left out and logged, never failing the whole load: the store is a cache, and a start that fails
+   * on one row would crash-loop.
+   */
   private static List<Loaded> decode(List<Object[]> rows, TicketJson.Strings shared) {
     List<Loaded> out = new ArrayList<>(rows.size());
     for (Object[] row : rows) {
-      Record r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
+      Record r;
+      try {
+        r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
+      } catch (RuntimeException e) {
+        if (UNDECODABLE_LOGGED.getAndIncrement() < 10) {
+          LOG.warn(
+              "stored {} of stream {} cannot be read and is left out: {}",
+              row[1],
+              row[0],
+              e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e);
+        }
+        continue;
+      }
       out.add(new Loaded(shared.of((String) row[0]), r));
     }
     return out;
   }
+
+  /** Undecodable rows logged so far by this process (at most 10 lines). */
+  private static final java.util.concurrent.atomic.AtomicInteger UNDECODABLE_LOGGED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
 
   private static void put(
       BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {

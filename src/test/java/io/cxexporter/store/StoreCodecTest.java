@@ -166,9 +166,10 @@ class StoreCodecTest {
         }
         s.connection().commit();
       }
-      assertThatThrownBy(() -> s.forEach("zd", (stream, rec) -> {}))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("cannot decode stored ticket");
+      // a row that no longer decodes is left out (and logged), never failing the load
+      long[] loaded = {0};
+      s.forEach("zd", (stream, rec) -> loaded[0]++);
+      assertThat(loaded[0]).isEqualTo(2_999);
       assertThatThrownBy(
               () ->
                   s.forEach(
