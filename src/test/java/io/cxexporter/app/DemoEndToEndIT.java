@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,18 +150,7 @@ class DemoEndToEndIT {
 
   @Test
   void passesPromtoolCheckMetrics() throws Exception {
-    Path promtool = Tools.require("promtool", "prometheus");
-    Path file = dir.resolve("metrics.txt");
-    Files.writeString(file, text);
-    Process p =
-        new ProcessBuilder(promtool.toString(), "check", "metrics")
-            .redirectInput(file.toFile())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).isEmpty();
-    assertThat(p.exitValue()).isZero();
+    Tools.assertPromtoolAccepts(dir, text);
   }
 
   @Test

@@ -25,4 +25,25 @@ public final class Tools {
     Assumptions.abort(msg);
     return null;
   }
+
+  /**
+   * Runs the real {@code promtool check metrics} on {@code text} (written to a file in {@code dir})
+   * and fails unless it exits 0 with nothing to say.
+   */
+  public static void assertPromtoolAccepts(Path dir, String text) throws Exception {
+    Path promtool = require("promtool", "prometheus");
+    Path file = dir.resolve("metrics.txt");
+    Files.writeString(file, text);
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    org.assertj.core.api.Assertions.assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+        .isTrue();
+    org.assertj.core.api.Assertions.assertThat(out).as("promtool check metrics").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(p.exitValue()).isZero();
+  }
 }
