@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cxexporter.config.KpiConfig;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.KpiSnapshot;
-import io.cxexporter.kpi.Transition;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
-import io.cxexporter.store.Change;
 import io.cxexporter.testing.MutableClock;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,19 +96,7 @@ class AssigneeIdLabelTest {
   @Test
   void inIdModeTheMetricsShowIdsAndNoName() throws Exception {
     KpiConfig config = AssigneeLabelTest.config("id", null);
-    PrometheusRegistry registry = new PrometheusRegistry();
-    KpiEngine engine = new KpiEngine(config, new MutableClock(NOW));
-    TransitionMetrics metrics = TransitionMetrics.register(registry, config.dimensions());
-    SnapshotCollector collector = SnapshotCollector.register(registry);
-    List<Transition> t =
-        engine.apply(
-            "zd", TICKETS.stream().map(x -> new Change("tickets", null, x)).toList(), true);
-    metrics.initialize(engine.drainNewLabels());
-    metrics.record(t);
-    collector.update(engine.compute());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    String text = out.toString(StandardCharsets.UTF_8);
+    String text = LiveScrape.after(config, NOW, "zd", TICKETS);
 
     assertThat(text.lines())
         .contains(

@@ -4,18 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.TagConfig;
-import io.cxexporter.kpi.KpiEngine;
-import io.cxexporter.kpi.Transition;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
-import io.cxexporter.store.Change;
 import io.cxexporter.testing.Configs;
-import io.cxexporter.testing.MutableClock;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,7 +15,6 @@ import org.junit.jupiter.api.Test;
 /** The {@code tag} label as {@code /metrics} shows it, with {@code kpi.tags}. */
 class TagLabelMetricsTest {
   static final Instant NOW = Instant.parse("2026-11-18T12:00:00Z");
-  final PrometheusRegistry registry = new PrometheusRegistry();
 
   static KpiConfig config(TagConfig tags) {
     return Configs.kpi().withTags(tags);
@@ -44,23 +35,8 @@ class TagLabelMetricsTest {
   }
 
   String scrapeAfterTwoTickets(KpiConfig config) throws Exception {
-    KpiEngine engine = new KpiEngine(config, new MutableClock(NOW));
-    TransitionMetrics metrics =
-        TransitionMetrics.register(registry, config.dimensions(), config.tags() != null);
-    SnapshotCollector collector = SnapshotCollector.register(registry);
-    List<Transition> t =
-        engine.apply(
-            "zd",
-            List.of(
-                new Change("tickets", null, ticket("1", "vip", "refund")),
-                new Change("tickets", null, ticket("2", "spam"))),
-            true);
-    metrics.initialize(engine.drainNewLabels());
-    metrics.record(t);
-    collector.update(engine.compute());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
+    return LiveScrape.after(
+        config, NOW, "zd", List.of(ticket("1", "vip", "refund"), ticket("2", "spam")));
   }
 
   @Test
@@ -117,7 +93,7 @@ class TagLabelMetricsTest {
                         java.time.Duration.ofHours(1),
                         java.time.Duration.ofHours(8),
                         false)));
-    String text = new TagLabelMetricsTest().scrapeAfterTwoTickets(withSla);
+    String text = scrapeAfterTwoTickets(withSla);
     assertThat(text.lines())
         .contains(
             "cx_sla_breaches_total{channel=\"email\",group=\"Billing\",priority=\"normal\","
