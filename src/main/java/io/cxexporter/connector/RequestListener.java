@@ -62,6 +62,14 @@ public interface RequestListener {
    */
   default void onLookupFailed(String lookup, String kind, String message) {}
 
+  /**
+   * How far the vendor's clock is ahead of ours (negative: behind), from the {@code Date} header of
+   * an answer: its time minus the midpoint of the request by our clock. The header has whole
+   * seconds, so a vendor in sync reads between about -1 s and the request's latency; the exporter
+   * serves it as {@code cx_connector_clock_skew_seconds}.
+   */
+  default void onClockSkew(double seconds) {}
+
   /** A lookup that had failed worked again: its failure is no longer shown. */
   default void onLookupRecovered(String lookup) {}
 }

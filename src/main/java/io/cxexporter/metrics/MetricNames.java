@@ -33,6 +33,7 @@ public final class MetricNames {
   public static final String CONNECTOR_REQUEST_DURATION = "cx_connector_request_duration_seconds";
   public static final String CONNECTOR_RATE_LIMIT_REMAINING = "cx_connector_rate_limit_remaining";
   public static final String CONNECTOR_REQUEST_CREDITS = "cx_connector_request_credits_total";
+  public static final String CONNECTOR_CLOCK_SKEW = "cx_connector_clock_skew_seconds";
   public static final String ALERTS = "cx_alerts";
   public static final String NOTIFICATIONS = "cx_notifications_total";
   public static final String REMINDERS = "cx_reminders_total";

@@ -24,6 +24,7 @@ public final class RequestMetrics {
   private final Histogram duration;
   private final Gauge remaining;
   private final Counter credits;
+  private final Gauge clockSkew;
   private final Map<String, Double> lastRemaining = new ConcurrentHashMap<>();
 
   private final Counter errors;
@@ -61,6 +62,15 @@ public final class RequestMetrics {
                     + " credits, e.g. Freshdesk: include=stats costs 2 more).")
             .labelNames("source", "endpoint")
             .register(r);
+    clockSkew =
+        Gauge.builder()
+            .name(MetricNames.CONNECTOR_CLOCK_SKEW)
+            .help(
+                "How far the vendor's clock is ahead of the exporter's (negative: behind), from the"
+                    + " Date header of its last answer; whole-second resolution.")
+            .unit(Unit.SECONDS)
+            .labelNames("source")
+            .register(r);
   }
 
   /**
@@ -88,6 +98,7 @@ public final class RequestMetrics {
     duration.removeIf(l -> l.get(0).equals(source));
     remaining.remove(source);
     credits.removeIf(l -> l.get(0).equals(source));
+    clockSkew.remove(source);
     lastRemaining.remove(source);
     lookupFailures.remove(source);
   }
@@ -110,6 +121,11 @@ public final class RequestMetrics {
       @Override
       public void onCredits(String endpoint, double value) {
         credits.labelValues(source, endpoint).inc(value);
+      }
+
+      @Override
+      public void onClockSkew(double seconds) {
+        clockSkew.labelValues(source).set(seconds);
       }
 
       @Override

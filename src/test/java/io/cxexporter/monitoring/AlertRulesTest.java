@@ -43,6 +43,7 @@ class AlertRulesTest {
     FOR_AND_SEVERITY.put("CxExporterDown", List.of("5m,10m", "critical"));
     FOR_AND_SEVERITY.put("CxConnectorStale", List.of("5m", "warning"));
     FOR_AND_SEVERITY.put("CxConnectorRateLimited", List.of("15m", "warning"));
+    FOR_AND_SEVERITY.put("CxConnectorClockSkew", List.of("15m", "warning"));
     FOR_AND_SEVERITY.put("CxConnectorUnauthorized", List.of("10m", "critical"));
   }
 

@@ -49,7 +49,8 @@ final class RuleFiles {
                   "CxExporterDown",
                   "CxConnectorStale",
                   "CxConnectorRateLimited",
-                  "CxConnectorUnauthorized"))
+                  "CxConnectorUnauthorized",
+                  "CxConnectorClockSkew"))
           .toList();
 
   /** One rule (alerting or recording) with the file and group it is in. */

@@ -162,9 +162,11 @@ public final class ApiClient {
       auth.apply(rb);
       okhttp3.Request sent = rb.build();
       long t0 = System.nanoTime();
+      long sentAt = clock.millis();
       Duration wait;
       try (Response r = client.newCall(sent).execute()) {
         int code = r.code();
+        clockSkew(r.headers(), sentAt);
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
           Object body = readBody(r);
           report(endpoint, Integer.toString(code), t0, plain, sent);
@@ -316,6 +318,20 @@ public final class ApiClient {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Reports the vendor's clock skew from its {@code Date} header (RFC 1123, whole seconds): the
+   * header's time minus the midpoint between sending and the answer's headers by our clock. An
+   * answer without a readable {@code Date} reports nothing.
+   */
+  private void clockSkew(Headers h, long sentAt) {
+    java.util.Date date = h.getDate("Date");
+    if (date == null) {
+      return;
+    }
+    long midpoint = sentAt + (clock.millis() - sentAt) / 2;
+    listener.onClockSkew((date.getTime() - midpoint) / 1000.0);
   }
 
   /**
