@@ -1,16 +1,33 @@
 package io.cxexporter.metrics;
 
+import io.cxexporter.connector.ConnectorException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * The exporter's health: connector up, freshness, sync duration, backfill progress, errors, config
  * reloads, snapshot refreshes and build info. Registered once per process; a reload keeps them.
  */
 public final class SelfMetrics {
+  /**
+   * Every value of label {@code kind} of {@code cx_connector_errors_total} on a stream: the failed
+   * reads ({@link io.cxexporter.connector.ConnectorException.Kind} in lower case, then {@code
+   * store} and {@code internal}) and {@code mapping} for records a page could not map.
+   */
+  public static final List<String> ERROR_KINDS =
+      Stream.concat(
+              Arrays.stream(ConnectorException.Kind.values())
+                  .map(k -> k.name().toLowerCase(Locale.ROOT)),
+              Stream.of("store", "internal", "mapping"))
+          .toList();
+
   public final Gauge connectorUp;
   public final Gauge unauthorized;
   public final Gauge lastSuccess;
@@ -115,6 +132,16 @@ public final class SelfMetrics {
   /** Registers the self-metrics. */
   public static SelfMetrics register(PrometheusRegistry r, String version, String revision) {
     return new SelfMetrics(r, version, revision);
+  }
+
+  /**
+   * Starts every error kind of a stream at 0, so {@code rate()}, {@code increase()} and the bundled
+   * dashboards read 0 for a stream that never failed rather than no data.
+   */
+  public void initializeStream(String source, String stream) {
+    for (String kind : ERROR_KINDS) {
+      errors.labelValues(source, stream, kind);
+    }
   }
 
   /**

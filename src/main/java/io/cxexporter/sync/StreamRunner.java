@@ -92,6 +92,7 @@ final class StreamRunner {
     this.clock = clock;
     this.backoff = backoff;
     this.hadData = hadData;
+    metrics.initializeStream(source, stream.name());
     this.backfill =
         new BackfillProgress(
             source,
