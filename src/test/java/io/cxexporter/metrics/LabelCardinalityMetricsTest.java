@@ -3,6 +3,7 @@ package io.cxexporter.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.config.KpiConfig;
+import io.cxexporter.config.TagConfig;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
@@ -58,9 +59,14 @@ class LabelCardinalityMetricsTest {
 
   /** {@code /metrics} of the KPI metrics after a start-up load of {@code records}. */
   static String scrape(List<Record> records, List<Record> live) throws Exception {
+    return scrape(CONFIG, records, live);
+  }
+
+  static String scrape(KpiConfig config, List<Record> records, List<Record> live) throws Exception {
     PrometheusRegistry registry = new PrometheusRegistry();
-    KpiEngine engine = new KpiEngine(CONFIG, new MutableClock(NOW));
-    TransitionMetrics metrics = TransitionMetrics.register(registry, CONFIG.dimensions(), false);
+    KpiEngine engine = new KpiEngine(config, new MutableClock(NOW));
+    TransitionMetrics metrics =
+        TransitionMetrics.register(registry, config.dimensions(), config.tags() != null);
     SnapshotCollector collector = SnapshotCollector.register(registry);
     engine.load("zd", action -> records.forEach(r -> action.accept("tickets", r)));
     metrics.initialize(engine.drainNewLabels());
@@ -104,6 +110,38 @@ class LabelCardinalityMetricsTest {
         .contains("cx_label_values_folded{label=\"group\",source=\"zd\"} 9950.0")
         .contains("cx_label_values_folded{label=\"channel\",source=\"zd\"} 0.0")
         .contains("group=\"other\"");
+  }
+
+  static List<Record> tagged(int n, String prefix) {
+    List<Record> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Ticket t = ticket(prefix + i, "Billing");
+      out.add(t.toBuilder().tags(List.of(String.format("%s%05d", prefix, i))).build());
+    }
+    return out;
+  }
+
+  @Test
+  void fiveThousandTagsKeepTheSeriesCountBounded() throws Exception {
+    KpiConfig config = CONFIG.withTags(new TagConfig(List.of(), 20));
+    // the bound: 20 kept tags plus other (and none) after a load and a live page, as below;
+    // any more tags only add to other
+    long bound = series(scrape(config, tagged(21, "t"), tagged(21, "live")));
+    String text = scrape(config, tagged(5_000, "t"), tagged(5_000, "live"));
+
+    assertThat(series(text))
+        .as("cx_ series with 10,000 tags vs 20 kept + other (%d)", bound)
+        .isLessThanOrEqualTo(bound);
+    assertThat(
+            text.lines()
+                .filter(l -> l.contains("tag=\"t"))
+                .map(l -> l.replaceAll(".*tag=\"(t\\d+)\".*", "$1"))
+                .distinct()
+                .count())
+        .isEqualTo(20);
+    assertThat(text)
+        .contains("cx_label_values_folded{label=\"tag\",source=\"zd\"} 9980.0")
+        .contains("tag=\"other\"");
   }
 
   @Test
