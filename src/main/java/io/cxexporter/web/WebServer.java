@@ -348,7 +348,7 @@ public final class WebServer implements AutoCloseable {
                 ctx.header(
                     "Content-Security-Policy",
                     "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'");
-                ctx.html(StatusPage.render(status, clock.instant()));
+                ctx.html(StatusPage.render(status, clock.instant(), options.telemetryPath()));
               });
         });
   }

@@ -61,6 +61,7 @@ class WebServerTest {
 
     assertThat(Http.get(port, "/cx/metrics").body()).contains("cx_http_requests_rejected_total 0");
     assertThat(Http.get(port, "/metrics").statusCode()).isEqualTo(404);
+    assertThat(Http.get(port, "/").body()).contains("<a href=\"cx/metrics\">/cx/metrics</a>");
   }
 
   @Test
