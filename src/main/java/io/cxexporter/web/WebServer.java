@@ -428,6 +428,10 @@ public final class WebServer implements AutoCloseable {
                   + " send SIGHUP.\n");
       return;
     }
+    if (crossSite(ctx)) {
+      ctx.status(HttpStatus.FORBIDDEN).result("Cross-site reload refused.\n");
+      return;
+    }
     List<String> problems = status.reload();
     if (problems == null) {
       ctx.result("Reloaded.\n");
@@ -437,6 +441,27 @@ public final class WebServer implements AutoCloseable {
               "Reload failed, previous config still running:\n  "
                   + String.join("\n  ", problems)
                   + "\n");
+    }
+  }
+
+  /**
+   * True for a browser's cross-site request (a form on another site posting to a local exporter):
+   * {@code Sec-Fetch-Site: cross-site}, or an {@code Origin} whose host and port differ from the
+   * {@code Host} asked for. Prometheus, curl and config reloaders send neither.
+   */
+  static boolean crossSite(Context ctx) {
+    if ("cross-site".equalsIgnoreCase(ctx.header("Sec-Fetch-Site"))) {
+      return true;
+    }
+    String origin = ctx.header("Origin");
+    if (origin == null) {
+      return false;
+    }
+    try {
+      String authority = java.net.URI.create(origin).getAuthority();
+      return authority == null || !authority.equalsIgnoreCase(ctx.header("Host"));
+    } catch (IllegalArgumentException e) {
+      return true;
     }
   }
 

@@ -131,6 +131,39 @@ class WebServerTest {
   }
 
   @Test
+  void aCrossSiteFormPostCannotReloadEvenWithEnableLifecycle() throws Exception {
+    int port = start(WebServer.Options.DEFAULTS.withLifecycle(true)).port();
+
+    String foreign =
+        raw(
+            port,
+            "POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nOrigin: https://evil.example\r\nContent-Length: 0\r\nConnection:"
+                + " close\r\n\r\n");
+    String fetchMeta =
+        raw(
+            port,
+            "POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nSec-Fetch-Site: cross-site\r\nContent-Length: 0\r\nConnection:"
+                + " close\r\n\r\n");
+    String sameOrigin =
+        raw(
+            port,
+            "POST /-/reload HTTP/1.1\r\nHost: 127.0.0.1:"
+                + port
+                + "\r\nOrigin: http://127.0.0.1:"
+                + port
+                + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+    assertThat(foreign).startsWith("HTTP/1.1 403 ").endsWith("Cross-site reload refused.\n");
+    assertThat(fetchMeta).startsWith("HTTP/1.1 403 ");
+    assertThat(sameOrigin).startsWith("HTTP/1.1 200 ");
+    assertThat(status.reloads).hasValue(1);
+  }
+
+  @Test
   void reloadAcceptsOnlyPost() {
     int port = start(WebServer.Options.DEFAULTS.withLifecycle(true)).port();
 
