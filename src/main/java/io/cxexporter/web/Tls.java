@@ -13,14 +13,17 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.cert.CRL;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -53,7 +56,7 @@ final class Tls {
 
   /** A server factory serving {@code m}. */
   static SslContextFactory.Server factory(Material m) {
-    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    Factory ssl = new Factory();
     apply(ssl, m);
     return ssl;
   }
@@ -66,12 +69,24 @@ final class Tls {
     WebConfig.ClientAuth a = m.clientAuth();
     ssl.setNeedClientAuth(a.required());
     ssl.setWantClientAuth(a != WebConfig.ClientAuth.NoClientCert && !a.required());
-    if (m.trustStore() != null) {
-      ssl.setTrustAll(false);
-      ssl.setTrustStore(m.trustStore());
-    } else {
-      ssl.setTrustStore(null);
-      ssl.setTrustAll(a != WebConfig.ClientAuth.NoClientCert);
+    ssl.setTrustStore(m.trustStore());
+    if (ssl instanceof Factory f) {
+      f.acceptAnyClient = a != WebConfig.ClientAuth.NoClientCert && !a.verifies();
+    }
+  }
+
+  /**
+   * Jetty's server factory, able to take any client certificate without verifying it ({@code
+   * RequestClientCert}, {@code RequireAnyClientCert}): Jetty's own {@code setTrustAll} applies only
+   * to a factory without a key store, never to a server's.
+   */
+  static final class Factory extends SslContextFactory.Server {
+    volatile boolean acceptAnyClient;
+
+    @Override
+    protected TrustManager[] getTrustManagers(KeyStore trustStore, Collection<? extends CRL> crls)
+        throws Exception {
+      return acceptAnyClient ? TRUST_ALL_CERTS : super.getTrustManagers(trustStore, crls);
     }
   }
 

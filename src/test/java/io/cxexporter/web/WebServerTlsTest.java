@@ -159,12 +159,26 @@ class WebServerTlsTest {
   }
 
   @Test
-  void requireAndVerifyClientCertRefusesClientsWithoutOne() throws Exception {
+  void requireAndVerifyClientCertRefusesClientsWithoutOneOrFromAnotherCa() throws Exception {
     int port = start(webConfig("  client_ca_file: ca.pem\n"));
 
     assertThatThrownBy(() -> get(port, client(null))).isInstanceOf(IOException.class);
+    KeyStore stranger =
+        Tls.keyStore(dir.resolve("server2.pem"), dir.resolve("server2-key.pem"), "test");
+    assertThatThrownBy(() -> get(port, client(stranger))).isInstanceOf(IOException.class);
     KeyStore mine = Tls.keyStore(dir.resolve("client.pem"), dir.resolve("client-key.pem"), "test");
     assertThat(get(port, client(mine)).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void requireAnyClientCertTakesAnUnverifiedCertificateButNotNone() throws Exception {
+    int port = start(webConfig("  client_auth_type: RequireAnyClientCert\n"));
+
+    assertThatThrownBy(() -> get(port, client(null))).isInstanceOf(IOException.class);
+    // a self-signed certificate no CA vouches for: accepted, as Go's RequireAnyClientCert does
+    KeyStore selfSigned =
+        Tls.keyStore(dir.resolve("server2.pem"), dir.resolve("server2-key.pem"), "test");
+    assertThat(get(port, client(selfSigned)).statusCode()).isEqualTo(200);
   }
 
   @Test
