@@ -74,9 +74,23 @@ public final class App implements StatusSource, AutoCloseable {
       Path configFile,
       PrometheusRegistry registry,
       Clock clock) {
+    return start(config, WebServer.Options.DEFAULTS, loader, configFile, registry, clock);
+  }
+
+  /**
+   * Like {@link #start(ExporterConfig, ConfigLoader, Path, PrometheusRegistry, Clock)}, with the
+   * {@code --web.*} flags.
+   */
+  public static App start(
+      ExporterConfig config,
+      WebServer.Options web,
+      ConfigLoader loader,
+      Path configFile,
+      PrometheusRegistry registry,
+      Clock clock) {
     App app = new App(loader, configFile, registry, clock);
     JvmMetrics.builder().register(registry);
-    app.web = WebServer.start(config.server(), registry, app, clock);
+    app.web = WebServer.start(config.server(), web, registry, app, clock);
     try {
       app.store = Store.open(config.statePath(), clock);
       app.pipeline =

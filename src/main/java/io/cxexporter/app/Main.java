@@ -2,6 +2,7 @@ package io.cxexporter.app;
 
 import io.cxexporter.config.ConfigException;
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.web.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
  * java -jar cx-exporter.jar                                   # demo on :9877
  * java -jar cx-exporter.jar --config.file=cx.yml --config.check
  * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
+ * java -jar cx-exporter.jar --config.file=cx.yml --web.config.file=web.yml --web.enable-lifecycle
  * java -jar cx-exporter.jar probe --config.file=cx.yml --connector=acme   # see {@link Probe}
  * </pre>
  */
@@ -60,6 +62,35 @@ public final class Main implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = "Address to listen on; overrides server.listen_address (default :9877).")
   String listenAddress;
+
+  @Option(
+      names = "--web.config.file",
+      paramLabel = "FILE",
+      description =
+          "TLS, basic auth (bcrypt) and response headers in the Prometheus exporter-toolkit"
+              + " format; re-read when it changes.")
+  Path webConfigFile;
+
+  @Option(
+      names = "--web.telemetry-path",
+      paramLabel = "PATH",
+      defaultValue = "/metrics",
+      description = "Path under which metrics are served (default ${DEFAULT-VALUE}).")
+  String telemetryPath;
+
+  @Option(
+      names = "--web.max-requests",
+      paramLabel = "N",
+      defaultValue = "40",
+      description =
+          "Concurrent scrapes of the telemetry path; more get 503 (0 = no limit, default"
+              + " ${DEFAULT-VALUE}).")
+  int maxRequests;
+
+  @Option(
+      names = "--web.enable-lifecycle",
+      description = "Serve POST /-/reload (SIGHUP always reloads).")
+  boolean enableLifecycle;
 
   @Option(
       names = "--log.level",
@@ -107,6 +138,26 @@ public final class Main implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    WebServer.Options web;
+    try {
+      web =
+          new WebServer.Options(
+              telemetryPath,
+              maxRequests,
+              enableLifecycle,
+              webConfigFile,
+              WebServer.Options.DEFAULTS.webConfigPoll());
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
+    List<String> webProblems = WebServer.check(config.server(), webConfigFile);
+    if (!webProblems.isEmpty()) {
+      webProblems.forEach(err::println);
+      err.flush();
+      return 1;
+    }
     if (check) {
       out.println(
           config.origin()
@@ -125,7 +176,12 @@ public final class Main implements Callable<Integer> {
     try {
       app =
           App.start(
-              config, loader, configFile, PrometheusRegistry.defaultRegistry, Clock.systemUTC());
+              config,
+              web,
+              loader,
+              configFile,
+              PrometheusRegistry.defaultRegistry,
+              Clock.systemUTC());
     } catch (RuntimeException e) {
       err.println("cannot start: " + e.getMessage());
       err.flush();

@@ -42,6 +42,8 @@ public final class MetricNames {
   public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";
   public static final String SNAPSHOT_DURATION = "cx_snapshot_refresh_duration_seconds";
   public static final String SNAPSHOT_TIME = "cx_snapshot_timestamp_seconds";
+  public static final String HTTP_REQUESTS_REJECTED = "cx_http_requests_rejected_total";
+  public static final String WEB_CONFIG_RELOAD_OK = "cx_web_config_last_reload_successful";
 
   /**
    * Classic buckets for service times, 1 minute to 30 days (never the client default of 5 ms to 10

@@ -20,6 +20,11 @@ final class StatusPage {
   private StatusPage() {}
 
   static String render(StatusSource src, Instant now) {
+    return render(src, now, "/metrics");
+  }
+
+  /** The page, linking to the metrics at {@code telemetryPath} (relative, for path prefixes). */
+  static String render(StatusSource src, Instant now, String telemetryPath) {
     KpiSnapshot snap = src.snapshot();
     StringBuilder b = new StringBuilder(16 * 1024);
     b.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -42,7 +47,11 @@ final class StatusPage {
             src.ready()
                 ? "<span class=\"ok\">ready</span>"
                 : "<span class=\"err\">not ready</span>")
-        .append(" &middot; <a href=\"metrics\">/metrics</a></p>");
+        .append(" &middot; <a href=\"")
+        .append(Html.esc(telemetryPath.substring(1)))
+        .append("\">")
+        .append(Html.esc(telemetryPath))
+        .append("</a></p>");
     List<String> reload = src.lastReloadProblems();
     if (reload != null && !reload.isEmpty()) {
       b.append(

@@ -63,4 +63,69 @@ class MainTest {
         .contains("--web.listen-address: 1 problem(s):\n  expected host:port");
     assertThat(run("--no-such-flag")).isEqualTo(2);
   }
+
+  @Test
+  void versionPrintsTheVersionAndRevisionOfTheBuild() throws Exception {
+    java.util.Properties build = new java.util.Properties();
+    try (var in = App.class.getResourceAsStream("build.properties")) {
+      build.load(in);
+    }
+
+    assertThat(run("--version")).isZero();
+
+    assertThat(out.toString())
+        .isEqualTo(
+            "cx-exporter "
+                + build.getProperty("version")
+                + " ("
+                + build.getProperty("revision")
+                + ")\n");
+  }
+
+  @Test
+  void configCheckAcceptsTheExampleWebConfig() {
+    assertThat(
+            run(
+                "--config.file=examples/demo.yml",
+                "--web.config.file=examples/web-config.yml",
+                "--config.check"))
+        .isZero();
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void configCheckFailsOnAKeyThatDoesNotMatchItsCertificate() throws Exception {
+    Path web = dir.resolve("web.yml");
+    Files.writeString(
+        web,
+        "tls_server_config:\n  cert_file: "
+            + Path.of("src/test/resources/web/server.pem").toAbsolutePath()
+            + "\n  key_file: "
+            + Path.of("src/test/resources/web/server2-key.pem").toAbsolutePath()
+            + "\n");
+
+    assertThat(run("--web.config.file=" + web, "--config.check")).isEqualTo(1);
+
+    assertThat(err.toString())
+        .isEqualTo(
+            "--web.config.file "
+                + web
+                + ": tls_server_config.key_file: the key in "
+                + Path.of("src/test/resources/web/server2-key.pem").toAbsolutePath()
+                + " does not match the certificate in "
+                + Path.of("src/test/resources/web/server.pem").toAbsolutePath()
+                + "\n");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void badWebFlagsAreRejected() {
+    assertThat(run("--web.telemetry-path=metrics", "--config.check")).isEqualTo(2);
+    assertThat(run("--web.max-requests=-1", "--config.check")).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "--web.telemetry-path: expected a path such as /metrics (not / or /-/...), got"
+                + " \"metrics\"\n"
+                + "--web.max-requests: expected 0 (no limit) or more, got -1\n");
+  }
 }

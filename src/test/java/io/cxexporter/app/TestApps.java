@@ -57,8 +57,17 @@ public final class TestApps {
       ConfigLoader loader = ConfigLoader.standard();
       ExporterConfig config = loader.load(file);
       PrometheusRegistry registry = new PrometheusRegistry();
+      // as started with --web.enable-lifecycle: tests reload with POST /-/reload
       return new Running(
-          App.start(config, loader, file, registry, Clock.systemUTC()), file, registry);
+          App.start(
+              config,
+              io.cxexporter.web.WebServer.Options.DEFAULTS.withLifecycle(true),
+              loader,
+              file,
+              registry,
+              Clock.systemUTC()),
+          file,
+          registry);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (io.cxexporter.config.ConfigException e) {

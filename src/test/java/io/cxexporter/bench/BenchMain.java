@@ -35,6 +35,9 @@ public final class BenchMain {
     GOALS.put("heap_bytes_per_open_ticket", "<= 1024");
     GOALS.put("api_requests_ratio_vs_minimum", "<= 1.05");
     GOALS.put("startup_s_to_ready_with_state_1m", "<= 10");
+    GOALS.put("scrape_200_concurrent_errors_n", "<= 0");
+    GOALS.put("slowloris_scrape_ms_500_half_open", "<= 1000");
+    GOALS.put("slowloris_scrape_ms_5000_half_open", "<= 1000");
   }
 
   private BenchMain() {}
@@ -48,7 +51,8 @@ public final class BenchMain {
             "io.cxexporter.bench.HeapBench",
             "io.cxexporter.bench.ScrapeBench",
             "io.cxexporter.bench.StartupBench",
-            "io.cxexporter.bench.FaultsBench")) {
+            "io.cxexporter.bench.FaultsBench",
+            "io.cxexporter.bench.LoadBench")) {
       try {
         out.add((Benchmark) Class.forName(cls).getDeclaredConstructor().newInstance());
       } catch (ReflectiveOperationException e) {
