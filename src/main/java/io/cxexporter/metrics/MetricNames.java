@@ -41,6 +41,7 @@ public final class MetricNames {
   public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";
   public static final String SNAPSHOT_DURATION = "cx_snapshot_refresh_duration_seconds";
   public static final String SNAPSHOT_TIME = "cx_snapshot_timestamp_seconds";
+  public static final String STATE_RESETS = "cx_state_resets_total";
 
   /**
    * Classic buckets for service times, 1 minute to 30 days (never the client default of 5 ms to 10

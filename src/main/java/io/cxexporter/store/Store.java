@@ -2,10 +2,8 @@ package io.cxexporter.store;
 
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,74 +47,173 @@ public final class Store implements AutoCloseable {
   /** The file name inside {@code state.path}. */
   public static final String FILE = "cx.db";
 
-  private final Connection conn;
+  private final Path dir;
   private final Clock clock;
+  private final OnCorruption policy;
   private static final int LOOKUP_BATCH = 100;
   private static final int UPSERT_BATCH = 500;
 
-  private final PreparedStatement selectRecords;
-  private final PreparedStatement upsertRecord;
-  private final PreparedStatement upsertCursor;
-  private Runnable beforeCommit = () -> {};
+  private Connection conn;
+  private Object fileKey;
+  private PreparedStatement selectRecords;
+  private PreparedStatement upsertRecord;
+  private PreparedStatement upsertCursor;
 
-  private Store(Connection conn, Clock clock) throws SQLException {
-    this.conn = conn;
+  /** True after a failed rollback: the connection is reopened before its next use. */
+  private boolean broken;
+
+  private final String reset;
+  private volatile String lost;
+  private Runnable onLost = () -> {};
+  private Runnable beforeCommit = () -> {};
+  private long pageLimit;
+
+  private Store(Path dir, Clock clock, OnCorruption policy) throws SQLException {
+    this.dir = dir;
     this.clock = clock;
-    try (Statement st = conn.createStatement()) {
-      st.execute("PRAGMA journal_mode=WAL");
-      st.execute("PRAGMA synchronous=NORMAL");
-      st.execute("PRAGMA busy_timeout=5000");
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, stream TEXT NOT NULL,"
-              + " id TEXT NOT NULL, updated_at INTEGER NOT NULL, kind TEXT NOT NULL,"
-              + " body TEXT NOT NULL, PRIMARY KEY (source, stream, id)) WITHOUT ROWID");
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS cursors (source TEXT NOT NULL, stream TEXT NOT NULL,"
-              + " cursor TEXT, backfill_done INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-              + " PRIMARY KEY (source, stream))");
-      st.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
-      st.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')");
-    }
-    conn.setAutoCommit(false);
-    conn.commit();
-    selectRecords =
-        conn.prepareStatement(
-            "SELECT id, kind, body, updated_at FROM records WHERE source=? AND stream=? AND id IN ("
-                + String.join(",", java.util.Collections.nCopies(LOOKUP_BATCH, "?"))
-                + ")");
-    upsertRecord =
-        conn.prepareStatement(
-            "INSERT INTO records VALUES (?,?,?,?,?,?) ON CONFLICT (source, stream, id) DO UPDATE"
-                + " SET updated_at=excluded.updated_at, kind=excluded.kind, body=excluded.body");
-    upsertCursor =
-        conn.prepareStatement(
-            "INSERT INTO cursors VALUES (?,?,?,?,?) ON CONFLICT (source, stream) DO UPDATE SET"
-                + " cursor=excluded.cursor, backfill_done=max(backfill_done,"
-                + " excluded.backfill_done), updated_at=excluded.updated_at");
+    this.policy = policy;
+    this.reset = connect(StateFile.open(dir, clock, policy));
   }
 
-  /**
-   * Opens (creating when needed) the state in {@code dir}.
-   *
-   * @throws StoreException when the folder or file cannot be created or opened
-   */
+  /** Takes over an opened file: prepares the statements; returns its reset line, if any. */
+  private String connect(StateFile.Opened opened) throws SQLException {
+    conn = opened.conn();
+    fileKey = opened.fileKey();
+    broken = false;
+    try {
+      if (pageLimit > 0) {
+        try (Statement st = conn.createStatement()) {
+          st.execute("PRAGMA max_page_count=" + pageLimit);
+        }
+      }
+      conn.setAutoCommit(false);
+      selectRecords =
+          conn.prepareStatement(
+              "SELECT id, kind, body, updated_at FROM records WHERE source=? AND stream=? AND id"
+                  + " IN ("
+                  + String.join(",", java.util.Collections.nCopies(LOOKUP_BATCH, "?"))
+                  + ")");
+      upsertRecord =
+          conn.prepareStatement(
+              "INSERT INTO records VALUES (?,?,?,?,?,?) ON CONFLICT (source, stream, id) DO UPDATE"
+                  + " SET updated_at=excluded.updated_at, kind=excluded.kind, body=excluded.body");
+      upsertCursor =
+          conn.prepareStatement(
+              "INSERT INTO cursors VALUES (?,?,?,?,?) ON CONFLICT (source, stream) DO UPDATE SET"
+                  + " cursor=excluded.cursor, backfill_done=max(backfill_done,"
+                  + " excluded.backfill_done), updated_at=excluded.updated_at");
+    } catch (SQLException e) {
+      closeQuietly();
+      throw e;
+    }
+    return opened.reset();
+  }
+
   /** The connection, for {@link AlertLog}: use it only under this object's lock. */
   Connection connection() {
     return conn;
   }
 
+  /**
+   * Opens (creating when needed) the state in {@code dir}; a damaged file is moved aside ({@link
+   * OnCorruption#RESET}).
+   *
+   * @throws StoreException when the folder cannot be created or written, or the file cannot be
+   *     opened
+   */
   public static Store open(Path dir, Clock clock) {
+    return open(dir, clock, OnCorruption.RESET);
+  }
+
+  /**
+   * Opens (creating when needed) the state in {@code dir}, after checking the file ({@code PRAGMA
+   * quick_check} and its schema version) and migrating it to the current schema. A damaged file
+   * (truncated, not SQLite, or of a newer schema) is moved aside to {@code cx.db.corrupt-<UTC
+   * time>} with one ERROR line, and the state starts empty ({@link #reset()} says so), unless
+   * {@code onCorruption} is {@link OnCorruption#REFUSE}.
+   *
+   * <pre>{@code
+   * Store store = Store.open(Path.of("cx-data"), Clock.systemUTC(), OnCorruption.RESET);
+   * if (store.reset() != null) {
+   *   resets.inc(); // the connectors re-sync from their start
+   * }
+   * }</pre>
+   *
+   * @throws StoreException with one line naming the path when the folder cannot be created or
+   *     written, the file cannot be opened, or it is damaged and {@code onCorruption} is {@code
+   *     REFUSE}
+   */
+  public static Store open(Path dir, Clock clock, OnCorruption onCorruption) {
     try {
-      Files.createDirectories(dir);
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
-      return new Store(c, clock);
-    } catch (Exception e) {
+      return new Store(dir, clock, onCorruption);
+    } catch (SQLException e) {
       throw new StoreException("cannot open state in " + dir + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * The ERROR line logged when {@link #open} found the file damaged and moved it aside, or null
+   * when the file opened as it was.
+   */
+  public String reset() {
+    return reset;
+  }
+
+  /**
+   * The ERROR line logged when the state file was found deleted (or replaced) while running and
+   * recreated empty, or null when that never happened.
+   */
+  public String lost() {
+    return lost;
+  }
+
+  /** Runs {@code action} (under this object's lock) each time the state file is found lost. */
+  public synchronized void onLost(Runnable action) {
+    this.onLost = action;
+  }
+
+  /**
+   * Before each use: reopens a connection a failed rollback left unusable (a disk that was full may
+   * have space again), and recreates the file when it was deleted or replaced.
+   *
+   * @return true when the file was recreated empty just now
+   */
+  private boolean usable() {
+    if (broken) {
+      closeQuietly();
+      try {
+        connect(StateFile.open(dir, clock, policy));
+      } catch (SQLException | RuntimeException e) {
+        broken = true;
+        throw new StoreException("cannot reopen state in " + dir + ": " + e.getMessage(), e);
+      }
+      LOG.info("state file {} reopened after a failed transaction", dir.resolve(FILE));
+    }
+    Path file = dir.resolve(FILE);
+    if (StateFile.same(file, fileKey)) {
+      return false;
+    }
+    closeQuietly();
+    String line =
+        "state file "
+            + file
+            + " was deleted or replaced while running: recreated it empty; the cursors are gone,"
+            + " so every connector re-syncs from its start";
+    LOG.error(line);
+    lost = line;
+    try {
+      connect(StateFile.open(dir, clock, policy));
+    } catch (SQLException | RuntimeException e) {
+      broken = true;
+      throw new StoreException("cannot recreate state in " + dir + ": " + e.getMessage(), e);
+    }
+    onLost.run();
+    return true;
+  }
+
   /** The stored state of a stream, {@link StreamState#NEW} when never read. */
   public synchronized StreamState state(String source, String stream) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT cursor, backfill_done, updated_at FROM cursors WHERE source=? AND stream=?")) {
@@ -151,6 +248,37 @@ public final class Store implements AutoCloseable {
    */
   public synchronized List<Change> apply(
       String source, String stream, List<? extends Record> records, Cursor next, boolean caughtUp) {
+    return apply(source, stream, records, List.of(), next, caughtUp);
+  }
+
+  /**
+   * Applies a page as {@link #apply(String, String, List, Cursor, boolean)} does, and in the same
+   * transaction quarantines the records it could not map ({@link Quarantine}) and releases the
+   * quarantined records it now read fine.
+   *
+   * <p>When the state file was deleted while running, it is recreated empty first and the page is
+   * refused ({@link StoreException}): its cursor would skip what the lost file held, so the stream
+   * reads again from its start.
+   *
+   * @param rejected the page's records that could not be mapped
+   * @throws StoreException when the transaction failed; nothing of the page was kept
+   */
+  public synchronized List<Change> apply(
+      String source,
+      String stream,
+      List<? extends Record> records,
+      List<Quarantine.Rejection> rejected,
+      Cursor next,
+      boolean caughtUp) {
+    if (usable()) {
+      throw new StoreException(
+          "a page of "
+              + source
+              + "/"
+              + stream
+              + " is not applied: the state file was recreated, the stream reads from its start",
+          null);
+    }
     List<Change> changes = new ArrayList<>();
     try {
       Map<String, Stored> stored = lookup(source, stream, records);
@@ -193,6 +321,8 @@ public final class Store implements AutoCloseable {
       upsertCursor.setInt(4, caughtUp ? 1 : 0);
       upsertCursor.setLong(5, clock.millis());
       upsertCursor.executeUpdate();
+      Quarantine.remove(conn, source, stream, records.stream().map(Record::id).toList());
+      Quarantine.add(conn, source, stream, rejected, clock.millis());
       beforeCommit.run();
       conn.commit();
       return changes;
@@ -244,6 +374,7 @@ public final class Store implements AutoCloseable {
    * action} must not use this store.
    */
   public synchronized void forEach(String source, BiConsumer<String, Record> action) {
+    usable();
     int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -408,6 +539,7 @@ public final class Store implements AutoCloseable {
 
   /** Whether any record (a tombstone too) is stored for a source: cheaper than {@link #count}. */
   public synchronized boolean has(String source) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT EXISTS (SELECT 1 FROM records WHERE source=?)")) {
       ps.setString(1, source);
@@ -423,6 +555,7 @@ public final class Store implements AutoCloseable {
 
   /** How many records (tombstones included) are stored for a source. */
   public synchronized long count(String source) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT count(*) FROM records WHERE source=?")) {
       ps.setString(1, source);
@@ -436,18 +569,70 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * The records of a source that could not be mapped, newest first.
+   *
+   * @param limit how many rows to return at most (the total is counted in full)
+   */
+  public synchronized Quarantine rejected(String source, int limit) {
+    usable();
+    try {
+      Quarantine q = Quarantine.read(conn, source, limit);
+      conn.commit();
+      return q;
+    } catch (SQLException e) {
+      throw rollback("cannot read rejected records of " + source, e);
+    }
+  }
+
+  /**
+   * Test hook: caps the file at {@code pages} pages ({@code PRAGMA max_page_count}, 0 for no cap),
+   * now and after each reopen, so a test can fill the "disk" and free it again.
+   */
+  synchronized void limitPages(long pages) {
+    this.pageLimit = pages;
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA max_page_count=" + (pages > 0 ? pages : Integer.MAX_VALUE - 1));
+    } catch (SQLException e) {
+      throw new StoreException("cannot limit pages", e);
+    }
+  }
+
   /** Test hook: runs inside {@link #apply}'s transaction just before it commits. */
   synchronized void beforeCommit(Runnable hook) {
     this.beforeCommit = hook;
   }
 
+  /**
+   * Rolls the transaction back after a failure. When the rollback fails too (after {@code
+   * SQLITE_FULL} SQLite may have ended the transaction itself, and the driver's next commit would
+   * fail with "no transaction is active" forever), the connection is reopened before its next use.
+   */
   private StoreException rollback(String message, Exception cause) {
     try {
       conn.rollback();
-    } catch (SQLException ignored) {
-      // the original failure is what matters
+    } catch (SQLException e) {
+      LOG.warn("state rollback failed, the connection is reopened: {}", e.getMessage());
+      broken = true;
     }
     return new StoreException(message + ": " + cause.getMessage(), cause);
+  }
+
+  /** Package access for {@link AlertLog}: a failed rollback there also reopens the connection. */
+  void markBroken() {
+    broken = true;
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable c : new AutoCloseable[] {selectRecords, upsertRecord, upsertCursor, conn}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // replaced or closing anyway
+      }
+    }
   }
 
   @Override
