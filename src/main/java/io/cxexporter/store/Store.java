@@ -40,8 +40,11 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  *
- * <p>It is a cache of the vendors' truth: deleting the file costs a re-sync, never correctness. One
- * connection, used under this object's lock.
+ * <p>It is a cache of the vendors' truth: deleting the file costs a re-sync, never correctness. So
+ * it never stops the exporter for long and never starts empty silently: a damaged file is moved
+ * aside on open ({@link StateFile}, {@link #reset()}), a file deleted while running is recreated
+ * ({@link #lost()}), and a connection a failed rollback left unusable (a full disk) is reopened
+ * before its next use. One connection, used under this object's lock.
  */
 public final class Store implements AutoCloseable {
   /** The file name inside {@code state.path}. */
