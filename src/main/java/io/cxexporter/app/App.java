@@ -115,7 +115,7 @@ public final class App implements StatusSource, AutoCloseable {
     if (s.reset() != null) {
       self.stateResets.labelValues("damaged").inc();
     }
-    s.onLost(() -> self.stateResets.labelValues("deleted").inc());
+    s.onReset(reason -> self.stateResets.labelValues(reason).inc());
     return s;
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The embedded state: the latest version of every record by {@code (source, stream, id)} and each
@@ -67,7 +68,7 @@ public final class Store implements AutoCloseable {
 
   private final String reset;
   private volatile String lost;
-  private Runnable onLost = () -> {};
+  private Consumer<String> onReset = reason -> {};
   private Runnable beforeCommit = () -> {};
   private long pageLimit;
 
@@ -163,40 +164,42 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * The ERROR line logged when the state file was found deleted (or replaced) while running and
-   * recreated empty, or null when that never happened.
+   * The ERROR line logged when the state file started empty while running (deleted or replaced, or
+   * found damaged when the connection was reopened), or null when that never happened.
    */
   public String lost() {
     return lost;
   }
 
-  /** Runs {@code action} (under this object's lock) each time the state file is found lost. */
-  public synchronized void onLost(Runnable action) {
-    this.onLost = action;
+  /**
+   * Runs {@code action} (under this object's lock) each time the state starts empty while running,
+   * with the reason: {@code deleted} (the file was deleted or replaced) or {@code damaged} (found
+   * damaged and moved aside when the connection was reopened).
+   */
+  public synchronized void onReset(Consumer<String> action) {
+    this.onReset = action;
   }
 
   /**
    * Before each use: reopens a connection a failed rollback left unusable (a disk that was full may
    * have space again), and recreates the file when it was deleted or replaced.
    *
-   * @return true when the file was recreated empty just now
+   * @return true when the state started empty just now
    */
   private boolean usable() {
     if (broken) {
-      closeQuietly();
-      try {
-        connect(StateFile.open(dir, clock, policy));
-      } catch (SQLException | RuntimeException e) {
-        broken = true;
-        throw new StoreException("cannot reopen state in " + dir + ": " + e.getMessage(), e);
-      }
+      String damaged = reopen("cannot reopen state in ");
       LOG.info("state file {} reopened after a failed transaction", dir.resolve(FILE));
+      if (damaged != null) {
+        lost = damaged;
+        onReset.accept("damaged");
+        return true;
+      }
     }
     Path file = dir.resolve(FILE);
     if (StateFile.same(file, fileKey)) {
       return false;
     }
-    closeQuietly();
     String line =
         "state file "
             + file
@@ -204,14 +207,24 @@ public final class Store implements AutoCloseable {
             + " so every connector re-syncs from its start";
     LOG.error(line);
     lost = line;
+    reopen("cannot recreate state in ");
+    onReset.accept("deleted");
+    return true;
+  }
+
+  /**
+   * Closes the connection and opens the file again (checked, migrated).
+   *
+   * @return the reset line when the file was found damaged and moved aside, else null
+   */
+  private String reopen(String failure) {
+    closeQuietly();
     try {
-      connect(StateFile.open(dir, clock, policy));
+      return connect(StateFile.open(dir, clock, policy));
     } catch (SQLException | RuntimeException e) {
       broken = true;
-      throw new StoreException("cannot recreate state in " + dir + ": " + e.getMessage(), e);
+      throw new StoreException(failure + dir + ": " + e.getMessage(), e);
     }
-    onLost.run();
-    return true;
   }
 
   /** The stored state of a stream, {@link StreamState#NEW} when never read. */

@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -70,9 +69,9 @@ class StoreRecoveryTest {
   @Test
   void aStateFileDeletedWhileRunningIsRecreatedReportedAndTheStreamStartsOver() throws Exception {
     Path state = dir.resolve("state");
-    AtomicInteger lost = new AtomicInteger();
+    List<String> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (Store s = Store.open(state, Clock.systemUTC())) {
-      s.onLost(lost::incrementAndGet);
+      s.onReset(resets::add);
       s.apply("zd", "tickets", tickets("a", 2), new Cursor("c1"), false);
       try (Stream<Path> files = Files.walk(state)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -83,7 +82,7 @@ class StoreRecoveryTest {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("the state file was recreated, the stream reads from its start");
 
-      assertThat(lost).hasValue(1);
+      assertThat(resets).containsExactly("deleted");
       assertThat(s.lost())
           .isEqualTo(
               "state file "
@@ -94,7 +93,42 @@ class StoreRecoveryTest {
       assertThat(s.state("zd", "tickets")).isEqualTo(StreamState.NEW);
       assertThat(s.apply("zd", "tickets", tickets("a", 2), new Cursor("c1"), false)).hasSize(2);
       assertThat(s.count("zd")).isEqualTo(2);
-      assertThat(lost).hasValue(1);
+      assertThat(resets).containsExactly("deleted");
+    }
+  }
+
+  /**
+   * A file found damaged when the connection is reopened after a failed transaction is moved aside
+   * like at start, reported as {@code damaged}, and the page in hand is refused.
+   */
+  @Test
+  void aFileFoundDamagedWhenReopenedAfterAFailureIsMovedAsideAndReported() throws Exception {
+    List<String> resets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      s.onReset(resets::add);
+      s.apply("zd", "tickets", tickets("a", 2), new Cursor("c1"), false);
+      try (Statement st = s.connection().createStatement()) {
+        // all in the main file: closing the connection must not write its header back
+        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+      s.limitPages(pageCount(s));
+      assertThatThrownBy(
+              () -> s.apply("zd", "tickets", tickets("b", 2000), new Cursor("c2"), false))
+          .hasMessageContaining("SQLITE_FULL");
+      s.limitPages(0);
+      try (java.nio.channels.FileChannel f =
+          java.nio.channels.FileChannel.open(
+              dir.resolve("cx.db"), java.nio.file.StandardOpenOption.WRITE)) {
+        f.write(java.nio.ByteBuffer.wrap("garbage, not a header".getBytes()), 0);
+      }
+
+      assertThatThrownBy(() -> s.apply("zd", "tickets", tickets("b", 1), new Cursor("c2"), false))
+          .hasMessageContaining("the state file was recreated");
+
+      assertThat(resets).containsExactly("damaged");
+      assertThat(s.lost()).contains(" is damaged (").contains(".corrupt-");
+      assertThat(s.state("zd", "tickets")).isEqualTo(StreamState.NEW);
+      assertThat(s.apply("zd", "tickets", tickets("a", 2), new Cursor("c1"), false)).hasSize(2);
     }
   }
 }
