@@ -25,8 +25,8 @@ public final class SelfMetrics {
 
   /**
    * Times the state started empty: {@code reason="damaged"} when a damaged file was moved aside (at
-   * start, or when the connection was reopened after a failure), {@code reason="deleted"} when the file was deleted or replaced while running. Both
-   * series start at 0.
+   * start, or when the connection was reopened after a failure), {@code reason="deleted"} when the
+   * file was deleted or replaced while running. Both series start at 0.
    */
   public final Counter stateResets;
 
