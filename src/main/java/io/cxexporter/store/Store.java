@@ -113,8 +113,13 @@ public final class Store implements AutoCloseable {
     return opened.reset();
   }
 
-  /** The connection, for {@link AlertLog}: use it only under this object's lock. */
+  /**
+   * The connection, for {@link AlertLog}: use it only under this object's lock. Reopened first when
+   * a failed rollback left it unusable, or recreated when the file is gone, as for the store's own
+   * calls.
+   */
   Connection connection() {
+    usable();
     return conn;
   }
 
