@@ -14,15 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -50,6 +41,8 @@ import java.util.function.Consumer;
 public final class Store implements AutoCloseable {
   /** The file name inside {@code state.path}. */
   public static final String FILE = "cx.db";
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
 
   private final Path dir;
   private final Clock clock;
@@ -396,47 +389,7 @@ public final class Store implements AutoCloseable {
    */
   public synchronized void forEach(String source, BiConsumer<String, Record> action) {
     usable();
-    int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            decoders,
-            r -> {
-              Thread t = new Thread(r, "cx-store-decode");
-              t.setDaemon(true);
-              return t;
-            });
-    BlockingQueue<Future<List<Loaded>>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
-    AtomicBoolean stop = new AtomicBoolean();
-    TicketJson.Strings shared = new TicketJson.Strings();
-    Thread reader =
-        new Thread(() -> readChunks(source, chunks, pool, shared, stop), "cx-store-read");
-    reader.setDaemon(true);
-    reader.start();
-    Throwable failure = null;
-    try {
-      while (true) {
-        Future<List<Loaded>> f = chunks.take();
-        if (f == END) {
-          break;
-        }
-        for (Loaded r : f.get()) {
-          action.accept(r.stream(), r.record());
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failure = e;
-    } catch (ExecutionException e) {
-      failure = e.getCause();
-    } catch (RuntimeException e) {
-      failure = e; // from the action
-    } finally {
-      // the reader must be done with the connection before anything else uses it
-      stop.set(true);
-      chunks.clear(); // frees a reader blocked on a full queue
-      pool.shutdownNow();
-      joinQuietly(reader);
-    }
+    Throwable failure = ParallelLoad.run(conn, source, action);
     if (failure instanceof RuntimeException re) {
       // an undecodable body or a failing action: thrown as if decoded in this thread
       rollback("cannot read records of " + source, re);
@@ -450,111 +403,6 @@ public final class Store implements AutoCloseable {
       conn.commit();
     } catch (SQLException e) {
       throw rollback("cannot read records of " + source, e);
-    }
-  }
-
-  /** A record read by {@link #forEach} with its stream. */
-  private record Loaded(String stream, Record record) {}
-
-  private static final int CHUNK = 1000;
-
-  /** The end of {@link #forEach}'s chunks. */
-  private static final Future<List<Loaded>> END = CompletableFuture.completedFuture(List.of());
-
-  /**
-   * {@link #forEach}'s reader: rows in chunks, each decoded by {@code pool}, queued in order; then
-   * {@link #END}, or a failed chunk. Uses the connection while {@link #forEach} holds the lock.
-   */
-  private void readChunks(
-      String source,
-      BlockingQueue<Future<List<Loaded>>> chunks,
-      ExecutorService pool,
-      TicketJson.Strings shared,
-      AtomicBoolean stop) {
-    try (PreparedStatement ps =
-        conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
-      ps.setString(1, source);
-      ps.setFetchSize(CHUNK);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Object[]> rows = new ArrayList<>(CHUNK);
-        while (!stop.get()) {
-          boolean more = rs.next();
-          if (more) {
-            // the body's UTF-8 bytes as stored: parsed without a string copy
-            rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
-          }
-          if (rows.size() == CHUNK || (!more && !rows.isEmpty())) {
-            List<Object[]> chunk = rows;
-            rows = new ArrayList<>(CHUNK);
-            put(chunks, pool.submit(() -> decode(chunk, shared)), stop);
-          }
-          if (!more) {
-            put(chunks, END, stop);
-            return;
-          }
-        }
-      }
-    } catch (SQLException | RuntimeException | Error e) {
-      put(chunks, CompletableFuture.failedFuture(e), stop);
-    }
-  }
-
-  /**
-   * Decoded rows of (stream, kind, body). A row that no longer decodes (a body damaged on disk, or
-   * a record stored by an older version that the model now refuses, such as a negative duration) is
-   * left out and logged, never failing the whole load: the store is a cache, and a start that fails
-   * on one row would crash-loop.
-   */
-  private static List<Loaded> decode(List<Object[]> rows, TicketJson.Strings shared) {
-    List<Loaded> out = new ArrayList<>(rows.size());
-    for (Object[] row : rows) {
-      Record r;
-      try {
-        r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
-      } catch (RuntimeException e) {
-        if (UNDECODABLE_LOGGED.getAndIncrement() < 10) {
-          LOG.warn(
-              "stored {} of stream {} cannot be read and is left out: {}",
-              row[1],
-              row[0],
-              e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e);
-        }
-        continue;
-      }
-      out.add(new Loaded(shared.of((String) row[0]), r));
-    }
-    return out;
-  }
-
-  /** Undecodable rows logged so far by this process (at most 10 lines). */
-  private static final java.util.concurrent.atomic.AtomicInteger UNDECODABLE_LOGGED =
-      new java.util.concurrent.atomic.AtomicInteger();
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
-
-  private static void put(
-      BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {
-    try {
-      while (!stop.get() && !q.offer(f, 50, TimeUnit.MILLISECONDS)) {
-        // forEach is still handing out earlier chunks
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void joinQuietly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
     }
   }
 
