@@ -142,7 +142,7 @@ class StateLifecycleTest {
   }
 
   @Test
-  void rejectedRecordsAreListedOnTheStatusPageUntilReadFine() {
+  void rejectedRecordsAreListedEscapedOnTheStatusPage() {
     ScriptedStream tickets =
         oneTicket().rejecting(new Rejected("<b>42</b>", "created_at: bad time \"yesterday\""));
     StaticConnectorFactory.STREAMS.put("bad", List.of(tickets));
