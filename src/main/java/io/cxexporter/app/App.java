@@ -6,7 +6,9 @@ import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
+import io.cxexporter.store.Quarantine;
 import io.cxexporter.store.Store;
+import io.cxexporter.store.StoreException;
 import io.cxexporter.sync.StreamStatus;
 import io.cxexporter.web.StatusSource;
 import io.cxexporter.web.WebServer;
@@ -92,7 +94,7 @@ public final class App implements StatusSource, AutoCloseable {
     JvmMetrics.builder().register(registry);
     app.web = WebServer.start(config.server(), web, registry, app, clock);
     try {
-      app.store = Store.open(config.statePath(), clock);
+      app.store = app.openStore(config);
       app.pipeline =
           Pipeline.start(
               config,
@@ -116,6 +118,19 @@ public final class App implements StatusSource, AutoCloseable {
         config.origin(),
         config.statePath());
     return app;
+  }
+
+  /**
+   * Opens the state of {@code config}: a damaged file moved aside, and a file deleted while
+   * running, count in {@code cx_state_resets_total} and show on the status page.
+   */
+  private Store openStore(ExporterConfig config) {
+    Store s = Store.open(config.statePath(), clock, config.onCorruption());
+    if (s.reset() != null) {
+      self.stateResets.labelValues("damaged").inc();
+    }
+    s.onReset(reason -> self.stateResets.labelValues(reason).inc());
+    return s;
   }
 
   /** The bound HTTP port. */
@@ -148,7 +163,7 @@ public final class App implements StatusSource, AutoCloseable {
     }
     if (!next.statePath().equals(old.config.statePath())) {
       store.close();
-      store = Store.open(next.statePath(), clock);
+      store = openStore(next);
     }
     pipeline =
         Pipeline.start(next, store, registry, collector, self, requests, notifications, clock);
@@ -198,6 +213,31 @@ public final class App implements StatusSource, AutoCloseable {
   public List<String> lookupFailures(String source) {
     return requests.lookupFailures(source);
   }
+
+  @Override
+  public String stateProblem() {
+    Store s = store;
+    if (s == null) {
+      return null;
+    }
+    return s.lost() != null ? s.lost() : s.reset();
+  }
+
+  @Override
+  public Quarantine rejected(String source) {
+    Store s = store;
+    if (s == null) {
+      return Quarantine.EMPTY;
+    }
+    try {
+      return s.rejected(source, REJECTED_SHOWN);
+    } catch (StoreException e) {
+      return Quarantine.EMPTY; // the page still renders; the store error is counted by the sync
+    }
+  }
+
+  /** Quarantined records listed per source on the status page. */
+  static final int REJECTED_SHOWN = 20;
 
   @Override
   public boolean ready() {

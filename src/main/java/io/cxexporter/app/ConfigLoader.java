@@ -20,6 +20,7 @@ import io.cxexporter.config.SlaPolicy;
 import io.cxexporter.config.TagConfig;
 import io.cxexporter.connector.ConnectorFactory;
 import io.cxexporter.kpi.KpiCatalog;
+import io.cxexporter.store.OnCorruption;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +127,9 @@ public final class ConfigLoader {
 
     ServerConfig server = server(root.object("server"), baseDir);
     // like Prometheus' storage path, state.path is relative to the working directory
-    Path state = Path.of(root.object("state").string("path", "./cx-data")).normalize();
+    Settings stateBlock = root.object("state");
+    Path state = Path.of(stateBlock.string("path", "./cx-data")).normalize();
+    OnCorruption onCorruption = onCorruption(stateBlock);
     KpiConfig kpi = kpi(root.object("kpi"));
     List<ConnectorSpec> connectors = connectors(root);
     AlertingConfig alerting =
@@ -139,7 +142,20 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(origin, problems.messages());
     }
-    return new ExporterConfig(origin, server, state, kpi, connectors, alerting);
+    return new ExporterConfig(origin, server, state, kpi, connectors, alerting, onCorruption);
+  }
+
+  /** {@code state.on_corruption}: {@code reset} (the default) or {@code refuse}. */
+  private static OnCorruption onCorruption(Settings state) {
+    String v = state.string("on_corruption", "reset");
+    return switch (v) {
+      case "reset" -> OnCorruption.RESET;
+      case "refuse" -> OnCorruption.REFUSE;
+      default -> {
+        state.problem("on_corruption", "must be reset or refuse, got \"" + v + "\"");
+        yield OnCorruption.RESET;
+      }
+    };
   }
 
   private static Map<String, Object> parseYaml(String yaml, String origin) throws ConfigException {

@@ -3,6 +3,7 @@ package io.cxexporter.app;
 import io.cxexporter.alerting.AlertingConfig;
 import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.store.OnCorruption;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
  * @param statePath the folder holding the SQLite state file
  * @param alerting the in-process alert rules and notifiers ({@link AlertingConfig#NONE} without an
  *     {@code alerting:} block)
+ * @param onCorruption what a damaged state file does at start ({@code state.on_corruption}: move it
+ *     aside and re-sync, or refuse to start)
  */
 public record ExporterConfig(
     String origin,
@@ -20,7 +23,8 @@ public record ExporterConfig(
     Path statePath,
     KpiConfig kpi,
     List<ConnectorSpec> connectors,
-    AlertingConfig alerting) {
+    AlertingConfig alerting,
+    OnCorruption onCorruption) {
 
   public ExporterConfig {
     connectors = List.copyOf(connectors);

@@ -217,7 +217,8 @@ public final class Main implements Callable<Integer> {
         c.statePath(),
         c.kpi(),
         c.connectors(),
-        c.alerting());
+        c.alerting(),
+        c.onCorruption());
   }
 
   /** slf4j-simple reads its settings once, at the first logger: set them before any. */

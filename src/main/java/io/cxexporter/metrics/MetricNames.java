@@ -44,6 +44,7 @@ public final class MetricNames {
   public static final String SNAPSHOT_TIME = "cx_snapshot_timestamp_seconds";
   public static final String HTTP_REQUESTS_REJECTED = "cx_http_requests_rejected_total";
   public static final String WEB_CONFIG_RELOAD_OK = "cx_web_config_last_reload_successful";
+  public static final String STATE_RESETS = "cx_state_resets_total";
 
   /**
    * Classic buckets for service times, 1 minute to 30 days (never the client default of 5 ms to 10

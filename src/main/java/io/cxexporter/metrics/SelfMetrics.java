@@ -40,6 +40,13 @@ public final class SelfMetrics {
   public final Gauge snapshotDuration;
   public final Gauge snapshotTimestamp;
 
+  /**
+   * Times the state started empty: {@code reason="damaged"} when a damaged file was moved aside (at
+   * start, or when the connection was reopened after a failure), {@code reason="deleted"} when the
+   * file was deleted or replaced while running. Both series start at 0.
+   */
+  public final Counter stateResets;
+
   private SelfMetrics(PrometheusRegistry r, String version, String revision) {
     connectorUp =
         Gauge.builder()
@@ -120,6 +127,17 @@ public final class SelfMetrics {
             .help("When the KPI snapshot served now was computed, Unix time.")
             .unit(Unit.SECONDS)
             .register(r);
+    stateResets =
+        Counter.builder()
+            .name(MetricNames.STATE_RESETS)
+            .help(
+                "Times the state file started empty: damaged at start (moved aside to"
+                    + " cx.db.corrupt-<time>) or deleted while running; the connectors then"
+                    + " re-sync from their start.")
+            .labelNames("reason")
+            .register(r);
+    stateResets.labelValues("damaged");
+    stateResets.labelValues("deleted");
     Info build =
         Info.builder()
             .name(MetricNames.BUILD_INFO)

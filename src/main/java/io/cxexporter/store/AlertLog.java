@@ -293,7 +293,8 @@ public final class AlertLog {
     try {
       conn().rollback();
     } catch (SQLException ignored) {
-      // the original error is the one worth reporting
+      // the original error is the one worth reporting; the store reopens its connection
+      store.markBroken();
     }
     return new StoreException(what, e);
   }

@@ -2,10 +2,8 @@ package io.cxexporter.store;
 
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -16,16 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The embedded state: the latest version of every record by {@code (source, stream, id)} and each
@@ -42,81 +32,202 @@ import java.util.function.BiConsumer;
  * }
  * }</pre>
  *
- * <p>It is a cache of the vendors' truth: deleting the file costs a re-sync, never correctness. One
- * connection, used under this object's lock.
+ * <p>It is a cache of the vendors' truth: deleting the file costs a re-sync, never correctness. So
+ * it never stops the exporter for long and never starts empty silently: a damaged file is moved
+ * aside on open ({@link StateFile}, {@link #reset()}), a file deleted while running is recreated
+ * ({@link #lost()}), and a connection a failed rollback left unusable (a full disk) is reopened
+ * before its next use. One connection, used under this object's lock.
  */
 public final class Store implements AutoCloseable {
   /** The file name inside {@code state.path}. */
   public static final String FILE = "cx.db";
 
-  private final Connection conn;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
+
+  private final Path dir;
   private final Clock clock;
+  private final OnCorruption policy;
   private static final int LOOKUP_BATCH = 100;
   private static final int UPSERT_BATCH = 500;
 
-  private final PreparedStatement selectRecords;
-  private final PreparedStatement upsertRecord;
-  private final PreparedStatement upsertCursor;
-  private Runnable beforeCommit = () -> {};
+  private Connection conn;
+  private Object fileKey;
+  private PreparedStatement selectRecords;
+  private PreparedStatement upsertRecord;
+  private PreparedStatement upsertCursor;
 
-  private Store(Connection conn, Clock clock) throws SQLException {
-    this.conn = conn;
+  /** True after a failed rollback: the connection is reopened before its next use. */
+  private boolean broken;
+
+  private final String reset;
+  private volatile String lost;
+  private Consumer<String> onReset = reason -> {};
+  private Runnable beforeCommit = () -> {};
+  private long pageLimit;
+
+  private Store(Path dir, Clock clock, OnCorruption policy) throws SQLException {
+    this.dir = dir;
     this.clock = clock;
-    try (Statement st = conn.createStatement()) {
-      st.execute("PRAGMA journal_mode=WAL");
-      st.execute("PRAGMA synchronous=NORMAL");
-      st.execute("PRAGMA busy_timeout=5000");
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS records (source TEXT NOT NULL, stream TEXT NOT NULL,"
-              + " id TEXT NOT NULL, updated_at INTEGER NOT NULL, kind TEXT NOT NULL,"
-              + " body TEXT NOT NULL, PRIMARY KEY (source, stream, id)) WITHOUT ROWID");
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS cursors (source TEXT NOT NULL, stream TEXT NOT NULL,"
-              + " cursor TEXT, backfill_done INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
-              + " PRIMARY KEY (source, stream))");
-      st.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)");
-      st.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')");
+    this.policy = policy;
+    this.reset = connect(StateFile.open(dir, clock, policy));
+  }
+
+  /** Takes over an opened file: prepares the statements; returns its reset line, if any. */
+  private String connect(StateFile.Opened opened) throws SQLException {
+    conn = opened.conn();
+    fileKey = opened.fileKey();
+    broken = false;
+    try {
+      if (pageLimit > 0) {
+        try (Statement st = conn.createStatement()) {
+          st.execute("PRAGMA max_page_count=" + pageLimit);
+        }
+      }
+      conn.setAutoCommit(false);
+      selectRecords =
+          conn.prepareStatement(
+              "SELECT id, kind, body, updated_at FROM records WHERE source=? AND stream=? AND id"
+                  + " IN ("
+                  + String.join(",", java.util.Collections.nCopies(LOOKUP_BATCH, "?"))
+                  + ")");
+      upsertRecord =
+          conn.prepareStatement(
+              "INSERT INTO records VALUES (?,?,?,?,?,?) ON CONFLICT (source, stream, id) DO UPDATE"
+                  + " SET updated_at=excluded.updated_at, kind=excluded.kind, body=excluded.body");
+      upsertCursor =
+          conn.prepareStatement(
+              "INSERT INTO cursors VALUES (?,?,?,?,?) ON CONFLICT (source, stream) DO UPDATE SET"
+                  + " cursor=excluded.cursor, backfill_done=max(backfill_done,"
+                  + " excluded.backfill_done), updated_at=excluded.updated_at");
+    } catch (SQLException e) {
+      closeQuietly();
+      throw e;
     }
-    conn.setAutoCommit(false);
-    conn.commit();
-    selectRecords =
-        conn.prepareStatement(
-            "SELECT id, kind, body, updated_at FROM records WHERE source=? AND stream=? AND id IN ("
-                + String.join(",", java.util.Collections.nCopies(LOOKUP_BATCH, "?"))
-                + ")");
-    upsertRecord =
-        conn.prepareStatement(
-            "INSERT INTO records VALUES (?,?,?,?,?,?) ON CONFLICT (source, stream, id) DO UPDATE"
-                + " SET updated_at=excluded.updated_at, kind=excluded.kind, body=excluded.body");
-    upsertCursor =
-        conn.prepareStatement(
-            "INSERT INTO cursors VALUES (?,?,?,?,?) ON CONFLICT (source, stream) DO UPDATE SET"
-                + " cursor=excluded.cursor, backfill_done=max(backfill_done,"
-                + " excluded.backfill_done), updated_at=excluded.updated_at");
+    return opened.reset();
   }
 
   /**
-   * Opens (creating when needed) the state in {@code dir}.
-   *
-   * @throws StoreException when the folder or file cannot be created or opened
+   * The connection, for {@link AlertLog}: use it only under this object's lock. Reopened first when
+   * a failed rollback left it unusable, or recreated when the file is gone, as for the store's own
+   * calls.
    */
-  /** The connection, for {@link AlertLog}: use it only under this object's lock. */
   Connection connection() {
+    usable();
     return conn;
   }
 
+  /**
+   * Opens (creating when needed) the state in {@code dir}; a damaged file is moved aside ({@link
+   * OnCorruption#RESET}).
+   *
+   * @throws StoreException when the folder cannot be created or written, or the file cannot be
+   *     opened
+   */
   public static Store open(Path dir, Clock clock) {
+    return open(dir, clock, OnCorruption.RESET);
+  }
+
+  /**
+   * Opens (creating when needed) the state in {@code dir}, after checking the file ({@code PRAGMA
+   * quick_check} and its schema version) and migrating it to the current schema. A damaged file
+   * (truncated, not SQLite, or of a newer schema) is moved aside to {@code cx.db.corrupt-<UTC
+   * time>} with one ERROR line, and the state starts empty ({@link #reset()} says so), unless
+   * {@code onCorruption} is {@link OnCorruption#REFUSE}.
+   *
+   * <pre>{@code
+   * Store store = Store.open(Path.of("cx-data"), Clock.systemUTC(), OnCorruption.RESET);
+   * if (store.reset() != null) {
+   *   resets.inc(); // the connectors re-sync from their start
+   * }
+   * }</pre>
+   *
+   * @throws StoreException with one line naming the path when the folder cannot be created or
+   *     written, the file cannot be opened, or it is damaged and {@code onCorruption} is {@code
+   *     REFUSE}
+   */
+  public static Store open(Path dir, Clock clock, OnCorruption onCorruption) {
     try {
-      Files.createDirectories(dir);
-      Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(FILE));
-      return new Store(c, clock);
-    } catch (Exception e) {
+      return new Store(dir, clock, onCorruption);
+    } catch (SQLException e) {
       throw new StoreException("cannot open state in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The ERROR line logged when {@link #open} found the file damaged and moved it aside, or null
+   * when the file opened as it was.
+   */
+  public String reset() {
+    return reset;
+  }
+
+  /**
+   * The ERROR line logged when the state file started empty while running (deleted or replaced, or
+   * found damaged when the connection was reopened), or null when that never happened.
+   */
+  public String lost() {
+    return lost;
+  }
+
+  /**
+   * Runs {@code action} (under this object's lock) each time the state starts empty while running,
+   * with the reason: {@code deleted} (the file was deleted or replaced) or {@code damaged} (found
+   * damaged and moved aside when the connection was reopened).
+   */
+  public synchronized void onReset(Consumer<String> action) {
+    this.onReset = action;
+  }
+
+  /**
+   * Before each use: reopens a connection a failed rollback left unusable (a disk that was full may
+   * have space again), and recreates the file when it was deleted or replaced.
+   *
+   * @return true when the state started empty just now
+   */
+  private boolean usable() {
+    if (broken) {
+      String damaged = reopen("cannot reopen state in ");
+      LOG.info("state file {} reopened after a failed transaction", dir.resolve(FILE));
+      if (damaged != null) {
+        lost = damaged;
+        onReset.accept("damaged");
+        return true;
+      }
+    }
+    Path file = dir.resolve(FILE);
+    if (StateFile.same(file, fileKey)) {
+      return false;
+    }
+    String line =
+        "state file "
+            + file
+            + " was deleted or replaced while running: recreated it empty; the cursors are gone,"
+            + " so every connector re-syncs from its start";
+    LOG.error(line);
+    lost = line;
+    reopen("cannot recreate state in ");
+    onReset.accept("deleted");
+    return true;
+  }
+
+  /**
+   * Closes the connection and opens the file again (checked, migrated).
+   *
+   * @return the reset line when the file was found damaged and moved aside, else null
+   */
+  private String reopen(String failure) {
+    closeQuietly();
+    try {
+      return connect(StateFile.open(dir, clock, policy));
+    } catch (SQLException | RuntimeException e) {
+      broken = true;
+      throw new StoreException(failure + dir + ": " + e.getMessage(), e);
     }
   }
 
   /** The stored state of a stream, {@link StreamState#NEW} when never read. */
   public synchronized StreamState state(String source, String stream) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement(
             "SELECT cursor, backfill_done, updated_at FROM cursors WHERE source=? AND stream=?")) {
@@ -151,6 +262,37 @@ public final class Store implements AutoCloseable {
    */
   public synchronized List<Change> apply(
       String source, String stream, List<? extends Record> records, Cursor next, boolean caughtUp) {
+    return apply(source, stream, records, List.of(), next, caughtUp);
+  }
+
+  /**
+   * Applies a page as {@link #apply(String, String, List, Cursor, boolean)} does, and in the same
+   * transaction quarantines the records it could not map ({@link Quarantine}) and releases the
+   * quarantined records it now read fine.
+   *
+   * <p>When the state file was deleted while running, it is recreated empty first and the page is
+   * refused ({@link StoreException}): its cursor would skip what the lost file held, so the stream
+   * reads again from its start.
+   *
+   * @param rejected the page's records that could not be mapped
+   * @throws StoreException when the transaction failed; nothing of the page was kept
+   */
+  public synchronized List<Change> apply(
+      String source,
+      String stream,
+      List<? extends Record> records,
+      List<Quarantine.Rejection> rejected,
+      Cursor next,
+      boolean caughtUp) {
+    if (usable()) {
+      throw new StoreException(
+          "a page of "
+              + source
+              + "/"
+              + stream
+              + " is not applied: the state file was recreated, the stream reads from its start",
+          null);
+    }
     List<Change> changes = new ArrayList<>();
     try {
       Map<String, Stored> stored = lookup(source, stream, records);
@@ -193,6 +335,8 @@ public final class Store implements AutoCloseable {
       upsertCursor.setInt(4, caughtUp ? 1 : 0);
       upsertCursor.setLong(5, clock.millis());
       upsertCursor.executeUpdate();
+      Quarantine.remove(conn, source, stream, records.stream().map(Record::id).toList());
+      Quarantine.add(conn, source, stream, rejected, clock.millis());
       beforeCommit.run();
       conn.commit();
       return changes;
@@ -244,47 +388,8 @@ public final class Store implements AutoCloseable {
    * action} must not use this store.
    */
   public synchronized void forEach(String source, BiConsumer<String, Record> action) {
-    int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            decoders,
-            r -> {
-              Thread t = new Thread(r, "cx-store-decode");
-              t.setDaemon(true);
-              return t;
-            });
-    BlockingQueue<Future<List<Loaded>>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
-    AtomicBoolean stop = new AtomicBoolean();
-    TicketJson.Strings shared = new TicketJson.Strings();
-    Thread reader =
-        new Thread(() -> readChunks(source, chunks, pool, shared, stop), "cx-store-read");
-    reader.setDaemon(true);
-    reader.start();
-    Throwable failure = null;
-    try {
-      while (true) {
-        Future<List<Loaded>> f = chunks.take();
-        if (f == END) {
-          break;
-        }
-        for (Loaded r : f.get()) {
-          action.accept(r.stream(), r.record());
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      failure = e;
-    } catch (ExecutionException e) {
-      failure = e.getCause();
-    } catch (RuntimeException e) {
-      failure = e; // from the action
-    } finally {
-      // the reader must be done with the connection before anything else uses it
-      stop.set(true);
-      chunks.clear(); // frees a reader blocked on a full queue
-      pool.shutdownNow();
-      joinQuietly(reader);
-    }
+    usable();
+    Throwable failure = ParallelLoad.run(conn, source, action);
     if (failure instanceof RuntimeException re) {
       // an undecodable body or a failing action: thrown as if decoded in this thread
       rollback("cannot read records of " + source, re);
@@ -301,113 +406,9 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** A record read by {@link #forEach} with its stream. */
-  private record Loaded(String stream, Record record) {}
-
-  private static final int CHUNK = 1000;
-
-  /** The end of {@link #forEach}'s chunks. */
-  private static final Future<List<Loaded>> END = CompletableFuture.completedFuture(List.of());
-
-  /**
-   * {@link #forEach}'s reader: rows in chunks, each decoded by {@code pool}, queued in order; then
-   * {@link #END}, or a failed chunk. Uses the connection while {@link #forEach} holds the lock.
-   */
-  private void readChunks(
-      String source,
-      BlockingQueue<Future<List<Loaded>>> chunks,
-      ExecutorService pool,
-      TicketJson.Strings shared,
-      AtomicBoolean stop) {
-    try (PreparedStatement ps =
-        conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
-      ps.setString(1, source);
-      ps.setFetchSize(CHUNK);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Object[]> rows = new ArrayList<>(CHUNK);
-        while (!stop.get()) {
-          boolean more = rs.next();
-          if (more) {
-            // the body's UTF-8 bytes as stored: parsed without a string copy
-            rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
-          }
-          if (rows.size() == CHUNK || (!more && !rows.isEmpty())) {
-            List<Object[]> chunk = rows;
-            rows = new ArrayList<>(CHUNK);
-            put(chunks, pool.submit(() -> decode(chunk, shared)), stop);
-          }
-          if (!more) {
-            put(chunks, END, stop);
-            return;
-          }
-        }
-      }
-    } catch (SQLException | RuntimeException | Error e) {
-      put(chunks, CompletableFuture.failedFuture(e), stop);
-    }
-  }
-
-  /**
-   * Decoded rows of (stream, kind, body). A row that no longer decodes (a body damaged on disk, or
-   * a record stored by an older version that the model now refuses, such as a negative duration) is
-   * left out and logged, never failing the whole load: the store is a cache, and a start that fails
-   * on one row would crash-loop.
-   */
-  private static List<Loaded> decode(List<Object[]> rows, TicketJson.Strings shared) {
-    List<Loaded> out = new ArrayList<>(rows.size());
-    for (Object[] row : rows) {
-      Record r;
-      try {
-        r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
-      } catch (RuntimeException e) {
-        if (UNDECODABLE_LOGGED.getAndIncrement() < 10) {
-          LOG.warn(
-              "stored {} of stream {} cannot be read and is left out: {}",
-              row[1],
-              row[0],
-              e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e);
-        }
-        continue;
-      }
-      out.add(new Loaded(shared.of((String) row[0]), r));
-    }
-    return out;
-  }
-
-  /** Undecodable rows logged so far by this process (at most 10 lines). */
-  private static final java.util.concurrent.atomic.AtomicInteger UNDECODABLE_LOGGED =
-      new java.util.concurrent.atomic.AtomicInteger();
-
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
-
-  private static void put(
-      BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {
-    try {
-      while (!stop.get() && !q.offer(f, 50, TimeUnit.MILLISECONDS)) {
-        // forEach is still handing out earlier chunks
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void joinQuietly(Thread t) {
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /** Whether any record (a tombstone too) is stored for a source: cheaper than {@link #count}. */
   public synchronized boolean has(String source) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT EXISTS (SELECT 1 FROM records WHERE source=?)")) {
       ps.setString(1, source);
@@ -423,6 +424,7 @@ public final class Store implements AutoCloseable {
 
   /** How many records (tombstones included) are stored for a source. */
   public synchronized long count(String source) {
+    usable();
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT count(*) FROM records WHERE source=?")) {
       ps.setString(1, source);
@@ -436,18 +438,70 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /**
+   * The records of a source that could not be mapped, newest first.
+   *
+   * @param limit how many rows to return at most (the total is counted in full)
+   */
+  public synchronized Quarantine rejected(String source, int limit) {
+    usable();
+    try {
+      Quarantine q = Quarantine.read(conn, source, limit);
+      conn.commit();
+      return q;
+    } catch (SQLException e) {
+      throw rollback("cannot read rejected records of " + source, e);
+    }
+  }
+
+  /**
+   * Test hook: caps the file at {@code pages} pages ({@code PRAGMA max_page_count}, 0 for no cap),
+   * now and after each reopen, so a test can fill the "disk" and free it again.
+   */
+  synchronized void limitPages(long pages) {
+    this.pageLimit = pages;
+    try (Statement st = conn.createStatement()) {
+      st.execute("PRAGMA max_page_count=" + (pages > 0 ? pages : Integer.MAX_VALUE - 1));
+    } catch (SQLException e) {
+      throw new StoreException("cannot limit pages", e);
+    }
+  }
+
   /** Test hook: runs inside {@link #apply}'s transaction just before it commits. */
   synchronized void beforeCommit(Runnable hook) {
     this.beforeCommit = hook;
   }
 
+  /**
+   * Rolls the transaction back after a failure. When the rollback fails too (after {@code
+   * SQLITE_FULL} SQLite may have ended the transaction itself, and the driver's next commit would
+   * fail with "no transaction is active" forever), the connection is reopened before its next use.
+   */
   private StoreException rollback(String message, Exception cause) {
     try {
       conn.rollback();
-    } catch (SQLException ignored) {
-      // the original failure is what matters
+    } catch (SQLException e) {
+      LOG.warn("state rollback failed, the connection is reopened: {}", e.getMessage());
+      broken = true;
     }
     return new StoreException(message + ": " + cause.getMessage(), cause);
+  }
+
+  /** Package access for {@link AlertLog}: a failed rollback there also reopens the connection. */
+  void markBroken() {
+    broken = true;
+  }
+
+  private void closeQuietly() {
+    for (AutoCloseable c : new AutoCloseable[] {selectRecords, upsertRecord, upsertCursor, conn}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception ignored) {
+        // replaced or closing anyway
+      }
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.Transition;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.store.Change;
+import io.cxexporter.store.Quarantine;
 import io.cxexporter.store.Store;
 import io.cxexporter.store.StoreException;
 import io.cxexporter.store.StreamState;
@@ -188,7 +189,15 @@ final class StreamRunner {
             null);
       }
       List<Change> changes =
-          store.apply(source, stream.name(), page.records(), page.next(), page.caughtUp());
+          store.apply(
+              source,
+              stream.name(),
+              page.records(),
+              page.rejected().stream()
+                  .map(r -> new Quarantine.Rejection(r.id(), r.reason()))
+                  .toList(),
+              page.next(),
+              page.caughtUp());
       List<Transition> t;
       try {
         t = kpi.apply(source, changes, live);

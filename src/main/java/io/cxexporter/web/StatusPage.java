@@ -5,6 +5,7 @@ import static io.cxexporter.web.Html.esc;
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.store.Quarantine;
 import io.cxexporter.sync.StreamStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +61,10 @@ final class StatusPage {
         b.append("<br>").append(esc(p));
       }
       b.append("</p>");
+    }
+    String state = src.stateProblem();
+    if (state != null) {
+      b.append("<p class=\"err\" id=\"state-reset\">").append(esc(state)).append("</p>");
     }
     alerts(b, src.alerts(), now);
     for (Map.Entry<String, String> c : src.connectors().entrySet()) {
@@ -255,6 +260,37 @@ final class StatusPage {
     b.append("</tbody></table>");
   }
 
+  /** The records of a source that could not be mapped: id and reason, newest first. */
+  private static void rejected(StringBuilder b, String source, Quarantine q) {
+    if (q.total() == 0) {
+      return;
+    }
+    b.append("<p class=\"err\">")
+        .append(esc(source))
+        .append(": ")
+        .append(q.total())
+        .append(" record(s) could not be read and are left out")
+        .append(q.total() > q.newest().size() ? " (newest " + q.newest().size() + " shown)" : "")
+        .append("</p><table class=\"rejected\" data-source=\"")
+        .append(esc(source))
+        .append("\"><thead><tr><th>stream</th><th>id</th><th>reason</th><th>last seen</th>")
+        .append("<th>times</th></tr></thead><tbody>");
+    for (Quarantine.Entry e : q.newest()) {
+      b.append("<tr class=\"rejected-row\"><td>")
+          .append(esc(e.stream()))
+          .append("</td><td>")
+          .append(esc(e.id()))
+          .append("</td><td>")
+          .append(esc(e.reason()))
+          .append("</td><td>")
+          .append(esc(e.lastSeen().toString()))
+          .append("</td><td>")
+          .append(e.count())
+          .append("</td></tr>");
+    }
+    b.append("</tbody></table>");
+  }
+
   private static void connectors(StringBuilder b, StatusSource src, Instant now) {
     b.append("<h2>Connectors</h2><table id=\"connectors\"><thead><tr><th>source</th><th>type</th>")
         .append("<th>stream</th><th>backfill</th><th>last sync</th><th>last pass</th>")
@@ -312,6 +348,7 @@ final class StatusPage {
             .append(esc(c.message()))
             .append("</p>");
       }
+      rejected(b, source, src.rejected(source));
       for (String failure : src.lookupFailures(source)) {
         b.append("<p class=\"err lookup\">")
             .append(esc(source))

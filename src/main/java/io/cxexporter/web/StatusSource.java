@@ -2,6 +2,7 @@ package io.cxexporter.web;
 
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.store.Quarantine;
 import io.cxexporter.sync.StreamStatus;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,19 @@ public interface StatusSource {
    */
   default List<String> lookupFailures(String source) {
     return List.of();
+  }
+
+  /**
+   * The line logged when the state file last started empty (damaged at start and moved aside, or
+   * deleted while running), or null: the connectors are re-syncing.
+   */
+  default String stateProblem() {
+    return null;
+  }
+
+  /** The records of a source that could not be mapped (quarantined), newest first. */
+  default Quarantine rejected(String source) {
+    return Quarantine.EMPTY;
   }
 
   /** Ready for scrapes: every stream finished a sync or has data. */

@@ -10,6 +10,7 @@ import io.cxexporter.config.SlaPolicy;
 import io.cxexporter.connector.ConnectorFactory;
 import io.cxexporter.connector.demo.DemoConnectorFactory;
 import io.cxexporter.model.Priority;
+import io.cxexporter.store.OnCorruption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -143,6 +144,15 @@ class ConfigLoaderTest {
     assertThat(c.kpi().dimensions()).containsExactly("group", "priority", "channel");
     assertThat(c.kpi().maxLabelValues()).isEqualTo(50);
     assertThat(c.connectors().get(0).pollInterval()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(c.onCorruption()).isEqualTo(OnCorruption.RESET);
+  }
+
+  @Test
+  void stateOnCorruptionRefuseIsRead(@TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("cx.yml"),
+        "state: {path: ./s, on_corruption: refuse}\nconnectors: [{name: d, type: demo}]\n");
+    assertThat(loader.load(dir.resolve("cx.yml")).onCorruption()).isEqualTo(OnCorruption.REFUSE);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.cxexporter.testing;
 
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.Page;
+import io.cxexporter.connector.Rejected;
 import io.cxexporter.connector.Stream;
 import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Record;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ScriptedStream implements Stream {
   private final String name;
   private final List<List<Record>> pages = new ArrayList<>();
+  private final List<List<Rejected>> rejected = new ArrayList<>();
   public final AtomicInteger reads = new AtomicInteger();
   private volatile ConnectorException failNext;
   private volatile int failAfter = -1;
@@ -34,6 +36,13 @@ public final class ScriptedStream implements Stream {
 
   public ScriptedStream page(Record... records) {
     pages.add(List.of(records));
+    rejected.add(List.of());
+    return this;
+  }
+
+  /** The last page added also carries records that could not be mapped. */
+  public ScriptedStream rejecting(Rejected... bad) {
+    rejected.set(rejected.size() - 1, List.of(bad));
     return this;
   }
 
@@ -83,6 +92,10 @@ public final class ScriptedStream implements Stream {
     }
     boolean last = i == pages.size() - 1;
     return new Page(
-        pages.get(i), new Cursor(Integer.toString(i + 1)), last, (i + 1.0) / pages.size());
+        pages.get(i),
+        new Cursor(Integer.toString(i + 1)),
+        last,
+        (i + 1.0) / pages.size(),
+        rejected.get(i));
   }
 }

@@ -1,0 +1,185 @@
+package io.cxexporter.store;
+
+import io.cxexporter.model.Record;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+
+/**
+ * {@link Store#forEach}'s work: one thread reads a source's rows while others decode them, chunk by
+ * chunk, and the calling thread hands the decoded records to the action in order (a bounded queue
+ * keeps memory to a few chunks).
+ */
+final class ParallelLoad {
+  private ParallelLoad() {}
+
+  /**
+   * Calls {@code action(stream, record)} for every stored record of {@code source}, in this thread
+   * and in the store's order; the caller holds the store's lock and commits or rolls back.
+   *
+   * @return the failure (of reading, decoding or the action), or null
+   */
+  static Throwable run(Connection conn, String source, BiConsumer<String, Record> action) {
+    int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            decoders,
+            r -> {
+              Thread t = new Thread(r, "cx-store-decode");
+              t.setDaemon(true);
+              return t;
+            });
+    BlockingQueue<Future<List<Loaded>>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
+    AtomicBoolean stop = new AtomicBoolean();
+    TicketJson.Strings shared = new TicketJson.Strings();
+    Thread reader =
+        new Thread(() -> readChunks(conn, source, chunks, pool, shared, stop), "cx-store-read");
+    reader.setDaemon(true);
+    reader.start();
+    Throwable failure = null;
+    try {
+      while (true) {
+        Future<List<Loaded>> f = chunks.take();
+        if (f == END) {
+          break;
+        }
+        for (Loaded r : f.get()) {
+          action.accept(r.stream(), r.record());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = e;
+    } catch (ExecutionException e) {
+      failure = e.getCause();
+    } catch (RuntimeException e) {
+      failure = e; // from the action
+    } finally {
+      // the reader must be done with the connection before anything else uses it
+      stop.set(true);
+      chunks.clear(); // frees a reader blocked on a full queue
+      pool.shutdownNow();
+      joinQuietly(reader);
+    }
+    return failure;
+  }
+
+  /** A record read by {@link #run} with its stream. */
+  private record Loaded(String stream, Record record) {}
+
+  private static final int CHUNK = 1000;
+
+  /** The end of {@link #run}'s chunks. */
+  private static final Future<List<Loaded>> END = CompletableFuture.completedFuture(List.of());
+
+  /**
+   * {@link #run}'s reader: rows in chunks, each decoded by {@code pool}, queued in order; then
+   * {@link #END}, or a failed chunk. Uses the connection while {@link #run} holds the lock.
+   */
+  private static void readChunks(
+      Connection conn,
+      String source,
+      BlockingQueue<Future<List<Loaded>>> chunks,
+      ExecutorService pool,
+      TicketJson.Strings shared,
+      AtomicBoolean stop) {
+    try (PreparedStatement ps =
+        conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
+      ps.setString(1, source);
+      ps.setFetchSize(CHUNK);
+      try (ResultSet rs = ps.executeQuery()) {
+        List<Object[]> rows = new ArrayList<>(CHUNK);
+        while (!stop.get()) {
+          boolean more = rs.next();
+          if (more) {
+            // the body's UTF-8 bytes as stored: parsed without a string copy
+            rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
+          }
+          if (rows.size() == CHUNK || (!more && !rows.isEmpty())) {
+            List<Object[]> chunk = rows;
+            rows = new ArrayList<>(CHUNK);
+            put(chunks, pool.submit(() -> decode(chunk, shared)), stop);
+          }
+          if (!more) {
+            put(chunks, END, stop);
+            return;
+          }
+        }
+      }
+    } catch (SQLException | RuntimeException | Error e) {
+      put(chunks, CompletableFuture.failedFuture(e), stop);
+    }
+  }
+
+  /**
+   * Decoded rows of (stream, kind, body). A row that no longer decodes (a body damaged on disk, or
+   * a record stored by an older version that the model now refuses, such as a negative duration) is
+   * left out and logged, never failing the whole load: the store is a cache, and a start that fails
+   * on one row would crash-loop.
+   */
+  private static List<Loaded> decode(List<Object[]> rows, TicketJson.Strings shared) {
+    List<Loaded> out = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      Record r;
+      try {
+        r = RecordCodec.decode((String) row[1], (byte[]) row[2], shared);
+      } catch (RuntimeException e) {
+        if (UNDECODABLE_LOGGED.getAndIncrement() < 10) {
+          LOG.warn(
+              "stored {} of stream {} cannot be read and is left out: {}",
+              row[1],
+              row[0],
+              e.getCause() != null ? e.getMessage() + ": " + e.getCause().getMessage() : e);
+        }
+        continue;
+      }
+      out.add(new Loaded(shared.of((String) row[0]), r));
+    }
+    return out;
+  }
+
+  /** Undecodable rows logged so far by this process (at most 10 lines). */
+  private static final java.util.concurrent.atomic.AtomicInteger UNDECODABLE_LOGGED =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
+
+  private static void put(
+      BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {
+    try {
+      while (!stop.get() && !q.offer(f, 50, TimeUnit.MILLISECONDS)) {
+        // forEach is still handing out earlier chunks
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void joinQuietly(Thread t) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
