@@ -96,12 +96,11 @@ public final class Main implements Callable<Integer> {
     }
     configureLogging(level);
     ConfigLoader loader = ConfigLoader.standard();
+    App.Overrides overrides = overrides();
     ExporterConfig config;
     try {
-      config = configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile);
-      if (listenAddress != null) {
-        config = withListenAddress(config, listenAddress);
-      }
+      config =
+          overrides.apply(configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile));
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();
@@ -125,24 +124,35 @@ public final class Main implements Callable<Integer> {
     try {
       app =
           App.start(
-              config, loader, configFile, PrometheusRegistry.defaultRegistry, Clock.systemUTC());
+              config,
+              loader,
+              configFile,
+              overrides,
+              PrometheusRegistry.defaultRegistry,
+              Clock.systemUTC());
     } catch (RuntimeException e) {
       err.println("cannot start: " + e.getMessage());
       err.flush();
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  stopped.countDown();
-                },
-                "cx-shutdown"));
-    Signals.onHangup(app::reload);
+    Runnable stop =
+        () -> {
+          app.close();
+          stopped.countDown();
+        };
+    // SIGTERM/SIGINT stop the app and return 0 here; the hook covers every other way out
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "cx-shutdown"));
+    Signals.onTerminate(stop);
+    Signals.onHangup(app::requestReload);
     stopped.await();
     return 0;
+  }
+
+  /** What the flags change in each config, the first one and every reloaded one. */
+  App.Overrides overrides() {
+    String address = listenAddress;
+    return c -> address == null ? c : withListenAddress(c, address);
   }
 
   private static ExporterConfig withListenAddress(ExporterConfig c, String address)
@@ -155,13 +165,8 @@ public final class Main implements Callable<Integer> {
       throw bad[0];
     }
     ServerConfig s = c.server();
-    return new ExporterConfig(
-        c.origin(),
-        new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()),
-        c.statePath(),
-        c.kpi(),
-        c.connectors(),
-        c.alerting());
+    return c.withServer(
+        new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()));
   }
 
   /** slf4j-simple reads its settings once, at the first logger: set them before any. */

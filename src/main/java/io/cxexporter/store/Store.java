@@ -461,4 +461,19 @@ public final class Store implements AutoCloseable {
       throw new StoreException("cannot close state", e);
     }
   }
+
+  /**
+   * Copies the WAL into the database file and truncates it, so a stopped exporter leaves one
+   * self-contained file ({@code PRAGMA wal_checkpoint(TRUNCATE)}); the exporter calls it before
+   * {@link #close()} on shutdown.
+   *
+   * @throws StoreException when SQLite refuses
+   */
+  public synchronized void checkpoint() {
+    try (java.sql.Statement st = conn.createStatement()) {
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      throw new StoreException("cannot checkpoint the WAL", e);
+    }
+  }
 }
