@@ -254,4 +254,38 @@ class ReloadTest {
         .isEqualTo(Duration.ofSeconds(120));
     assertThat(most.get()).as("reads of the connector at once, over all its runs").isEqualTo(1);
   }
+
+  @Test
+  void aListenAddressFlagSurvivesReloads() throws Exception {
+    StaticConnectorFactory.STREAMS.put("one", List.of(new ScriptedStream("tickets")));
+    Path file = dir.resolve("cx.yml");
+    Files.writeString(
+        file,
+        "server: {listen_address: \":9\"}\nstate: {path: \""
+            + dir.resolve("state")
+            + "\"}\nconnectors: [{name: one, type: static}]\n");
+    Main main = new Main();
+    main.listenAddress = "127.0.0.1:0";
+    App.Overrides flags = main.overrides();
+    ConfigLoader loader = ConfigLoader.standard();
+    App started =
+        App.start(
+            flags.apply(loader.load(file)),
+            loader,
+            file,
+            flags,
+            new io.prometheus.metrics.model.registry.PrometheusRegistry(),
+            Clock.systemUTC());
+    app = new TestApps.Running(started, file, null);
+    var server = started.pipeline().config.server();
+
+    assertThat(started.reload()).isNull();
+    assertThat(started.reload()).isNull();
+
+    assertThat(started.pipeline().config.server())
+        .as("the flag, not the file's :9, and no 'server settings changed' warning")
+        .isEqualTo(server);
+    assertThat(server.host()).isEqualTo("127.0.0.1");
+    assertThat(server.port()).isZero();
+  }
 }
