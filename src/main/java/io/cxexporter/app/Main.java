@@ -2,6 +2,8 @@ package io.cxexporter.app;
 
 import io.cxexporter.config.ConfigException;
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.log.LogFormat;
+import io.cxexporter.log.LogSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.event.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +71,14 @@ public final class Main implements Callable<Integer> {
       description = "debug, info, warn or error (default ${DEFAULT-VALUE}).")
   String logLevel;
 
+  @Option(
+      names = "--log.format",
+      paramLabel = "FORMAT",
+      defaultValue = "logfmt",
+      description =
+          "logfmt or json: one line per event on standard error (default ${DEFAULT-VALUE}).")
+  String logFormat;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -86,6 +97,14 @@ public final class Main implements Callable<Integer> {
               + "\"");
       return 2;
     }
+    LogFormat format;
+    try {
+      format = LogFormat.of(logFormat);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
     if (probe) {
       // the subcommand as registered (its defaults, the same out and err), on this config file
       return spec.commandLine()
@@ -94,7 +113,7 @@ public final class Main implements Callable<Integer> {
           .execute(
               configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
-    configureLogging(level);
+    LogSettings.configure(Level.valueOf(level.toUpperCase(Locale.ROOT)), format);
     ConfigLoader loader = ConfigLoader.standard();
     App.Overrides overrides = overrides();
     ExporterConfig config;
@@ -167,18 +186,6 @@ public final class Main implements Callable<Integer> {
     ServerConfig s = c.server();
     return c.withServer(
         new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()));
-  }
-
-  /** slf4j-simple reads its settings once, at the first logger: set them before any. */
-  static void configureLogging(String level) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
-    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
   }
 
   /** Prints the version from the build. */

@@ -63,4 +63,11 @@ class MainTest {
         .contains("--web.listen-address: 1 problem(s):\n  expected host:port");
     assertThat(run("--no-such-flag")).isEqualTo(2);
   }
+
+  @Test
+  void aBadLogFormatIsRejectedWithExit1() {
+    assertThat(run("--log.format=xml", "--config.check")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("--log.format: expected logfmt or json, got \"xml\"\n");
+    assertThat(out.toString()).isEmpty();
+  }
 }
