@@ -360,7 +360,7 @@ public final class App implements StatusSource, AutoCloseable {
         try {
           store.checkpoint();
         } catch (RuntimeException e) {
-          LOG.warn("state file not checkpointed: {}", e.getMessage());
+          LOG.warn("state file not checkpointed: {}", e.getMessage(), e.getCause());
         }
         store.close();
       }

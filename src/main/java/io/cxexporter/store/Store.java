@@ -470,8 +470,14 @@ public final class Store implements AutoCloseable {
    * @throws StoreException when SQLite refuses
    */
   public synchronized void checkpoint() {
-    try (java.sql.Statement st = conn.createStatement()) {
-      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    try {
+      // a checkpoint cannot run inside the transaction the driver keeps open between commits
+      conn.setAutoCommit(true);
+      try (java.sql.Statement st = conn.createStatement()) {
+        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        conn.setAutoCommit(false);
+      }
     } catch (SQLException e) {
       throw new StoreException("cannot checkpoint the WAL", e);
     }
