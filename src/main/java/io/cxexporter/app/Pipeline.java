@@ -194,9 +194,11 @@ final class Pipeline implements AutoCloseable {
    * refresh.
    */
   void close(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     sync.close(timeout);
     if (alerts != null) {
-      alerts.close();
+      // what is left of the timeout, and never less than a moment to send what is queued
+      alerts.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 200_000_000L)));
     }
     publisher.close();
   }
