@@ -79,6 +79,10 @@ public final class App implements StatusSource, AutoCloseable {
             return t;
           });
   private final AtomicBoolean reloadQueued = new AtomicBoolean();
+
+  /** Set first by {@link #close()}: a reload that has not started yet does not start. */
+  private volatile boolean stopping;
+
   private boolean closed;
   private volatile Store store;
   private volatile Pipeline pipeline;
@@ -195,7 +199,7 @@ public final class App implements StatusSource, AutoCloseable {
    */
   @Override
   public synchronized List<String> reload() {
-    if (closed) {
+    if (stopping) {
       return List.of("shutting down");
     }
     ExporterConfig next;
@@ -249,7 +253,11 @@ public final class App implements StatusSource, AutoCloseable {
         reloads.execute(
             () -> {
               reloadQueued.set(false);
-              reload();
+              try {
+                reload();
+              } catch (RuntimeException e) {
+                LOG.error("reload failed", e);
+              }
             });
       } catch (java.util.concurrent.RejectedExecutionException e) {
         reloadQueued.set(false); // closed
@@ -343,7 +351,8 @@ public final class App implements StatusSource, AutoCloseable {
    */
   @Override
   public void close() {
-    reloads.shutdownNow();
+    stopping = true;
+    reloads.shutdown(); // a reload in progress ends (close waits for it), none starts
     synchronized (this) {
       if (closed) {
         return;
