@@ -204,6 +204,11 @@ final class StreamRunner {
    * Its transitions are lost, as in a restart: the reload reads every record as history, so the
    * counters miss that page's changes (and SLA breaches of the source that fell due since the last
    * refresh) but never count anything twice.
+   *
+   * <p>Everything a step writes (the page's commit, the KPI engine, metrics, its failure's count
+   * and log line) goes through the runner's {@link Generation}. Once the run has ended (a stop or a
+   * reload), a step still reading finishes as {@link Step#STOPPED} with nothing written: its page
+   * is not committed, so the stored cursor stays before it and the next run reads it again.
    */
   Step step() {
     if (!generation.live()) {
