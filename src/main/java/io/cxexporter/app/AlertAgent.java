@@ -208,4 +208,21 @@ public final class AlertAgent implements AutoCloseable {
     dispatcher.close();
     registry.unregister(alerts);
   }
+
+  /**
+   * Stops evaluating and flushes the notifications in flight for at most {@code flush} (a stop
+   * bounded by {@code shutdown_timeout}); a receiver still answering then has its request
+   * cancelled.
+   */
+  void close(java.time.Duration flush) {
+    long deadline = System.nanoTime() + flush.toNanos();
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(flush.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    dispatcher.close(java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    registry.unregister(alerts);
+  }
 }

@@ -6,6 +6,7 @@ import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
+import io.cxexporter.metrics.TransitionMetrics;
 import io.cxexporter.store.Quarantine;
 import io.cxexporter.store.Store;
 import io.cxexporter.store.StoreException;
@@ -22,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,23 +42,64 @@ import org.slf4j.LoggerFactory;
 public final class App implements StatusSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(App.class);
 
+  /**
+   * What the command line changes in every config the app runs, the first and each reloaded one
+   * ({@code --web.listen-address}), so a reload never loses a flag.
+   */
+  @FunctionalInterface
+  public interface Overrides {
+    /** No flag overrides anything. */
+    Overrides NONE = c -> c;
+
+    /**
+     * The config with the flags applied.
+     *
+     * @throws ConfigException when a flag's value does not fit
+     */
+    ExporterConfig apply(ExporterConfig config) throws ConfigException;
+  }
+
   private final ConfigLoader loader;
   private final Path configFile;
+  private final Overrides overrides;
   private final PrometheusRegistry registry;
   private final Clock clock;
   private final SelfMetrics self;
   private final SnapshotCollector collector;
   private final RequestMetrics requests;
   private final io.cxexporter.alerting.notify.NotifyMetrics notifications;
+
+  /** App-scoped like the other self-metrics: re-registered only when its label names change. */
+  private volatile TransitionMetrics transitions;
+
   private final String version;
+  private final ExecutorService reloads =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "cx-reload");
+            t.setDaemon(true);
+            return t;
+          });
+  private final AtomicBoolean reloadQueued = new AtomicBoolean();
+
+  /** Set first by {@link #close()}: a reload that has not started yet does not start. */
+  private volatile boolean stopping;
+
+  private boolean closed;
   private volatile Store store;
   private volatile Pipeline pipeline;
   private volatile List<String> lastReloadProblems;
   private WebServer web;
 
-  private App(ConfigLoader loader, Path configFile, PrometheusRegistry registry, Clock clock) {
+  private App(
+      ConfigLoader loader,
+      Path configFile,
+      Overrides overrides,
+      PrometheusRegistry registry,
+      Clock clock) {
     this.loader = loader;
     this.configFile = configFile;
+    this.overrides = overrides;
     this.registry = registry;
     this.clock = clock;
     Properties build = buildProperties();
@@ -66,7 +111,7 @@ public final class App implements StatusSource, AutoCloseable {
   }
 
   /**
-   * Starts the web server, then the pipeline of {@code config}.
+   * Starts the web server, then the pipeline of {@code config}, with no flag overrides.
    *
    * @param configFile the file reloads read again, or null for the built-in demo
    */
@@ -76,7 +121,8 @@ public final class App implements StatusSource, AutoCloseable {
       Path configFile,
       PrometheusRegistry registry,
       Clock clock) {
-    return start(config, WebServer.Options.DEFAULTS, loader, configFile, registry, clock);
+    return start(
+        config, WebServer.Options.DEFAULTS, loader, configFile, Overrides.NONE, registry, clock);
   }
 
   /**
@@ -90,11 +136,46 @@ public final class App implements StatusSource, AutoCloseable {
       Path configFile,
       PrometheusRegistry registry,
       Clock clock) {
-    App app = new App(loader, configFile, registry, clock);
+    return start(config, web, loader, configFile, Overrides.NONE, registry, clock);
+  }
+
+  /**
+   * Like {@link #start(ExporterConfig, ConfigLoader, Path, PrometheusRegistry, Clock)}, with flag
+   * overrides.
+   */
+  public static App start(
+      ExporterConfig config,
+      ConfigLoader loader,
+      Path configFile,
+      Overrides overrides,
+      PrometheusRegistry registry,
+      Clock clock) {
+    return start(
+        config, WebServer.Options.DEFAULTS, loader, configFile, overrides, registry, clock);
+  }
+
+  /**
+   * Starts the web server, then the pipeline of {@code config}.
+   *
+   * @param config the config with {@code overrides} already applied
+   * @param web the {@code --web.*} flags
+   * @param configFile the file reloads read again, or null for the built-in demo
+   * @param overrides applied again to each reloaded config
+   */
+  public static App start(
+      ExporterConfig config,
+      WebServer.Options web,
+      ConfigLoader loader,
+      Path configFile,
+      Overrides overrides,
+      PrometheusRegistry registry,
+      Clock clock) {
+    App app = new App(loader, configFile, overrides, registry, clock);
     JvmMetrics.builder().register(registry);
     app.web = WebServer.start(config.server(), web, registry, app, clock);
     try {
       app.store = app.openStore(config);
+      app.transitions = app.transitionMetrics(config);
       app.pipeline =
           Pipeline.start(
               config,
@@ -103,6 +184,7 @@ public final class App implements StatusSource, AutoCloseable {
               app.collector,
               app.self,
               app.requests,
+              app.transitions,
               app.notifications,
               clock);
     } catch (RuntimeException e) {
@@ -133,16 +215,44 @@ public final class App implements StatusSource, AutoCloseable {
     return s;
   }
 
+  /**
+   * The transition counters for {@code config}: the running ones while their label names stay the
+   * same (a reload keeps their values), else new ones in their place.
+   */
+  private TransitionMetrics transitionMetrics(ExporterConfig config) {
+    List<String> dims = config.kpi().dimensions();
+    boolean tags = config.kpi().tags() != null;
+    TransitionMetrics now = transitions;
+    if (now != null && now.sameLabels(dims, tags)) {
+      return now;
+    }
+    if (now != null) {
+      LOG.info("kpi.dimensions or kpi.tags changed: the ticket counters start again at 0");
+      now.unregister();
+    }
+    return TransitionMetrics.register(registry, dims, tags);
+  }
+
   /** The bound HTTP port. */
   public int port() {
     return web.port();
   }
 
+  /**
+   * Reloads now and returns the problems, or null when the new config runs (the HTTP reload). The
+   * running connectors are stopped (their requests cancelled) before their replacements start;
+   * counters whose labels did not change keep their values; removed connectors' series go and their
+   * stored records stay.
+   */
   @Override
   public synchronized List<String> reload() {
+    if (stopping) {
+      return List.of("shutting down");
+    }
     ExporterConfig next;
     try {
-      next = configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile);
+      next =
+          overrides.apply(configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile));
     } catch (ConfigException e) {
       self.reloadSuccessful.set(0);
       lastReloadProblems = e.problems();
@@ -153,25 +263,53 @@ public final class App implements StatusSource, AutoCloseable {
     if (!Objects.equals(next.server(), old.config.server())) {
       LOG.warn("server settings changed: they take effect only after a restart");
     }
-    old.close();
+    long t0 = System.nanoTime();
+    old.close(old.config.shutdownTimeout());
+    LOG.debug("previous connectors stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     for (String name : old.config.connectors().stream().map(c -> c.name()).toList()) {
       if (next.connectors().stream().noneMatch(c -> c.name().equals(name))) {
         LOG.info("connector {} removed; its stored records stay in the state file", name);
         self.forget(name);
         requests.forget(name);
+        transitions.forget(name);
       }
     }
     if (!next.statePath().equals(old.config.statePath())) {
       store.close();
       store = openStore(next);
     }
+    transitions = transitionMetrics(next);
     pipeline =
-        Pipeline.start(next, store, registry, collector, self, requests, notifications, clock);
+        Pipeline.start(
+            next, store, registry, collector, self, requests, transitions, notifications, clock);
     self.reloadSuccessful.set(1);
     self.reloadTimestamp.set(clock.millis() / 1000.0);
     lastReloadProblems = null;
     LOG.info("config reloaded from {}: {} connector(s)", next.origin(), next.connectors().size());
     return null;
+  }
+
+  /**
+   * Asks for a reload without waiting (SIGHUP). Requests that arrive while one waits are merged
+   * into it, and one that arrives while a reload runs queues exactly one more: a storm of signals
+   * ends in one reload that read the file after the last signal, never in a queue of reloads.
+   */
+  public void requestReload() {
+    if (reloadQueued.compareAndSet(false, true)) {
+      try {
+        reloads.execute(
+            () -> {
+              reloadQueued.set(false);
+              try {
+                reload();
+              } catch (RuntimeException e) {
+                LOG.error("reload failed", e);
+              }
+            });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        reloadQueued.set(false); // closed
+      }
+    }
   }
 
   @Override
@@ -278,16 +416,36 @@ public final class App implements StatusSource, AutoCloseable {
     return p;
   }
 
+  /**
+   * Stops: the connectors first (requests in flight cancelled, the page being read not committed,
+   * threads given {@code shutdown_timeout}), then the notifications in flight are flushed, the web
+   * server stops, and the state file is checkpointed and closed. Idempotent.
+   */
   @Override
-  public synchronized void close() {
-    if (pipeline != null) {
-      pipeline.close();
-    }
-    if (web != null) {
-      web.close();
-    }
-    if (store != null) {
-      store.close();
+  public void close() {
+    stopping = true;
+    reloads.shutdown(); // a reload in progress ends (close waits for it), none starts
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      long t0 = System.nanoTime();
+      if (pipeline != null) {
+        pipeline.close(pipeline.config.shutdownTimeout());
+      }
+      if (web != null) {
+        web.close();
+      }
+      if (store != null) {
+        try {
+          store.checkpoint();
+        } catch (RuntimeException e) {
+          LOG.warn("state file not checkpointed: {}", e.getMessage(), e.getCause());
+        }
+        store.close();
+      }
+      LOG.info("stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
   }
 }

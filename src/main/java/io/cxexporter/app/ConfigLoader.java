@@ -54,6 +54,10 @@ public final class ConfigLoader {
 
   private static final List<String> DIMENSIONS =
       List.of("group", "priority", "channel", "assignee");
+
+  /** The longest {@code shutdown_timeout}: under Kubernetes' 30 s grace period. */
+  static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofSeconds(25);
+
   private static final Set<String> CONNECTOR_COMMON = Set.of("name", "type", "poll_interval");
 
   private final Function<String, String> env;
@@ -138,11 +142,21 @@ public final class ConfigLoader {
             : AlertingConfig.NONE;
     // the notifiers are built once here so their problems are reported with the rest
     Notifiers.read(alerting.notifiers(), Clock.systemUTC());
+    Duration shutdownTimeout =
+        root.duration("shutdown_timeout", ExporterConfig.DEFAULT_SHUTDOWN_TIMEOUT);
+    if (shutdownTimeout.isZero() || shutdownTimeout.compareTo(MAX_SHUTDOWN_TIMEOUT) > 0) {
+      root.problem(
+          "shutdown_timeout",
+          "must be more than 0 and at most 25s (Kubernetes kills after 30s), got "
+              + shutdownTimeout.toMillis()
+              + "ms");
+    }
     root.finish();
     if (!problems.isEmpty()) {
       throw new ConfigException(origin, problems.messages());
     }
-    return new ExporterConfig(origin, server, state, kpi, connectors, alerting, onCorruption);
+    return new ExporterConfig(
+        origin, server, state, kpi, connectors, alerting, onCorruption, shutdownTimeout);
   }
 
   /** {@code state.on_corruption}: {@code reset} (the default) or {@code refuse}. */

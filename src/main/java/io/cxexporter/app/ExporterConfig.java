@@ -5,6 +5,7 @@ import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.ServerConfig;
 import io.cxexporter.store.OnCorruption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +17,9 @@ import java.util.List;
  *     {@code alerting:} block)
  * @param onCorruption what a damaged state file does at start ({@code state.on_corruption}: move it
  *     aside and re-sync, or refuse to start)
+ * @param shutdownTimeout how long a stop (SIGTERM) or a reload waits for the connectors' threads
+ *     after cancelling their requests ({@code shutdown_timeout}, default 2 s: well inside Docker's
+ *     10 s and Kubernetes' 30 s grace periods)
  */
 public record ExporterConfig(
     String origin,
@@ -24,9 +28,19 @@ public record ExporterConfig(
     KpiConfig kpi,
     List<ConnectorSpec> connectors,
     AlertingConfig alerting,
-    OnCorruption onCorruption) {
+    OnCorruption onCorruption,
+    Duration shutdownTimeout) {
+
+  /** The default {@code shutdown_timeout}. */
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
   public ExporterConfig {
     connectors = List.copyOf(connectors);
+  }
+
+  /** This config with other server settings (a flag override). */
+  public ExporterConfig withServer(ServerConfig s) {
+    return new ExporterConfig(
+        origin, s, statePath, kpi, connectors, alerting, onCorruption, shutdownTimeout);
   }
 }

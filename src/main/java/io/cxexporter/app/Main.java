@@ -2,6 +2,8 @@ package io.cxexporter.app;
 
 import io.cxexporter.config.ConfigException;
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.log.LogFormat;
+import io.cxexporter.log.LogSettings;
 import io.cxexporter.web.WebServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.event.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,6 +102,14 @@ public final class Main implements Callable<Integer> {
       description = "debug, info, warn or error (default ${DEFAULT-VALUE}).")
   String logLevel;
 
+  @Option(
+      names = "--log.format",
+      paramLabel = "FORMAT",
+      defaultValue = "logfmt",
+      description =
+          "logfmt or json: one line per event on standard error (default ${DEFAULT-VALUE}).")
+  String logFormat;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -117,6 +128,14 @@ public final class Main implements Callable<Integer> {
               + "\"");
       return 2;
     }
+    LogFormat format;
+    try {
+      format = LogFormat.of(logFormat);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 1;
+    }
     if (probe) {
       // the subcommand as registered (its defaults, the same out and err), on this config file
       return spec.commandLine()
@@ -125,14 +144,13 @@ public final class Main implements Callable<Integer> {
           .execute(
               configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
-    configureLogging(level);
+    LogSettings.configure(Level.valueOf(level.toUpperCase(Locale.ROOT)), format);
     ConfigLoader loader = ConfigLoader.standard();
+    App.Overrides overrides = overrides();
     ExporterConfig config;
     try {
-      config = configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile);
-      if (listenAddress != null) {
-        config = withListenAddress(config, listenAddress);
-      }
+      config =
+          overrides.apply(configFile == null ? loader.loadBuiltInDemo() : loader.load(configFile));
     } catch (ConfigException e) {
       err.println(e.getMessage());
       err.flush();
@@ -180,6 +198,7 @@ public final class Main implements Callable<Integer> {
               web,
               loader,
               configFile,
+              overrides,
               PrometheusRegistry.defaultRegistry,
               Clock.systemUTC());
     } catch (RuntimeException e) {
@@ -188,17 +207,23 @@ public final class Main implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  app.close();
-                  stopped.countDown();
-                },
-                "cx-shutdown"));
-    Signals.onHangup(app::reload);
+    Runnable stop =
+        () -> {
+          app.close();
+          stopped.countDown();
+        };
+    // SIGTERM/SIGINT stop the app and return 0 here; the hook covers every other way out
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "cx-shutdown"));
+    Signals.onTerminate(stop);
+    Signals.onHangup(app::requestReload);
     stopped.await();
     return 0;
+  }
+
+  /** What the flags change in each config, the first one and every reloaded one. */
+  App.Overrides overrides() {
+    String address = listenAddress;
+    return c -> address == null ? c : withListenAddress(c, address);
   }
 
   private static ExporterConfig withListenAddress(ExporterConfig c, String address)
@@ -211,26 +236,8 @@ public final class Main implements Callable<Integer> {
       throw bad[0];
     }
     ServerConfig s = c.server();
-    return new ExporterConfig(
-        c.origin(),
-        new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()),
-        c.statePath(),
-        c.kpi(),
-        c.connectors(),
-        c.alerting(),
-        c.onCorruption());
-  }
-
-  /** slf4j-simple reads its settings once, at the first logger: set them before any. */
-  static void configureLogging(String level) {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-    System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
-    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
-    System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "false");
-    System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
-    System.setProperty("org.slf4j.simpleLogger.log.io.javalin", "warn");
+    return c.withServer(
+        new ServerConfig(hp[0], Integer.parseInt(hp[1]), s.basicAuth(), s.bearerToken(), s.tls()));
   }
 
   /** Prints the version from the build. */

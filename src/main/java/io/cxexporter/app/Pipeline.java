@@ -5,6 +5,7 @@ import io.cxexporter.alerting.SlaReminders;
 import io.cxexporter.alerting.TicketContext;
 import io.cxexporter.alerting.notify.NotifyMetrics;
 import io.cxexporter.connector.ConnectorContext;
+import io.cxexporter.connector.RequestListener;
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.metrics.KpiPublisher;
 import io.cxexporter.metrics.RequestMetrics;
@@ -13,17 +14,24 @@ import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.metrics.TransitionMetrics;
 import io.cxexporter.store.AlertLog;
 import io.cxexporter.store.Store;
+import io.cxexporter.sync.Generation;
 import io.cxexporter.sync.SyncEngine;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything one config runs: the KPI engine (rebuilt from the store, counting nothing), the
- * transition metrics, the KPI publisher and the sync engine with its connectors. A reload closes
- * one pipeline and starts the next on the same store.
+ * Everything one config runs: the KPI engine (rebuilt from the store, counting nothing), the KPI
+ * publisher and the sync engine with its connectors. A reload closes one pipeline and starts the
+ * next on the same store and the same metrics: the transition counters belong to the {@link App},
+ * so a reload does not reset them.
+ *
+ * <p>Each pipeline is one {@link Generation}: its connectors' request metrics, like its sync
+ * engine's writes, go through it, so a thread of a closed pipeline that wakes late writes nothing.
  */
 final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -36,21 +44,17 @@ final class Pipeline implements AutoCloseable {
   /** The alerting agent, or null without {@code alerting.rules}. */
   final AlertAgent alerts;
 
-  private final TransitionMetrics transitions;
-
   private Pipeline(
       ExporterConfig config,
       KpiEngine kpi,
       KpiPublisher publisher,
       SyncEngine sync,
-      AlertAgent alerts,
-      TransitionMetrics transitions) {
+      AlertAgent alerts) {
     this.config = config;
     this.kpi = kpi;
     this.publisher = publisher;
     this.sync = sync;
     this.alerts = alerts;
-    this.transitions = transitions;
   }
 
   static Pipeline start(
@@ -60,6 +64,7 @@ final class Pipeline implements AutoCloseable {
       SnapshotCollector collector,
       SelfMetrics self,
       RequestMetrics requests,
+      TransitionMetrics transitions,
       NotifyMetrics notifications,
       Clock clock) {
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
@@ -71,9 +76,6 @@ final class Pipeline implements AutoCloseable {
     if (loaded > 0) {
       LOG.info("loaded {} stored records in {} ms", loaded, (System.nanoTime() - t0) / 1_000_000);
     }
-    TransitionMetrics transitions =
-        TransitionMetrics.register(
-            registry, config.kpi().dimensions(), config.kpi().tags() != null);
     KpiPublisher publisher =
         new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
     publisher.refresh();
@@ -88,7 +90,9 @@ final class Pipeline implements AutoCloseable {
             clock);
     for (ConnectorSpec spec : config.connectors()) {
       sync.add(
-          spec.create(new ConnectorContext(clock, requests.forSource(spec.name()))),
+          spec.create(
+              new ConnectorContext(
+                  clock, gated(requests.forSource(spec.name()), sync.generation()))),
           spec.type(),
           spec.pollInterval());
     }
@@ -122,7 +126,7 @@ final class Pipeline implements AutoCloseable {
     if (alerts == null) {
       notifications.retainOnly(List.of());
     }
-    return new Pipeline(config, kpi, publisher, sync, alerts, transitions);
+    return new Pipeline(config, kpi, publisher, sync, alerts);
   }
 
   /** Where alert notifications link back to: the status page. */
@@ -140,13 +144,62 @@ final class Pipeline implements AutoCloseable {
     return kpi.load(source, action -> store.forEach(source, action));
   }
 
+  /**
+   * A listener that drops what a closed pipeline's connector reports: its cancelled request is not
+   * counted, and its late answer cannot re-create the series of a connector the reload removed.
+   */
+  static RequestListener gated(RequestListener to, Generation generation) {
+    return new RequestListener() {
+      @Override
+      public void onRequest(String endpoint, String code, Duration latency) {
+        generation.write(() -> to.onRequest(endpoint, code, latency));
+      }
+
+      @Override
+      public void onSent(String method, String url, Map<String, String> headers, String code) {
+        generation.write(() -> to.onSent(method, url, headers, code));
+      }
+
+      @Override
+      public void onRateLimitRemaining(double remaining) {
+        generation.write(() -> to.onRateLimitRemaining(remaining));
+      }
+
+      @Override
+      public void onCredits(String endpoint, double credits) {
+        generation.write(() -> to.onCredits(endpoint, credits));
+      }
+
+      @Override
+      public void onLookupFailed(String lookup, String kind, String message) {
+        generation.write(() -> to.onLookupFailed(lookup, kind, message));
+      }
+
+      @Override
+      public void onLookupRecovered(String lookup) {
+        generation.write(() -> to.onLookupRecovered(lookup));
+      }
+    };
+  }
+
+  /** Stops within 10 s; see {@link #close(Duration)}. */
   @Override
   public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Stops the connectors first (their requests cancelled, their threads given {@code timeout}), so
+   * nothing writes while the rest stops; then flushes the notifications in flight and stops the KPI
+   * refresh.
+   */
+  void close(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    sync.close(timeout);
     if (alerts != null) {
-      alerts.close();
+      // what is left of the timeout, and never less than a moment to send what is queued
+      alerts.close(Duration.ofNanos(Math.max(deadline - System.nanoTime(), 200_000_000L)));
     }
-    sync.close();
     publisher.close();
-    transitions.unregister();
   }
 }

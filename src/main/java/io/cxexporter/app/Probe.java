@@ -109,7 +109,8 @@ final class Probe implements Callable<Integer> {
       err.println("--records: expected 0 or more, got " + records);
       return 2;
     }
-    Main.configureLogging("warn");
+    io.cxexporter.log.LogSettings.configure(
+        org.slf4j.event.Level.WARN, io.cxexporter.log.LogFormat.LOGFMT);
     Path file = configFile != null ? configFile : parent == null ? null : parent.configFile;
     ConfigLoader loader = ConfigLoader.standard();
     ExporterConfig config;

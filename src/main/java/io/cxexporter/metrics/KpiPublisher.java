@@ -115,6 +115,12 @@ public final class KpiPublisher implements AutoCloseable {
   public void close() {
     if (executor != null) {
       executor.shutdownNow();
+      try {
+        // a refresh in progress ends before the next pipeline's first one, never after it
+        executor.awaitTermination(2, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }

@@ -35,10 +35,13 @@ public final class TransitionMetrics {
 
   private final int dims;
 
+  private final List<String> dimensions;
+
   private TransitionMetrics(PrometheusRegistry registry, List<String> dimensions, boolean tags) {
     this.registry = registry;
     this.tags = tags;
     this.dims = dimensions.size();
+    this.dimensions = List.copyOf(dimensions);
     List<String> tagged = new ArrayList<>(dimensions);
     if (tags) {
       tagged.add("tag");
@@ -108,6 +111,23 @@ public final class TransitionMetrics {
     for (var c : collectors()) {
       registry.unregister(c);
     }
+  }
+
+  /**
+   * Whether these metrics have the label names that {@code dimensions} and {@code tags} give: a
+   * reload that keeps them keeps these metrics and their values.
+   */
+  public boolean sameLabels(List<String> dimensions, boolean tags) {
+    return this.tags == tags && this.dimensions.equals(dimensions);
+  }
+
+  /** Drops every series of a connector removed by a reload; the others keep counting. */
+  public void forget(String source) {
+    for (var c : List.of(created, solved, reopened, escalated, breaches, surveys, deals)) {
+      c.removeIf(l -> l.get(0).equals(source));
+    }
+    firstResponse.removeIf(l -> l.get(0).equals(source));
+    resolution.removeIf(l -> l.get(0).equals(source));
   }
 
   private List<io.prometheus.metrics.model.registry.Collector> collectors() {

@@ -515,4 +515,25 @@ public final class Store implements AutoCloseable {
       throw new StoreException("cannot close state", e);
     }
   }
+
+  /**
+   * Copies the WAL into the database file and truncates it, so a stopped exporter leaves one
+   * self-contained file ({@code PRAGMA wal_checkpoint(TRUNCATE)}); the exporter calls it before
+   * {@link #close()} on shutdown.
+   *
+   * @throws StoreException when SQLite refuses
+   */
+  public synchronized void checkpoint() {
+    try {
+      // a checkpoint cannot run inside the transaction the driver keeps open between commits
+      conn.setAutoCommit(true);
+      try (java.sql.Statement st = conn.createStatement()) {
+        st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      } finally {
+        conn.setAutoCommit(false);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot checkpoint the WAL", e);
+    }
+  }
 }

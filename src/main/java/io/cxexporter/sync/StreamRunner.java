@@ -45,6 +45,7 @@ final class StreamRunner {
   private final Runnable onAttempt;
   private final SelfMetrics metrics;
   private final Clock clock;
+  private final Generation generation;
   final Backoff backoff;
 
   private final BackfillProgress backfill;
@@ -80,6 +81,43 @@ final class StreamRunner {
       Clock clock,
       Backoff backoff,
       boolean hadData) {
+    this(
+        source,
+        type,
+        stream,
+        store,
+        kpi,
+        newLabels,
+        transitions,
+        onChange,
+        onAttempt,
+        metrics,
+        clock,
+        backoff,
+        hadData,
+        new Generation());
+  }
+
+  /**
+   * A runner whose writes (store, KPI engine, metrics, status) go through {@code generation}: once
+   * it ended, a step still running finishes without writing anything.
+   */
+  StreamRunner(
+      String source,
+      String type,
+      Stream stream,
+      Store store,
+      KpiEngine kpi,
+      Runnable newLabels,
+      Consumer<List<Transition>> transitions,
+      Runnable onChange,
+      Runnable onAttempt,
+      SelfMetrics metrics,
+      Clock clock,
+      Backoff backoff,
+      boolean hadData,
+      Generation generation) {
+    this.generation = generation;
     this.source = source;
     this.type = type;
     this.stream = stream;
@@ -116,6 +154,9 @@ final class StreamRunner {
 
     /** The stream is caught up: the pass is over. */
     static final Step CAUGHT_UP = new Step(false, null);
+
+    /** The run ended while the step ran: nothing of it was written, nothing comes next. */
+    static final Step STOPPED = new Step(false, null);
 
     /** The step failed; the pass ends and the next one starts after {@code wait}. */
     static Step retry(Duration wait) {
@@ -165,22 +206,50 @@ final class StreamRunner {
    * Its transitions are lost, as in a restart: the reload reads every record as history, so the
    * counters miss that page's changes (and SLA breaches of the source that fell due since the last
    * refresh) but never count anything twice.
+   *
+   * <p>Everything a step writes (the page's commit, the KPI engine, metrics, its failure's count
+   * and log line) goes through the runner's {@link Generation}. Once the run has ended (a stop or a
+   * reload), a step still reading finishes as {@link Step#STOPPED} with nothing written: its page
+   * is not committed, so the stored cursor stays before it and the next run reads it again.
    */
   Step step() {
+    if (!generation.live()) {
+      return Step.STOPPED;
+    }
     if (passStart == null) {
       passStart = clock.instant();
     }
-    if (kpiStale && !reloadKpi()) {
+    if (kpiStale && !generation.write(this::reloadKpi, false)) {
       return failed(
           "internal",
           "the KPI state of the source is not reloaded from the store yet",
           ConnectorException.Kind.TRANSIENT,
           null);
     }
+    StreamState st;
+    Page page;
     try {
-      StreamState st = store.state(source, stream.name());
+      st = store.state(source, stream.name());
+      page = stream.read(st.cursor());
+    } catch (ConnectorException e) {
+      return failed(
+          e.kind().name().toLowerCase(Locale.ROOT),
+          e.getMessage(),
+          e.kind(),
+          e.retryAfter().orElse(null));
+    } catch (StoreException e) {
+      return failed("store", e.getMessage(), ConnectorException.Kind.TRANSIENT, null);
+    } catch (RuntimeException e) {
+      return unexpected(e);
+    }
+    // a stopped run's page is dropped whole: not committed, so the cursor stays before it
+    return generation.write(() -> apply(st, page), Step.STOPPED);
+  }
+
+  /** Commits a page read from {@code st}'s cursor and feeds its changes to the KPIs. */
+  private Step apply(StreamState st, Page page) {
+    try {
       boolean live = st.backfillDone();
-      Page page = stream.read(st.cursor());
       if (!page.caughtUp() && page.next().equals(st.cursor())) {
         return failed(
             "bad_response",
@@ -224,18 +293,19 @@ final class StreamRunner {
           .labelValues(source, stream.name())
           .set(lastSyncDuration.toMillis() / 1000.0);
       return Step.CAUGHT_UP;
-    } catch (ConnectorException e) {
-      return failed(
-          e.kind().name().toLowerCase(Locale.ROOT),
-          e.getMessage(),
-          e.kind(),
-          e.retryAfter().orElse(null));
     } catch (StoreException e) {
       return failed("store", e.getMessage(), ConnectorException.Kind.TRANSIENT, null);
     } catch (RuntimeException e) {
-      LOG.warn("{}/{}: unexpected failure", source, stream.name(), e);
-      return failed("internal", e.toString(), ConnectorException.Kind.TRANSIENT, null);
+      return unexpected(e);
     }
+  }
+
+  private Step unexpected(RuntimeException e) {
+    if (!generation.live()) {
+      return Step.STOPPED;
+    }
+    LOG.warn("{}/{}: unexpected failure", source, stream.name(), e);
+    return failed("internal", e.toString(), ConnectorException.Kind.TRANSIENT, null);
   }
 
   /** Counts and logs the records a page could not map; the rest of the page was applied. */
@@ -309,17 +379,25 @@ final class StreamRunner {
     }
   }
 
+  /**
+   * Records and logs a failed step, unless the run has ended: a stopped run's cancelled request is
+   * not a vendor failure, so it is neither counted nor logged.
+   */
   private Step failed(String kind, String message, ConnectorException.Kind k, Duration retryAfter) {
-    Duration wait = failure(kind, message, k, retryAfter);
-    LOG.warn(
-        "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",
-        source,
-        stream.name(),
-        kind,
-        message,
-        backoff.failures(),
-        wait);
-    return Step.retry(wait);
+    return generation.write(
+        () -> {
+          Duration wait = failure(kind, message, k, retryAfter);
+          LOG.warn(
+              "{}/{}: page not read ({}: {}); cursor kept, retry #{} in {}",
+              source,
+              stream.name(),
+              kind,
+              message,
+              backoff.failures(),
+              wait);
+          return Step.retry(wait);
+        },
+        Step.STOPPED);
   }
 
   /** Records a failed step (status, error count, health, backoff); returns the wait. */

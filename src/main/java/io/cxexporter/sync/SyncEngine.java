@@ -7,6 +7,7 @@ import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.Transition;
 import io.cxexporter.metrics.SelfMetrics;
 import io.cxexporter.store.Store;
+import io.cxexporter.util.HttpCalls;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +65,8 @@ public final class SyncEngine implements AutoCloseable {
   private record Source(
       Connector connector, String type, Duration poll, List<StreamRunner> runners) {}
 
+  private final Generation generation = new Generation();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   private final Map<String, CheckResult> checks = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -110,7 +115,8 @@ public final class SyncEngine implements AutoCloseable {
               metrics,
               clock,
               new Backoff(new Random()),
-              hadData));
+              hadData,
+              generation));
     }
     sources.put(connector.name(), new Source(connector, type, pollInterval, runners));
     metrics.connectorUp.labelValues(connector.name()).set(1);
@@ -127,6 +133,7 @@ public final class SyncEngine implements AutoCloseable {
             r -> {
               Thread t = new Thread(r, "cx-sync");
               t.setDaemon(true);
+              threads.add(t);
               return t;
             });
     ex.setRemoveOnCancelPolicy(true);
@@ -140,18 +147,22 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void check(Source s) {
+    CheckResult c;
     try {
-      CheckResult c = s.connector().check();
-      checks.put(s.connector().name(), c);
-      if (c.ok()) {
-        LOG.info("{}: check ok: {}", s.connector().name(), c.message());
-      } else {
-        LOG.warn("{}: check failed: {}", s.connector().name(), c.message());
-      }
+      c = s.connector().check();
     } catch (RuntimeException e) {
-      checks.put(s.connector().name(), CheckResult.failed(e.toString()));
-      LOG.warn("{}: check failed", s.connector().name(), e);
+      c = CheckResult.failed(e.toString());
     }
+    CheckResult result = c;
+    generation.write(
+        () -> {
+          checks.put(s.connector().name(), result);
+          if (result.ok()) {
+            LOG.info("{}: check ok: {}", s.connector().name(), result.message());
+          } else {
+            LOG.warn("{}: check failed: {}", s.connector().name(), result.message());
+          }
+        });
   }
 
   /**
@@ -181,6 +192,10 @@ public final class SyncEngine implements AutoCloseable {
 
   /** Up and freshness of a source, after each page read or failure of any of its streams. */
   private void updateSourceHealth(String name) {
+    generation.write(() -> writeSourceHealth(name));
+  }
+
+  private void writeSourceHealth(String name) {
     Source s = sources.get(name);
     if (s == null) {
       return;
@@ -248,19 +263,45 @@ public final class SyncEngine implements AutoCloseable {
     return m;
   }
 
-  /**
-   * Stops scheduling: no step starts after this, running steps are interrupted (a page read in
-   * flight may finish and commit; its pass does not go on), then waits up to 10 s for them and
-   * closes the connectors.
-   */
+  /** The run this engine's writes belong to; a connector's request metrics go through it too. */
+  public Generation generation() {
+    return generation;
+  }
+
+  /** Stops within 10 s; see {@link #close(Duration)}. */
   @Override
-  public synchronized void close() {
+  public void close() {
+    close(Duration.ofSeconds(10));
+  }
+
+  /**
+   * Stops the run: ends its {@link Generation} (waiting for a page being committed, then refusing
+   * every later write), interrupts its sleeps and backoffs, cancels the vendor requests in flight
+   * on its threads, waits up to {@code timeout} for the threads and closes the connectors. A page
+   * being read is never committed, so its stream's cursor stays before it and the next run reads it
+   * again. A thread still busy after {@code timeout} (a connector that ignores both interrupt and
+   * cancel) is left behind, unable to write.
+   */
+  public synchronized void close(Duration timeout) {
+    if (closed) {
+      return;
+    }
     closed = true;
+    generation.end();
     if (executor != null) {
       executor.shutdownNow();
+      long deadline = System.nanoTime() + timeout.toNanos();
       try {
-        if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-          LOG.warn("sync threads did not stop within 10s");
+        // cancel again until the threads are gone: a thread interrupted between two requests may
+        // start one more, which no interrupt reaches
+        do {
+          HttpCalls.cancelOn(threads);
+        } while (!executor.awaitTermination(20, TimeUnit.MILLISECONDS)
+            && System.nanoTime() - deadline < 0);
+        if (!executor.isTerminated()) {
+          LOG.info(
+              "sync threads still busy after {} ms; left behind, they can no longer write",
+              timeout.toMillis());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -6,7 +6,8 @@ import okhttp3.OkHttpClient;
  * The process's one {@link OkHttpClient}: vendor connectors and alert notifiers share its
  * connection pool, dispatcher and thread pools ("OkHttpClients should be shared"). A user that
  * needs other timeouts or redirect rules derives its own with {@link OkHttpClient#newBuilder()},
- * which keeps sharing them.
+ * which keeps sharing them. Every call is tracked by {@link HttpCalls}, so a stopping connector's
+ * hanging request can be cancelled.
  *
  * <pre>{@code
  * OkHttpClient notifiers =
@@ -14,7 +15,8 @@ import okhttp3.OkHttpClient;
  * }</pre>
  */
 public final class HttpClients {
-  private static final OkHttpClient SHARED = new OkHttpClient();
+  private static final OkHttpClient SHARED =
+      new OkHttpClient.Builder().eventListenerFactory(HttpCalls.LISTENER).build();
 
   private HttpClients() {}
 

@@ -128,4 +128,11 @@ class MainTest {
                 + " \"metrics\"\n"
                 + "--web.max-requests: expected 0 (no limit) or more, got -1\n");
   }
+
+  @Test
+  void aBadLogFormatIsRejectedWithExit1() {
+    assertThat(run("--log.format=xml", "--config.check")).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("--log.format: expected logfmt or json, got \"xml\"\n");
+    assertThat(out.toString()).isEmpty();
+  }
 }

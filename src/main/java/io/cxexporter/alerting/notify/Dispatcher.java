@@ -2,6 +2,7 @@ package io.cxexporter.alerting.notify;
 
 import io.cxexporter.alerting.Alert;
 import io.cxexporter.alerting.Reminder;
+import io.cxexporter.util.HttpCalls;
 import io.cxexporter.util.Jitter;
 import io.cxexporter.util.Sleeper;
 import java.time.Clock;
@@ -298,8 +299,17 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
+    close(flushTimeout);
+  }
+
+  /**
+   * Like {@link #close()}, with {@code flush} for the queued batches instead of the dispatcher's
+   * own flush timeout (a stop bounded by {@code shutdown_timeout}). A receiver still answering at
+   * the deadline has its request cancelled, so no sender thread outlives the dispatcher.
+   */
+  public void close(Duration flush) {
     closed = true;
-    long deadline = System.nanoTime() + flushTimeout.toNanos();
+    long deadline = System.nanoTime() + flush.toNanos();
     for (Worker w : workers) {
       w.close();
     }
@@ -308,11 +318,16 @@ public final class Dispatcher implements AutoCloseable {
         long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
         w.thread.join(left);
       }
+      List<Thread> stuck = new ArrayList<>();
       for (Worker w : workers) {
         if (w.thread.isAlive()) {
           w.thread.interrupt();
-          w.thread.join(1000);
+          stuck.add(w.thread);
         }
+      }
+      HttpCalls.cancelOn(stuck); // a socket read ignores the interrupt
+      for (Thread t : stuck) {
+        t.join(1000);
       }
     } catch (InterruptedException e) {
       workers.forEach(w -> w.thread.interrupt());

@@ -13,6 +13,7 @@ import static io.cxexporter.alerting.notify.NotifyFixtures.alert;
 import static io.cxexporter.alerting.notify.NotifyFixtures.count;
 import static io.cxexporter.alerting.notify.NotifyFixtures.csatLow;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -307,6 +308,24 @@ class DispatcherTest {
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
     assertThat(count(registry, "blocking", "failed")).isEqualTo(1);
     assertThat(count(registry, "blocking", "dropped")).isEqualTo(1);
+  }
+
+  @Test
+  void closeCancelsARequestStillHangingAtTheDeadline() {
+    rx.stubFor(post(HOOK).willReturn(aResponse().withStatus(200).withFixedDelay(45_000)));
+    dispatcher(List.of(hook()));
+    dispatcher.offer(List.of(csatLow(true)), List.of());
+    await("the notification is in flight")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> requests(HOOK) == 1);
+    long t0 = System.nanoTime();
+
+    dispatcher.close(Duration.ofMillis(300));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
+    assertThat(io.cxexporter.util.HttpCalls.runningTo(rx.port()))
+        .as("the hanging request was cancelled, not left running")
+        .isZero();
   }
 
   @Test
