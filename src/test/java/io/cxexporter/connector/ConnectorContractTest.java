@@ -3,6 +3,7 @@ package io.cxexporter.connector;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -157,6 +159,18 @@ public abstract class ConnectorContractTest {
   protected RequestPatternBuilder secondPostPage() {
     throw new UnsupportedOperationException("declare POST_BODY only with secondPostPage");
   }
+
+  /**
+   * Makes every lookup the connector makes (names, fields, pipelines, SLA policies) answer {@code
+   * fault}, at a priority over the backfill's stubs. The default skips the lookup scenarios: only a
+   * connector that makes no lookups keeps it.
+   */
+  protected void stubLookupsFailing(WireMockServer vendor, ResponseDefinitionBuilder fault) {
+    Assumptions.abort("this connector makes no lookups");
+  }
+
+  /** The request timeout of the hanging-lookup scenario (connect, read and call). */
+  protected static final Duration LOOKUP_TIMEOUT = Duration.ofMillis(500);
 
   /** The context every connector of the contract runs with: recorded requests and waits. */
   protected ConnectorContext ctx() {
@@ -452,5 +466,79 @@ public abstract class ConnectorContractTest {
     assertThat(vendor.findAll(anyRequestedFor(anyUrl())))
         .as("one caught-up probe per stream")
         .hasSize(restartRequests());
+  }
+
+  @Test
+  void aLookupAnswering404NeverBlocksTheStream() {
+    lookupFailsAndTheStreamGoesOn(aResponse().withStatus(404), "permanent");
+  }
+
+  @Test
+  void aLookupAnswering500NeverBlocksTheStream() {
+    lookupFailsAndTheStreamGoesOn(aResponse().withStatus(500), "transient");
+  }
+
+  /**
+   * Every stream catches up with ids for names; each failed lookup is reported once and asked once
+   * (no retries, no reload per record).
+   */
+  private void lookupFailsAndTheStreamGoesOn(ResponseDefinitionBuilder fault, String kind) {
+    stubLookupsFailing(vendor, fault);
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).as("no stream waits for a lookup").isEmpty();
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
+    }
+    assertThat(requests.lookupFailures())
+        .as("each failure reported")
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f).endsWith(" " + kind));
+    String code = fault.build().getStatus() + "";
+    List<String> failedAsks =
+        requests.requests().stream().filter(r -> r.endsWith(" " + code)).toList();
+    assertThat(failedAsks)
+        .as("each failing lookup asked once: no retry, no reload per record")
+        .isNotEmpty()
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aHangingLookupDelaysTheStreamByAtMostOneTimeout() {
+    stubLookupsFailing(
+        vendor, okJson("{}").withFixedDelay((int) LOOKUP_TIMEOUT.multipliedBy(6).toMillis()));
+    ConnectorContext short_ =
+        new ConnectorContext(
+            clock, requests, sleeper, new RequestLimits(4, Duration.ofSeconds(60), LOOKUP_TIMEOUT));
+    try (SyncHarness h = harness(connector(vendor.baseUrl(), short_))) {
+      long t0 = System.nanoTime();
+      assertThat(h.sync(mainStream())).as("the main stream caught up").isNull();
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+      // one timeout for the lookups, the rest is the local pages; a retry or a second lookup
+      // waiting for its own timeout would pass 2 timeouts
+      assertThat(took).isLessThan(LOOKUP_TIMEOUT.multipliedBy(2).plusMillis(400));
+      assertThat(h.syncAll()).as("the other streams catch up too").isEmpty();
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
+    }
+    assertThat(requests.lookupFailures()).isNotEmpty();
+    assertThat(requests.requests().stream().filter(r -> r.endsWith(" timeout")))
+        .as("one lookup waited for its timeout; the others were not asked")
+        .hasSize(1);
+  }
+
+  @Test
+  void aFailedLookupHealsOnceItAnswers() {
+    Connector c = connector(vendor.baseUrl(), ctx());
+    stubLookupsFailing(vendor, aResponse().withStatus(500));
+    try (SyncHarness h = new SyncHarness(dir.resolve("failing"), c, clock)) {
+      assertThat(h.syncAll()).isEmpty();
+    }
+    vendor.resetAll();
+    stubBackfill(vendor);
+    clock.set(clock.instant().plus(Duration.ofSeconds(61))); // a failed lookup rests a minute
+    try (SyncHarness h = new SyncHarness(dir.resolve("healed"), c, clock)) {
+      assertThat(h.syncAll()).isEmpty();
+      assertBackfilledKpis(h.snapshot()); // names, not ids, in the labels
+    }
   }
 }

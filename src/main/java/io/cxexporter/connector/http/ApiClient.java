@@ -1,8 +1,11 @@
 package io.cxexporter.connector.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxexporter.connector.ConnectorContext;
@@ -34,6 +37,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * The one way a connector talks HTTP: JSON GETs with auth, timeouts, retries with exponential
@@ -53,9 +57,29 @@ import okhttp3.ResponseBody;
  *
  * <p>Error messages name the endpoint and status only: never a URL with its query, a header or a
  * credential.
+ *
+ * <p>A hostile or broken vendor cannot exhaust memory: a body longer than {@link
+ * HttpSettings#maxResponseBytes()} ({@code max_response_bytes}) is refused after reading at most
+ * that many bytes, and JSON nested deeper than {@value #MAX_NESTING_DEPTH} levels or holding a
+ * string longer than {@value #MAX_STRING_CHARS} characters is refused as it is parsed; each is a
+ * {@code BAD_RESPONSE} naming the cap, not retried, so the cursor stays where it was.
  */
 public final class ApiClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** The deepest JSON nesting read; vendor pages nest a dozen levels at most. */
+  public static final int MAX_NESTING_DEPTH = 64;
+
+  /** The longest JSON string read (a ticket description is kilobytes). */
+  public static final int MAX_STRING_CHARS = 4 * 1024 * 1024;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder()
+                      .maxNestingDepth(MAX_NESTING_DEPTH)
+                      .maxStringLength(MAX_STRING_CHARS)
+                      .build())
+              .build());
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
@@ -75,6 +99,16 @@ public final class ApiClient {
   private final SplittableRandom random = new SplittableRandom();
   private volatile Instant slowUntil = Instant.EPOCH;
 
+  /**
+   * For a {@link #forLookups()} client: until when lookups are not asked because one timed out or
+   * could not connect (so several lookups of one page cost one timeout, not one each); null for a
+   * stream's client.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lookupsDownUntil;
+
+  /** How long lookups rest after one timed out. */
+  private static final Duration LOOKUP_REST = Duration.ofMinutes(1);
+
   private ApiClient(Builder b) {
     this.client =
         HttpClients.shared()
@@ -93,6 +127,43 @@ public final class ApiClient {
     this.limits = Map.copyOf(b.limits);
     this.costs = Map.copyOf(b.costs);
     this.defaultCost = b.defaultCost;
+    this.lookupsDownUntil = null;
+  }
+
+  /** {@code base} with other settings: the same connection pool, auth, limits and listener. */
+  private ApiClient(ApiClient base, HttpSettings settings) {
+    this.client = base.client;
+    this.auth = base.auth;
+    this.errors = base.errors;
+    this.listener = base.listener;
+    this.clock = base.clock;
+    this.sleeper = base.sleeper;
+    this.settings = settings;
+    this.headers = base.headers;
+    this.limits = base.limits;
+    this.costs = base.costs;
+    this.defaultCost = base.defaultCost;
+    this.lookupsDownUntil = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
+  }
+
+  /**
+   * A client for lookups (names, fields, pipelines, SLA policies) sharing this one's pool, auth and
+   * limits: one attempt per request, and once a lookup times out or cannot connect, every lookup
+   * through it fails at once for a minute. So lookups that fail, or hang until the timeout, hold up
+   * the stream that asked by at most one request timeout a minute, however many tables it looks up.
+   * A {@link NameDirectory} tries a failed lookup again later, not at once. Make one per connector
+   * and hand it to every lookup.
+   */
+  public ApiClient forLookups() {
+    return new ApiClient(
+        this,
+        new HttpSettings(
+            settings.connectTimeout(),
+            settings.readTimeout(),
+            settings.callTimeout(),
+            1,
+            settings.maxWait(),
+            settings.maxResponseBytes()));
   }
 
   /**
@@ -150,6 +221,13 @@ public final class ApiClient {
   public ApiResponse send(String endpoint, Request request, BodyReader reader)
       throws ConnectorException {
     boolean refreshed = false;
+    if (lookupsDownUntil != null && clock.instant().isBefore(lookupsDownUntil.get())) {
+      throw new ConnectorException(
+          Kind.TRANSIENT,
+          endpoint + ": not asked, a lookup timed out or could not connect less than a minute ago",
+          null,
+          null);
+    }
     for (int attempt = 1; ; attempt++) {
       pace(endpoint);
       okhttp3.Request.Builder rb =
@@ -166,7 +244,13 @@ public final class ApiClient {
       try (Response r = client.newCall(sent).execute()) {
         int code = r.code();
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
-          Object body = readBody(r);
+          Object body;
+          try {
+            body = readBody(endpoint, r, settings.maxResponseBytes());
+          } catch (ConnectorException over) {
+            report(endpoint, Integer.toString(code), t0, plain, sent);
+            throw over;
+          }
           report(endpoint, Integer.toString(code), t0, plain, sent);
           budget(r.headers());
           credits(endpoint, r.headers());
@@ -217,6 +301,9 @@ public final class ApiClient {
       } catch (IOException e) {
         report(
             endpoint, e instanceof InterruptedIOException ? "timeout" : "error", t0, plain, sent);
+        if (lookupsDownUntil != null) {
+          lookupsDownUntil.set(clock.instant().plus(LOOKUP_REST));
+        }
         if (attempt >= settings.maxAttempts()) {
           throw new ConnectorException(
               Kind.TRANSIENT,
@@ -232,16 +319,44 @@ public final class ApiClient {
 
   /**
    * The body as bytes when it is UTF-8 (the JSON parser reads them directly, no string copy), else
-   * as a string decoded with the declared charset.
+   * as a string decoded with the declared charset; never more than {@code cap} bytes are read.
+   *
+   * @throws ConnectorException BAD_RESPONSE when the body is longer than {@code cap}
    */
-  private static Object readBody(Response r) throws IOException {
+  private static Object readBody(String endpoint, Response r, long cap)
+      throws IOException, ConnectorException {
     ResponseBody b = r.body();
     if (b == null) {
       return new byte[0];
     }
+    byte[] bytes = readBounded(b.contentLength(), b.source(), cap, endpoint);
     MediaType type = b.contentType();
     Charset cs = type == null ? null : type.charset();
-    return cs == null || cs.equals(StandardCharsets.UTF_8) ? b.bytes() : b.string();
+    return cs == null || cs.equals(StandardCharsets.UTF_8) ? bytes : new String(bytes, cs);
+  }
+
+  /**
+   * Reads {@code source} to its end, holding at most {@code cap} bytes plus one buffer segment: a
+   * declared length over the cap is refused before reading, an undeclared one (chunked) as soon as
+   * the cap is passed.
+   *
+   * @param declared the {@code Content-Length}, or -1
+   * @throws ConnectorException BAD_RESPONSE naming the cap
+   */
+  static byte[] readBounded(long declared, BufferedSource source, long cap, String endpoint)
+      throws IOException, ConnectorException {
+    if (declared > cap || source.request(cap + 1)) {
+      throw new ConnectorException(
+          Kind.BAD_RESPONSE,
+          "response from "
+              + endpoint
+              + " is over max_response_bytes ("
+              + cap
+              + " bytes); not read further",
+          null,
+          null);
+    }
+    return source.readByteArray();
   }
 
   private static JsonNode parse(String endpoint, Object body, BodyReader reader)
@@ -263,6 +378,19 @@ public final class ApiClient {
         return parse(endpoint, new String(bytes, StandardCharsets.UTF_8), reader);
       }
       throw malformed(endpoint, e);
+    } catch (StreamConstraintsException e) {
+      throw new ConnectorException(
+          Kind.BAD_RESPONSE,
+          "JSON from "
+              + endpoint
+              + " is over a cap (nesting "
+              + MAX_NESTING_DEPTH
+              + " levels, strings "
+              + MAX_STRING_CHARS
+              + " characters): "
+              + e.getOriginalMessage(),
+          null,
+          null);
     } catch (JsonProcessingException e) {
       throw malformed(endpoint, e);
     } catch (IOException e) {

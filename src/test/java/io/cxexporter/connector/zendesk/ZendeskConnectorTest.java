@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
@@ -149,6 +150,14 @@ class ZendeskConnectorTest extends ConnectorContractTest {
     assertThat(bad).isNotEqualTo(page);
     v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
     return "101";
+  }
+
+  @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    for (String lookup :
+        List.of("/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES)) {
+      v.stubFor(get(urlPathEqualTo(lookup)).atPriority(1).willReturn(fault));
+    }
   }
 
   @Override
