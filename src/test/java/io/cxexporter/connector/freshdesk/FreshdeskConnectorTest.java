@@ -213,6 +213,11 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/api/v2/groups", "/api/v2/agents", "/api/v2/ticket_fields");
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

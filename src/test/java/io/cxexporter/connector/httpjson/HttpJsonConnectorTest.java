@@ -239,6 +239,11 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/api/v2/groups", "/api/v2/agents");
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

@@ -233,6 +233,11 @@ class HubspotConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/crm/v3/pipelines/tickets", "/crm/v3/pipelines/deals", "/crm/v3/owners");
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

@@ -173,6 +173,11 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/teams", "/admins");
+  }
+
+  @Override
   protected String mainStream() {
     return "conversations";
   }

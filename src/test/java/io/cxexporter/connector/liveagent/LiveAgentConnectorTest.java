@@ -205,6 +205,11 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, API + "/departments", API + "/agents");
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

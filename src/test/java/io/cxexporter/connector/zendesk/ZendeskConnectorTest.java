@@ -127,6 +127,16 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected boolean backfillStubsIgnoreTheClock() {
+    return true;
+  }
+
+  @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES);
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }
@@ -150,14 +160,6 @@ class ZendeskConnectorTest extends ConnectorContractTest {
     assertThat(bad).isNotEqualTo(page);
     v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
     return "101";
-  }
-
-  @Override
-  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
-    for (String lookup :
-        List.of("/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES)) {
-      v.stubFor(get(urlPathEqualTo(lookup)).atPriority(1).willReturn(fault));
-    }
   }
 
   @Override
@@ -311,6 +313,32 @@ class ZendeskConnectorTest extends ConnectorContractTest {
                 whole(
                     "status", "pending", "group", "Billing", "priority", "low", "channel", "chat")))
         .isEqualTo(1);
+  }
+
+  @Test
+  void fiveThousandUnknownGroupIdsCostOneGroupListRequestNotOneEach() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    var page =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(fixture("tickets-page1.json"));
+    var one = (com.fasterxml.jackson.databind.node.ObjectNode) page.get("tickets").get(0);
+    var many = json.createArrayNode();
+    for (int i = 0; i < 5000; i++) {
+      var t = one.deepCopy();
+      t.put("id", 10_000 + i);
+      t.put("group_id", 900_000 + i); // not in the group list
+      many.add(t);
+    }
+    page.set("tickets", many);
+    vendor.stubFor(firstPage().atPriority(1).willReturn(okJson(json.writeValueAsString(page))));
+    try (io.cxexporter.sync.SyncHarness h = harness()) {
+      assertThat(h.sync(mainStream())).isNull();
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+    }
+    assertThat(vendor.findAll(getRequestedFor(urlPathEqualTo("/api/v2/groups.json"))))
+        .as("the first load; unknown ids reload the list at most once a minute")
+        .hasSize(1);
   }
 
   @Test
