@@ -474,6 +474,19 @@ public abstract class ConnectorContractTest {
   }
 
   @Test
+  void jsonNestedTenThousandDeepIsABadResponseThatDoesNotAdvanceTheCursor() {
+    failFirst(okJson("{\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).containsKey(mainStream());
+      assertThat(h.lastError(mainStream())).startsWith("bad_response: ").contains("nesting 64");
+      assertThat(h.errors(mainStream(), "bad_response")).isEqualTo(1.0);
+      assertThat(h.state(mainStream()).cursor().isStart()).isTrue();
+      assertThat(h.syncAll()).isEmpty();
+      assertBackfilledKpis(h.snapshot());
+    }
+  }
+
+  @Test
   void aRestartResumesFromTheStoredCursorWithoutReReading() {
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();

@@ -241,13 +241,15 @@ public final class ApiClient {
       okhttp3.Request sent = rb.build();
       long t0 = System.nanoTime();
       Duration wait;
-      try (Response r = client.newCall(sent).execute()) {
+      okhttp3.Call call = client.newCall(sent);
+      try (Response r = call.execute()) {
         int code = r.code();
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
           Object body;
           try {
             body = readBody(endpoint, r, settings.maxResponseBytes());
           } catch (ConnectorException over) {
+            call.cancel(); // close the connection: no draining the rest to reuse it
             report(endpoint, Integer.toString(code), t0, plain, sent);
             throw over;
           }
