@@ -131,6 +131,29 @@ public abstract class ConnectorContractTest {
    */
   protected abstract String stubUnreadableRecord(WireMockServer vendor);
 
+  /**
+   * Replaces the first page of the backfill with one where one record has a null id and another a
+   * null status (a null created time where the vendor's status is derived), the rest good; returns
+   * the second record's id. The default skips the scenario: only for a connector without JSON
+   * record pages.
+   */
+  protected String stubNullIdAndNullStatus(WireMockServer vendor) {
+    Assumptions.abort("this connector reads no JSON record pages");
+    return null;
+  }
+
+  /**
+   * {@code page} with the first {@code from} at or after {@code after} replaced by {@code to} (a
+   * field of one record, found after that record's id); fails when it is not there.
+   */
+  protected static String replacedAfter(String page, String after, String from, String to) {
+    int at = page.indexOf(after);
+    assertThat(at).as("%s in the page", after).isNotNegative();
+    int i = page.indexOf(from, at);
+    assertThat(i).as("%s after %s", from, after).isNotNegative();
+    return page.substring(0, i) + to + page.substring(i + from.length());
+  }
+
   /** The pagination styles of the main stream; each adds its scenario. */
   protected Set<PagingStyle> pagingStyles() {
     return EnumSet.of(PagingStyle.LAST_PAGE);
@@ -349,6 +372,31 @@ public abstract class ConnectorContractTest {
       List<String> ids = new ArrayList<>();
       h.store.forEach(source(), (stream, r) -> ids.add(stream + "/" + r.id()));
       assertThat(ids).doesNotContain(mainStream() + "/" + bad).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aNullIdAndANullStatusRejectThoseRecordsAndTheRestOfThePageGoesOn() {
+    String nullStatus = stubNullIdAndNullStatus(vendor);
+    try (SyncHarness h = harness()) {
+      Map<String, Duration> failed = h.syncAll();
+      assertThat(failed).as(() -> "errors: " + errors(h, failed.keySet())).isEmpty();
+      assertThat(h.errors(mainStream(), "mapping"))
+          .as("both rejected: cx_connector_errors_total{kind=\"mapping\"}")
+          .isEqualTo(2.0);
+      assertThat(h.state(mainStream()).backfillDone()).as("the cursor went on").isTrue();
+      List<String> ids = new ArrayList<>();
+      h.store.forEach(
+          source(),
+          (stream, r) -> {
+            if (stream.equals(mainStream())) {
+              ids.add(r.id());
+            }
+          });
+      assertThat(ids)
+          .as("the good records of the page and the stream are stored")
+          .isNotEmpty()
+          .doesNotContain("null", "", nullStatus);
     }
   }
 

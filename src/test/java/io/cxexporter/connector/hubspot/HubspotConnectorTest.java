@@ -238,6 +238,26 @@ class HubspotConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"601\"", "\"id\": null");
+    bad =
+        replacedAfter(
+            bad,
+            "\"id\": \"602\"",
+            "\"createdate\": \"2026-11-18T09:00:00.000Z\"",
+            "\"createdate\": null");
+    bad =
+        replacedAfter(
+            bad,
+            "\"id\": \"602\"",
+            "\"createdAt\": \"2026-11-18T09:00:00.000Z\"",
+            "\"createdAt\": null");
+    v.stubFor(firstPage().atPriority(1).willReturn(page(bad)));
+    return "602";
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

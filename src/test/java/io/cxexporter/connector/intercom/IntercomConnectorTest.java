@@ -178,6 +178,16 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("conversations-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"104\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"101\"", "\"state\": \"", "\"state\": null, \"was\": \"");
+    bad = replacedAfter(bad, "\"id\": \"101\"", "\"open\": ", "\"open\": null, \"was_open\": ");
+    v.stubFor(firstPage().atPriority(1).willReturn(page(bad)));
+    return "101";
+  }
+
+  @Override
   protected String mainStream() {
     return "conversations";
   }

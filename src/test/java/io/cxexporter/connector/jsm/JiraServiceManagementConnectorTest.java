@@ -127,6 +127,15 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("issues-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"10001\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"10002\"", "\"status\": {", "\"status\": null, \"was\": {");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "10002";
+  }
+
+  @Override
   protected String mainStream() {
     return "issues";
   }

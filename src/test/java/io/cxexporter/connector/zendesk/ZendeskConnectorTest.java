@@ -137,6 +137,16 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    // 101 is not on page 2 (102 is: its later version is stored)
+    String bad = replacedAfter(page, "{\"id\": 101,", "\"status\": \"solved\"", "\"status\": null");
+    bad = replacedOnce(bad, "{\"id\": 102,", "{\"id\": null,");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "101";
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }
