@@ -47,7 +47,8 @@ public final class BenchMain {
             "io.cxexporter.bench.KpiRefreshBench",
             "io.cxexporter.bench.HeapBench",
             "io.cxexporter.bench.ScrapeBench",
-            "io.cxexporter.bench.StartupBench")) {
+            "io.cxexporter.bench.StartupBench",
+            "io.cxexporter.bench.HugeResponseBench")) {
       try {
         out.add((Benchmark) Class.forName(cls).getDeclaredConstructor().newInstance());
       } catch (ReflectiveOperationException e) {
