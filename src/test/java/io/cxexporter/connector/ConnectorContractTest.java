@@ -46,8 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  * no test waits on real time), 5xx retried, 401 surfaced without a retry storm, garbage and
  * truncated JSON never advancing the cursor, a record that cannot be mapped counted and skipped, a
  * restart resuming from the stored cursor, a record seen twice counted once, deleted records
- * leaving the backlog. Each pagination style the connector uses ({@link #pagingStyles()}) adds its
- * scenario: a page token handed back twice, a vendor page cap, a POST body cursor.
+ * leaving the backlog, a null id or status rejected without stopping the page, JSON nested past the
+ * cap refused as a bad response, and lookups that answer 404 or 500 or hang never blocking a stream
+ * (each asked once, one request timeout at most) and healing later. Each pagination style the
+ * connector uses ({@link #pagingStyles()}) adds its scenario: a page token handed back twice, a
+ * vendor page cap, a POST body cursor.
  *
  * <p>A vendor's test extends it and supplies its stubs and exact KPIs; see {@code
  * docs/connectors/WRITING.md}.
