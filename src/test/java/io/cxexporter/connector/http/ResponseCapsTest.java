@@ -158,6 +158,38 @@ class ResponseCapsTest {
   }
 
   @Test
+  void aGzipBodyThatInflatesPastTheCapIsABadResponse() {
+    // 2 MB of spaces gzip to a few kB; OkHttp asks for gzip and inflates transparently
+    vendor.stubFor(
+        get("/zip")
+            .willReturn(
+                okJson("{\"tickets\":[" + " ".repeat(2_000_000) + "]}")
+                    .withHeader("Content-Encoding", "gzip")
+                    .withBody(gzip("{\"tickets\":[" + " ".repeat(2_000_000) + "]}"))));
+
+    ConnectorException e =
+        catchThrowableOfType(
+            ConnectorException.class,
+            () -> client(1024 * 1024).get("tickets", HttpUrl.get(vendor.baseUrl() + "/zip")));
+
+    assertThat(e.kind()).isEqualTo(ConnectorException.Kind.BAD_RESPONSE);
+    assertThat(e.getMessage()).contains("over max_response_bytes (1048576 bytes)");
+    assertThat(vendor.getAllServeEvents().get(0).getResponse().getBody().length)
+        .as("the compressed body is small")
+        .isLessThan(100_000);
+  }
+
+  static byte[] gzip(String text) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+      z.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
   void aBodyUnderTheCapIsReadWhole() throws Exception {
     vendor.stubFor(get("/t").willReturn(okJson("{\"tickets\":[" + "{},".repeat(1000) + "{}]}")));
 
