@@ -1,13 +1,5 @@
 package io.cxexporter.connector.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
@@ -19,8 +11,6 @@ import io.cxexporter.util.RetryAfter;
 import io.cxexporter.util.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +26,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
-import okio.BufferedSource;
 
 /**
  * The one way a connector talks HTTP: JSON GETs with auth, timeouts, retries with exponential
@@ -60,26 +48,12 @@ import okio.BufferedSource;
  *
  * <p>A hostile or broken vendor cannot exhaust memory: a body longer than {@link
  * HttpSettings#maxResponseBytes()} ({@code max_response_bytes}) is refused after reading at most
- * that many bytes, and JSON nested deeper than {@value #MAX_NESTING_DEPTH} levels or holding a
- * string longer than {@value #MAX_STRING_CHARS} characters is refused as it is parsed; each is a
- * {@code BAD_RESPONSE} naming the cap, not retried, so the cursor stays where it was.
+ * that many bytes, and JSON nested deeper than {@value ResponseBodies#MAX_NESTING_DEPTH} levels or
+ * holding a string longer than {@value ResponseBodies#MAX_STRING_CHARS} characters is refused as it
+ * is parsed ({@link ResponseBodies}); each is a {@code BAD_RESPONSE} naming the cap, not retried,
+ * so the cursor stays where it was.
  */
 public final class ApiClient {
-  /** The deepest JSON nesting read; vendor pages nest a dozen levels at most. */
-  public static final int MAX_NESTING_DEPTH = 64;
-
-  /** The longest JSON string read (a ticket description is kilobytes). */
-  public static final int MAX_STRING_CHARS = 4 * 1024 * 1024;
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder()
-                      .maxNestingDepth(MAX_NESTING_DEPTH)
-                      .maxStringLength(MAX_STRING_CHARS)
-                      .build())
-              .build());
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
@@ -247,7 +221,7 @@ public final class ApiClient {
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
           Object body;
           try {
-            body = readBody(endpoint, r, settings.maxResponseBytes());
+            body = ResponseBodies.read(endpoint, r, settings.maxResponseBytes());
           } catch (ConnectorException over) {
             call.cancel(); // close the connection: no draining the rest to reuse it
             report(endpoint, Integer.toString(code), t0, plain, sent);
@@ -256,7 +230,8 @@ public final class ApiClient {
           report(endpoint, Integer.toString(code), t0, plain, sent);
           budget(r.headers());
           credits(endpoint, r.headers());
-          return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
+          return new ApiResponse(
+              request, code, r.headers(), ResponseBodies.parse(endpoint, body, reader));
         }
         ErrorPolicy.Action action =
             errors.classify(
@@ -317,96 +292,6 @@ public final class ApiClient {
       }
       sleep(wait);
     }
-  }
-
-  /**
-   * The body as bytes when it is UTF-8 (the JSON parser reads them directly, no string copy), else
-   * as a string decoded with the declared charset; never more than {@code cap} bytes are read.
-   *
-   * @throws ConnectorException BAD_RESPONSE when the body is longer than {@code cap}
-   */
-  private static Object readBody(String endpoint, Response r, long cap)
-      throws IOException, ConnectorException {
-    ResponseBody b = r.body();
-    if (b == null) {
-      return new byte[0];
-    }
-    byte[] bytes = readBounded(b.contentLength(), b.source(), cap, endpoint);
-    MediaType type = b.contentType();
-    Charset cs = type == null ? null : type.charset();
-    return cs == null || cs.equals(StandardCharsets.UTF_8) ? bytes : new String(bytes, cs);
-  }
-
-  /**
-   * Reads {@code source} to its end, holding at most {@code cap} bytes plus one buffer segment: a
-   * declared length over the cap is refused before reading, an undeclared one (chunked) as soon as
-   * the cap is passed.
-   *
-   * @param declared the {@code Content-Length}, or -1
-   * @throws ConnectorException BAD_RESPONSE naming the cap
-   */
-  static byte[] readBounded(long declared, BufferedSource source, long cap, String endpoint)
-      throws IOException, ConnectorException {
-    if (declared > cap || source.request(cap + 1)) {
-      throw new ConnectorException(
-          Kind.BAD_RESPONSE,
-          "response from "
-              + endpoint
-              + " is over max_response_bytes ("
-              + cap
-              + " bytes); not read further",
-          null,
-          null);
-    }
-    return source.readByteArray();
-  }
-
-  private static JsonNode parse(String endpoint, Object body, BodyReader reader)
-      throws ConnectorException {
-    try (JsonParser p =
-        body instanceof byte[] bytes
-            ? JSON.createParser(bytes)
-            : JSON.createParser((String) body)) {
-      JsonNode n = reader.read(p);
-      if (n == null || n.isMissingNode()) {
-        throw new ConnectorException(Kind.BAD_RESPONSE, "empty body from " + endpoint);
-      }
-      return n;
-    } catch (JsonParseException e) {
-      if (body instanceof byte[] bytes
-          && String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
-        // one bad byte in one subject must not block the stream: decode with replacement
-        // characters (U+FFFD) and parse again; only this rare page pays for the string copy
-        return parse(endpoint, new String(bytes, StandardCharsets.UTF_8), reader);
-      }
-      throw malformed(endpoint, e);
-    } catch (StreamConstraintsException e) {
-      throw new ConnectorException(
-          Kind.BAD_RESPONSE,
-          "JSON from "
-              + endpoint
-              + " is over a cap (nesting "
-              + MAX_NESTING_DEPTH
-              + " levels, strings "
-              + MAX_STRING_CHARS
-              + " characters): "
-              + e.getOriginalMessage(),
-          null,
-          null);
-    } catch (JsonProcessingException e) {
-      throw malformed(endpoint, e);
-    } catch (IOException e) {
-      throw new ConnectorException(
-          Kind.BAD_RESPONSE, "unreadable body from " + endpoint + " (" + e + ")", null, null);
-    }
-  }
-
-  private static ConnectorException malformed(String endpoint, JsonProcessingException e) {
-    return new ConnectorException(
-        Kind.BAD_RESPONSE,
-        "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
-        null,
-        null);
   }
 
   private void report(

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A hostile or broken vendor cannot exhaust memory: a body over {@code max_response_bytes} and JSON
- * nested over {@link ApiClient#MAX_NESTING_DEPTH} levels are bad responses, read no further.
+ * nested over {@link ResponseBodies#MAX_NESTING_DEPTH} levels are bad responses, read no further.
  */
 class ResponseCapsTest {
   static final long MB = 1_000_000;
@@ -151,7 +151,7 @@ class ResponseCapsTest {
 
     ConnectorException e =
         catchThrowableOfType(
-            ConnectorException.class, () -> ApiClient.readBounded(-1, in, cap, "tickets"));
+            ConnectorException.class, () -> ResponseBodies.readBounded(-1, in, cap, "tickets"));
 
     assertThat(e.kind()).isEqualTo(ConnectorException.Kind.BAD_RESPONSE);
     assertThat(pulled.get()).as("bytes read of an endless body").isBetween(cap + 1, cap + 8192);
