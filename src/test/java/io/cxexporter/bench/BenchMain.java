@@ -52,7 +52,8 @@ public final class BenchMain {
             "io.cxexporter.bench.ScrapeBench",
             "io.cxexporter.bench.StartupBench",
             "io.cxexporter.bench.FaultsBench",
-            "io.cxexporter.bench.LoadBench")) {
+            "io.cxexporter.bench.LoadBench",
+            "io.cxexporter.bench.HugeResponseBench")) {
       try {
         out.add((Benchmark) Class.forName(cls).getDeclaredConstructor().newInstance());
       } catch (ReflectiveOperationException e) {

@@ -3,6 +3,7 @@ package io.cxexporter.connector;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -44,8 +46,11 @@ import org.junit.jupiter.api.io.TempDir;
  * no test waits on real time), 5xx retried, 401 surfaced without a retry storm, garbage and
  * truncated JSON never advancing the cursor, a record that cannot be mapped counted and skipped, a
  * restart resuming from the stored cursor, a record seen twice counted once, deleted records
- * leaving the backlog. Each pagination style the connector uses ({@link #pagingStyles()}) adds its
- * scenario: a page token handed back twice, a vendor page cap, a POST body cursor.
+ * leaving the backlog, a null id or status rejected without stopping the page, JSON nested past the
+ * cap refused as a bad response, and lookups that answer 404 or 500 or hang never blocking a stream
+ * (each asked once, one request timeout at most) and healing later. Each pagination style the
+ * connector uses ({@link #pagingStyles()}) adds its scenario: a page token handed back twice, a
+ * vendor page cap, a POST body cursor.
  *
  * <p>A vendor's test extends it and supplies its stubs and exact KPIs; see {@code
  * docs/connectors/WRITING.md}.
@@ -129,6 +134,29 @@ public abstract class ConnectorContractTest {
    */
   protected abstract String stubUnreadableRecord(WireMockServer vendor);
 
+  /**
+   * Replaces the first page of the backfill with one where one record has a null id and another a
+   * null status (a null created time where the vendor's status is derived), the rest good; returns
+   * the second record's id. The default skips the scenario: only for a connector without JSON
+   * record pages.
+   */
+  protected String stubNullIdAndNullStatus(WireMockServer vendor) {
+    Assumptions.abort("this connector reads no JSON record pages");
+    return null;
+  }
+
+  /**
+   * {@code page} with the first {@code from} at or after {@code after} replaced by {@code to} (a
+   * field of one record, found after that record's id); fails when it is not there.
+   */
+  protected static String replacedAfter(String page, String after, String from, String to) {
+    int at = page.indexOf(after);
+    assertThat(at).as("%s in the page", after).isNotNegative();
+    int i = page.indexOf(from, at);
+    assertThat(i).as("%s after %s", from, after).isNotNegative();
+    return page.substring(0, i) + to + page.substring(i + from.length());
+  }
+
   /** The pagination styles of the main stream; each adds its scenario. */
   protected Set<PagingStyle> pagingStyles() {
     return EnumSet.of(PagingStyle.LAST_PAGE);
@@ -157,6 +185,39 @@ public abstract class ConnectorContractTest {
   protected RequestPatternBuilder secondPostPage() {
     throw new UnsupportedOperationException("declare POST_BODY only with secondPostPage");
   }
+
+  /**
+   * Makes every lookup the connector makes (names, fields, pipelines, SLA policies) answer {@code
+   * fault}, at a priority over the backfill's stubs. The default skips the lookup scenarios: only a
+   * connector that makes no lookups keeps it.
+   */
+  protected void stubLookupsFailing(WireMockServer vendor, ResponseDefinitionBuilder fault) {
+    Assumptions.abort("this connector makes no lookups");
+  }
+
+  /**
+   * Whether {@link #stubBackfill} still answers a backfill started a minute after {@link #now()}
+   * (its first requests do not name the backfill's start), which the heal-later scenario needs: a
+   * failed lookup rests a minute before it is asked again.
+   */
+  protected boolean backfillStubsIgnoreTheClock() {
+    return false;
+  }
+
+  /** Makes GETs of each of {@code paths} answer {@code fault}, over the backfill's stubs. */
+  protected static void failGets(
+      WireMockServer vendor, ResponseDefinitionBuilder fault, String... paths) {
+    for (String path : paths) {
+      vendor.stubFor(
+          com.github.tomakehurst.wiremock.client.WireMock.get(
+                  com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(path))
+              .atPriority(1)
+              .willReturn(fault));
+    }
+  }
+
+  /** The request timeout of the hanging-lookup scenario (connect, read and call). */
+  protected static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(1);
 
   /** The context every connector of the contract runs with: recorded requests and waits. */
   protected ConnectorContext ctx() {
@@ -317,6 +378,31 @@ public abstract class ConnectorContractTest {
     }
   }
 
+  @Test
+  void aNullIdAndANullStatusRejectThoseRecordsAndTheRestOfThePageGoesOn() {
+    String nullStatus = stubNullIdAndNullStatus(vendor);
+    try (SyncHarness h = harness()) {
+      Map<String, Duration> failed = h.syncAll();
+      assertThat(failed).as(() -> "errors: " + errors(h, failed.keySet())).isEmpty();
+      assertThat(h.errors(mainStream(), "mapping"))
+          .as("both rejected: cx_connector_errors_total{kind=\"mapping\"}")
+          .isEqualTo(2.0);
+      assertThat(h.state(mainStream()).backfillDone()).as("the cursor went on").isTrue();
+      List<String> ids = new ArrayList<>();
+      h.store.forEach(
+          source(),
+          (stream, r) -> {
+            if (stream.equals(mainStream())) {
+              ids.add(r.id());
+            }
+          });
+      assertThat(ids)
+          .as("the good records of the page and the stream are stored")
+          .isNotEmpty()
+          .doesNotContain("null", "", nullStatus);
+    }
+  }
+
   @TestFactory
   List<DynamicTest> pagingScenarios() {
     List<DynamicTest> out = new ArrayList<>();
@@ -439,6 +525,19 @@ public abstract class ConnectorContractTest {
   }
 
   @Test
+  void jsonNestedTenThousandDeepIsABadResponseThatDoesNotAdvanceTheCursor() {
+    failFirst(okJson("{\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}"));
+    try (SyncHarness h = harness()) {
+      assertThat(h.syncAll()).containsKey(mainStream());
+      assertThat(h.lastError(mainStream())).startsWith("bad_response: ").contains("nesting 64");
+      assertThat(h.errors(mainStream(), "bad_response")).isEqualTo(1.0);
+      assertThat(h.state(mainStream()).cursor().isStart()).isTrue();
+      assertThat(h.syncAll()).isEmpty();
+      assertBackfilledKpis(h.snapshot());
+    }
+  }
+
+  @Test
   void aRestartResumesFromTheStoredCursorWithoutReReading() {
     try (SyncHarness h = harness()) {
       assertThat(h.syncAll()).isEmpty();
@@ -452,5 +551,94 @@ public abstract class ConnectorContractTest {
     assertThat(vendor.findAll(anyRequestedFor(anyUrl())))
         .as("one caught-up probe per stream")
         .hasSize(restartRequests());
+  }
+
+  private static Map<String, String> errors(SyncHarness h, Set<String> streams) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    streams.forEach(s -> out.put(s, h.lastError(s)));
+    return out;
+  }
+
+  @Test
+  void aLookupAnswering404NeverBlocksTheStream() {
+    lookupFailsAndTheStreamGoesOn(aResponse().withStatus(404), "permanent");
+  }
+
+  @Test
+  void aLookupAnswering500NeverBlocksTheStream() {
+    lookupFailsAndTheStreamGoesOn(aResponse().withStatus(500), "transient");
+  }
+
+  /**
+   * Every stream catches up with ids for names; each failed lookup is reported once and asked once
+   * (no retries, no reload per record).
+   */
+  private void lookupFailsAndTheStreamGoesOn(ResponseDefinitionBuilder fault, String kind) {
+    stubLookupsFailing(vendor, fault);
+    try (SyncHarness h = harness()) {
+      Map<String, Duration> failed = h.syncAll();
+      assertThat(failed)
+          .as(() -> "no stream waits for a lookup: " + errors(h, failed.keySet()))
+          .isEmpty();
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
+    }
+    assertThat(requests.lookupFailures())
+        .as("each failure reported")
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f).endsWith(" " + kind));
+    String code = fault.build().getStatus() + "";
+    List<String> failedAsks =
+        requests.requests().stream().filter(r -> r.endsWith(" " + code)).toList();
+    assertThat(failedAsks)
+        .as("each failing lookup asked once: no retry, no reload per record")
+        .isNotEmpty()
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aHangingLookupDelaysTheStreamByAtMostOneTimeout() {
+    stubLookupsFailing(
+        vendor, okJson("{}").withFixedDelay((int) LOOKUP_TIMEOUT.multipliedBy(5).toMillis()));
+    ConnectorContext short_ =
+        new ConnectorContext(
+            clock, requests, sleeper, new RequestLimits(4, Duration.ofSeconds(60), LOOKUP_TIMEOUT));
+    try (SyncHarness h = harness(connector(vendor.baseUrl(), short_))) {
+      long t0 = System.nanoTime();
+      assertThat(h.sync(mainStream())).as("the main stream caught up").isNull();
+      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+      // one timeout for the lookups, plus the local pages (generous: a shared CI machine); a
+      // retry, or each lookup waiting for its own timeout, would take 3 timeouts or more
+      assertThat(took)
+          .as(() -> "requests " + requests.requests())
+          .isLessThan(LOOKUP_TIMEOUT.multipliedBy(3));
+      assertThat(h.syncAll()).as("the other streams catch up too").isEmpty();
+      assertThat(backlog(h.snapshot(), source())).isEqualTo(expectedBacklog());
+    }
+    assertThat(requests.lookupFailures()).isNotEmpty();
+    assertThat(requests.requests().stream().filter(r -> r.endsWith(" timeout")))
+        .as("one lookup waited for its timeout; the others were not asked")
+        .hasSize(1);
+  }
+
+  @Test
+  void aFailedLookupHealsOnceItAnswers() {
+    Connector c = connector(vendor.baseUrl(), ctx());
+    stubLookupsFailing(vendor, aResponse().withStatus(500));
+    Assumptions.assumeTrue(
+        backfillStubsIgnoreTheClock(), "the stubs name the backfill start (NameDirectoryTest)");
+    try (SyncHarness h = new SyncHarness(dir.resolve("failing"), c, clock)) {
+      assertThat(h.syncAll()).isEmpty();
+    }
+    assertThat(requests.lookupFailures()).isNotEmpty();
+    vendor.resetAll();
+    stubBackfill(vendor);
+    clock.set(clock.instant().plus(Duration.ofSeconds(61))); // a failed lookup rests a minute
+    try (SyncHarness h = new SyncHarness(dir.resolve("healed"), c, clock)) {
+      Map<String, Duration> failed = h.syncAll();
+      assertThat(failed).as(() -> "errors: " + errors(h, failed.keySet())).isEmpty();
+      assertBackfilledKpis(h.snapshot()); // names, not ids, in the labels
+    }
   }
 }

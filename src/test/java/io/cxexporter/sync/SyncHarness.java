@@ -70,6 +70,11 @@ public final class SyncHarness implements AutoCloseable {
     return failed;
   }
 
+  /** Syncs one stream once; returns its failure's wait, or null when it caught up. */
+  public Duration sync(String stream) {
+    return runners.get(stream).syncOnce();
+  }
+
   /** The last error of a stream, or null. */
   public String lastError(String stream) {
     return runners.get(stream).status().lastError();

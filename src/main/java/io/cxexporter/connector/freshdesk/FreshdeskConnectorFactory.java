@@ -93,7 +93,7 @@ public final class FreshdeskConnectorFactory implements ConnectorFactory<Freshde
             .defaultCost(1)
             .build();
     Duration backfill = o.common().backfill();
-    Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
+    Directory dir = new Directory(api.forLookups(), base, ctx.clock(), ctx.requests());
     TicketsStream.Lists lists =
         new TicketsStream.Lists(
             api, base, ctx.clock(), backfill, o.overlap(), o.perPage(), o.maxPagesPerQuery());

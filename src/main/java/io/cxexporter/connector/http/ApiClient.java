@@ -1,10 +1,5 @@
 package io.cxexporter.connector.http;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cxexporter.connector.ConnectorContext;
 import io.cxexporter.connector.ConnectorException;
 import io.cxexporter.connector.ConnectorException.Kind;
@@ -16,8 +11,6 @@ import io.cxexporter.util.RetryAfter;
 import io.cxexporter.util.Sleeper;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +26,6 @@ import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.RequestBody;
 import okhttp3.Response;
-import okhttp3.ResponseBody;
 
 /**
  * The one way a connector talks HTTP: JSON GETs with auth, timeouts, retries with exponential
@@ -53,9 +45,15 @@ import okhttp3.ResponseBody;
  *
  * <p>Error messages name the endpoint and status only: never a URL with its query, a header or a
  * credential.
+ *
+ * <p>A hostile or broken vendor cannot exhaust memory: a body longer than {@link
+ * HttpSettings#maxResponseBytes()} ({@code max_response_bytes}) is refused after reading at most
+ * that many bytes, and JSON nested deeper than {@value ResponseBodies#MAX_NESTING_DEPTH} levels or
+ * holding a string longer than {@value ResponseBodies#MAX_STRING_CHARS} characters is refused as it
+ * is parsed ({@link ResponseBodies}); each is a {@code BAD_RESPONSE} naming the cap, not retried,
+ * so the cursor stays where it was.
  */
 public final class ApiClient {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final MediaType JSON_TYPE = MediaType.get("application/json; charset=utf-8");
   private static final Duration BACKOFF_BASE = Duration.ofMillis(500);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
@@ -75,6 +73,16 @@ public final class ApiClient {
   private final SplittableRandom random = new SplittableRandom();
   private volatile Instant slowUntil = Instant.EPOCH;
 
+  /**
+   * For a {@link #forLookups()} client: until when lookups are not asked because one timed out or
+   * could not connect (so several lookups of one page cost one timeout, not one each); null for a
+   * stream's client.
+   */
+  private final java.util.concurrent.atomic.AtomicReference<Instant> lookupsDownUntil;
+
+  /** How long lookups rest after one timed out. */
+  private static final Duration LOOKUP_REST = Duration.ofMinutes(1);
+
   private ApiClient(Builder b) {
     this.client =
         HttpClients.shared()
@@ -93,6 +101,43 @@ public final class ApiClient {
     this.limits = Map.copyOf(b.limits);
     this.costs = Map.copyOf(b.costs);
     this.defaultCost = b.defaultCost;
+    this.lookupsDownUntil = null;
+  }
+
+  /** {@code base} with other settings: the same connection pool, auth, limits and listener. */
+  private ApiClient(ApiClient base, HttpSettings settings) {
+    this.client = base.client;
+    this.auth = base.auth;
+    this.errors = base.errors;
+    this.listener = base.listener;
+    this.clock = base.clock;
+    this.sleeper = base.sleeper;
+    this.settings = settings;
+    this.headers = base.headers;
+    this.limits = base.limits;
+    this.costs = base.costs;
+    this.defaultCost = base.defaultCost;
+    this.lookupsDownUntil = new java.util.concurrent.atomic.AtomicReference<>(Instant.EPOCH);
+  }
+
+  /**
+   * A client for lookups (names, fields, pipelines, SLA policies) sharing this one's pool, auth and
+   * limits: one attempt per request, and once a lookup times out or cannot connect, every lookup
+   * through it fails at once for a minute. So lookups that fail, or hang until the timeout, hold up
+   * the stream that asked by at most one request timeout a minute, however many tables it looks up.
+   * A {@link NameDirectory} tries a failed lookup again later, not at once. Make one per connector
+   * and hand it to every lookup.
+   */
+  public ApiClient forLookups() {
+    return new ApiClient(
+        this,
+        new HttpSettings(
+            settings.connectTimeout(),
+            settings.readTimeout(),
+            settings.callTimeout(),
+            1,
+            settings.maxWait(),
+            settings.maxResponseBytes()));
   }
 
   /**
@@ -150,6 +195,13 @@ public final class ApiClient {
   public ApiResponse send(String endpoint, Request request, BodyReader reader)
       throws ConnectorException {
     boolean refreshed = false;
+    if (lookupsDownUntil != null && clock.instant().isBefore(lookupsDownUntil.get())) {
+      throw new ConnectorException(
+          Kind.TRANSIENT,
+          endpoint + ": not asked, a lookup timed out or could not connect less than a minute ago",
+          null,
+          null);
+    }
     for (int attempt = 1; ; attempt++) {
       pace(endpoint);
       okhttp3.Request.Builder rb =
@@ -164,15 +216,24 @@ public final class ApiClient {
       long t0 = System.nanoTime();
       long sentAt = clock.millis();
       Duration wait;
-      try (Response r = client.newCall(sent).execute()) {
+      okhttp3.Call call = client.newCall(sent);
+      try (Response r = call.execute()) {
         int code = r.code();
         clockSkew(r.headers(), sentAt);
         if (ErrorTable.classify(code) == ErrorTable.Action.OK) {
-          Object body = readBody(r);
+          Object body;
+          try {
+            body = ResponseBodies.read(endpoint, r, settings.maxResponseBytes());
+          } catch (ConnectorException over) {
+            call.cancel(); // close the connection: no draining the rest to reuse it
+            report(endpoint, Integer.toString(code), t0, plain, sent);
+            throw over;
+          }
           report(endpoint, Integer.toString(code), t0, plain, sent);
           budget(r.headers());
           credits(endpoint, r.headers());
-          return new ApiResponse(request, code, r.headers(), parse(endpoint, body, reader));
+          return new ApiResponse(
+              request, code, r.headers(), ResponseBodies.parse(endpoint, body, reader));
         }
         ErrorPolicy.Action action =
             errors.classify(
@@ -219,6 +280,9 @@ public final class ApiClient {
       } catch (IOException e) {
         report(
             endpoint, e instanceof InterruptedIOException ? "timeout" : "error", t0, plain, sent);
+        if (lookupsDownUntil != null) {
+          lookupsDownUntil.set(clock.instant().plus(LOOKUP_REST));
+        }
         if (attempt >= settings.maxAttempts()) {
           throw new ConnectorException(
               Kind.TRANSIENT,
@@ -230,55 +294,6 @@ public final class ApiClient {
       }
       sleep(wait);
     }
-  }
-
-  /**
-   * The body as bytes when it is UTF-8 (the JSON parser reads them directly, no string copy), else
-   * as a string decoded with the declared charset.
-   */
-  private static Object readBody(Response r) throws IOException {
-    ResponseBody b = r.body();
-    if (b == null) {
-      return new byte[0];
-    }
-    MediaType type = b.contentType();
-    Charset cs = type == null ? null : type.charset();
-    return cs == null || cs.equals(StandardCharsets.UTF_8) ? b.bytes() : b.string();
-  }
-
-  private static JsonNode parse(String endpoint, Object body, BodyReader reader)
-      throws ConnectorException {
-    try (JsonParser p =
-        body instanceof byte[] bytes
-            ? JSON.createParser(bytes)
-            : JSON.createParser((String) body)) {
-      JsonNode n = reader.read(p);
-      if (n == null || n.isMissingNode()) {
-        throw new ConnectorException(Kind.BAD_RESPONSE, "empty body from " + endpoint);
-      }
-      return n;
-    } catch (JsonParseException e) {
-      if (body instanceof byte[] bytes
-          && String.valueOf(e.getOriginalMessage()).startsWith("Invalid UTF-8")) {
-        // one bad byte in one subject must not block the stream: decode with replacement
-        // characters (U+FFFD) and parse again; only this rare page pays for the string copy
-        return parse(endpoint, new String(bytes, StandardCharsets.UTF_8), reader);
-      }
-      throw malformed(endpoint, e);
-    } catch (JsonProcessingException e) {
-      throw malformed(endpoint, e);
-    } catch (IOException e) {
-      throw new ConnectorException(
-          Kind.BAD_RESPONSE, "unreadable body from " + endpoint + " (" + e + ")", null, null);
-    }
-  }
-
-  private static ConnectorException malformed(String endpoint, JsonProcessingException e) {
-    return new ConnectorException(
-        Kind.BAD_RESPONSE,
-        "malformed JSON from " + endpoint + " (" + e.getOriginalMessage() + ")",
-        null,
-        null);
   }
 
   private void report(

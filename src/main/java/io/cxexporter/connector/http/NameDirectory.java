@@ -34,8 +34,14 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #batched}: the vendor looks ids up in batches (Zendesk {@code users/show_many});
  *       {@link #prefetch} loads a page's unknown ids before its records are mapped (so a record
  *       carries its name from the first sight), and names older than {@code refreshAfter} are
- *       reloaded in the background while the old ones are served.
+ *       reloaded in the background while the old ones are served. After a failed batch, new ids are
+ *       not looked up for a minute, so a lookup that hangs costs the stream one request timeout a
+ *       minute, not one a page.
  * </ul>
+ *
+ * <p>Give the loaders a client {@link ApiClient#forLookups() for lookups} (one attempt, no
+ * retries): a lookup that fails or hangs then holds up the asking stream by at most one request
+ * timeout.
  *
  * <pre>{@code
  * NameDirectory groups =
@@ -77,6 +83,7 @@ public final class NameDirectory {
   private final Cache<String, Loaded<String>> names;
   private volatile Loaded<Map<String, String>> all;
   private volatile Instant lastListTry;
+  private volatile Instant lastBatchFailure;
   private final AtomicBoolean refreshing = new AtomicBoolean();
   private final AtomicBoolean failing = new AtomicBoolean();
 
@@ -193,7 +200,9 @@ public final class NameDirectory {
         stale.add(id);
       }
     }
-    loadBatches(missing);
+    if (!missing.isEmpty() && !recentlyFailed()) {
+      loadBatches(missing);
+    }
     if (!stale.isEmpty()) {
       refreshInBackground(() -> loadBatches(stale));
     }
@@ -214,10 +223,16 @@ public final class NameDirectory {
           names.put(id, new Loaded<>(got.getOrDefault(id, id), now));
         }
       } catch (ConnectorException e) {
+        lastBatchFailure = clock.instant();
         failed(e);
         return;
       }
     }
+  }
+
+  private boolean recentlyFailed() {
+    Instant last = lastBatchFailure;
+    return last != null && clock.instant().isBefore(last.plus(UNKNOWN_RELOAD));
   }
 
   private boolean mayReloadForUnknown() {

@@ -400,13 +400,14 @@ public final class HttpJsonConnectorFactory implements ConnectorFactory<HttpJson
       }
     }
     ApiClient api = b.build();
+    ApiClient lookups = api.forLookups();
     Map<String, NameDirectory> dirs = new HashMap<>();
     for (Lookup l : o.lookups().values()) {
       dirs.put(
           l.name(),
           NameDirectory.listed(
               lookupEndpoint(l.name()).substring("lookup/".length()), // metrics add "lookup/"
-              () -> loadLookup(api, base, l),
+              () -> loadLookup(lookups, base, l),
               l.refresh(),
               ctx.clock(),
               ctx.requests()));

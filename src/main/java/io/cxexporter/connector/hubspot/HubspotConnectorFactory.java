@@ -149,7 +149,7 @@ public final class HubspotConnectorFactory implements ConnectorFactory<HubspotOp
       b.limit(Search.endpoint(stream), search);
     }
     ApiClient api = b.build();
-    Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
+    Directory dir = new Directory(api.forLookups(), base, ctx.clock(), ctx.requests());
     Search.Reading settings =
         new Search.Reading(
             api,

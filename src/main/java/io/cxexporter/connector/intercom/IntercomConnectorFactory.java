@@ -104,7 +104,8 @@ public final class IntercomConnectorFactory implements ConnectorFactory<Intercom
                     .endpoint(TicketsStream.ENDPOINT, 403, ErrorPolicy.Action.FEATURE_UNAVAILABLE)
                     .build())
             .build();
-    Directory dir = new Directory(api, base, o.apiVersion(), ctx.clock(), ctx.requests());
+    Directory dir =
+        new Directory(api.forLookups(), base, o.apiVersion(), ctx.clock(), ctx.requests());
     List<Stream> streams = new ArrayList<>();
     streams.add(new ConversationsStream(api, base, dir, ctx.clock(), o));
     if (o.tickets()) {

@@ -174,7 +174,7 @@ public final class JiraServiceManagementConnectorFactory
                 new EndpointLimit(
                     o.feedbackRequestsPerMinute(), Duration.ofMinutes(1), ctx.clock()))
             .build();
-    JiraFields fields = new JiraFields(api, base, ctx.clock(), ctx.requests());
+    JiraFields fields = new JiraFields(api.forLookups(), base, ctx.clock(), ctx.requests());
     List<Stream> streams =
         List.of(
             new IssuesStream(api, base, fields, ctx.clock(), o),

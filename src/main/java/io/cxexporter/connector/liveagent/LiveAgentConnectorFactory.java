@@ -114,7 +114,7 @@ public final class LiveAgentConnectorFactory implements ConnectorFactory<LiveAge
       b.limit(endpoint, key);
     }
     ApiClient api = b.build();
-    Directory names = new Directory(api, base, ctx.clock(), ctx.requests());
+    Directory names = new Directory(api.forLookups(), base, ctx.clock(), ctx.requests());
     HistoryBook book = new HistoryBook();
     List<Stream> streams =
         List.of(

@@ -16,7 +16,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import okhttp3.HttpUrl;
 
 /**
@@ -35,10 +37,13 @@ final class Directory {
   private final NameDirectory users;
   private final Cache<String, Boolean> slaPolicies =
       Caffeine.newBuilder().expireAfterWrite(Duration.ofHours(1)).build();
+  private final RequestListener failures;
+  private final AtomicBoolean slaLookupFailing = new AtomicBoolean();
 
   Directory(ApiClient api, HttpUrl base, Clock clock, RequestListener failures) {
     this.api = api;
     this.base = base;
+    this.failures = failures;
     this.groups =
         NameDirectory.listed("groups", this::loadGroups, Duration.ofHours(1), clock, failures);
     this.users =
@@ -95,6 +100,8 @@ final class Directory {
   /**
    * Whether the account has any SLA policy ({@code /api/v2/slas/policies}, checked once an hour).
    * An account whose plan has no SLAs answers 403: that is "none", not an authorization problem.
+   * Any other failure but a rejected token is a failed lookup: reported, not cached, and taken as
+   * "some" so the SLA events are read regardless (a lookup never stops a stream).
    */
   boolean hasSlaPolicies() throws ConnectorException {
     Boolean known = slaPolicies.getIfPresent("any");
@@ -115,10 +122,19 @@ final class Directory {
       }
       any = policies.size() > 0;
     } catch (ConnectorException e) {
-      if (e.kind() != ConnectorException.Kind.FEATURE_UNAVAILABLE) {
+      if (e.kind() == ConnectorException.Kind.AUTH) {
         throw e; // a 401 is a rejected token, as for every other request
       }
+      if (e.kind() != ConnectorException.Kind.FEATURE_UNAVAILABLE) {
+        slaLookupFailing.set(true);
+        failures.onLookupFailed(
+            "sla_policies", e.kind().name().toLowerCase(Locale.ROOT), e.getMessage());
+        return true;
+      }
       any = false;
+    }
+    if (slaLookupFailing.compareAndSet(true, false)) {
+      failures.onLookupRecovered("sla_policies");
     }
     slaPolicies.put("any", any);
     return any;

@@ -102,7 +102,7 @@ public final class ZendeskConnectorFactory implements ConnectorFactory<ZendeskOp
             .limit(SlaEventsStream.ENDPOINT, exports)
             .build();
     Duration backfill = o.common().backfill();
-    Directory dir = new Directory(api, base, ctx.clock(), ctx.requests());
+    Directory dir = new Directory(api.forLookups(), base, ctx.clock(), ctx.requests());
     List<Stream> streams =
         List.of(
             TicketsStream.create(api, base, dir, ctx.clock(), backfill, o.perPage()),

@@ -213,6 +213,20 @@ class FreshdeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/api/v2/groups", "/api/v2/agents", "/api/v2/ticket_fields");
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "{\"id\": 5006,", "{\"id\": null,");
+    bad = replacedAfter(bad, "{\"id\": 5001,", "\"status\": 4", "\"status\": null");
+    v.stubFor(firstPage().atPriority(1).willReturn(page(bad, ticketsUrl(BACKFILL_START, 2))));
+    return "5001";
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

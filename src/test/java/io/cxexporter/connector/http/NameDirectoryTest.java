@@ -121,7 +121,27 @@ class NameDirectoryTest {
     d.prefetch(List.of("7"));
     assertThat(d.name("7")).isEqualTo("7");
     down = false;
+    clock.advance(Duration.ofMinutes(1)); // a failed batch rests a minute
     d.prefetch(List.of("7"));
-    assertThat(calls).last().isEqualTo("batch [7]");
+    assertThat(calls).hasSize(4).last().isEqualTo("batch [7]");
+  }
+
+  @Test
+  void aFailedBatchRestsAMinuteSoAHangingLookupIsNotAskedOnEveryPage() {
+    NameDirectory d =
+        NameDirectory.batched(
+            "users", this::batch, 100, Duration.ofDays(1), 1000, clock, failures, background::add);
+    down = true;
+    d.prefetch(List.of("1"));
+    d.prefetch(List.of("2")); // the next page, the same second
+    clock.advance(Duration.ofSeconds(59));
+    d.prefetch(List.of("2"));
+    assertThat(calls).as("one failed ask, no ask per page").containsExactly("batch [1]");
+    assertThat(d.name("2")).isEqualTo("2");
+    down = false;
+    clock.advance(Duration.ofSeconds(1));
+    d.prefetch(List.of("1", "2"));
+    assertThat(calls).last().isEqualTo("batch [1, 2]");
+    assertThat(d.name("2")).isEqualTo("Tier 2");
   }
 }

@@ -184,6 +184,15 @@ class RtRecipeTest extends RecipeContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"101\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"102\"", "\"Status\": \"new\"", "\"Status\": null");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "102";
+  }
+
+  @Override
   protected Map.Entry<String, String> expectedAuthHeader() {
     return Map.entry("Authorization", "token " + TOKEN);
   }

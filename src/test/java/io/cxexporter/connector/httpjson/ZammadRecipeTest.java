@@ -147,6 +147,15 @@ class ZammadRecipeTest extends RecipeContractTest {
   }
 
   @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "\"id\": 11,", "\"id\": null,");
+    bad = replacedAfter(bad, "\"id\": 12,", "\"state\": \"new\"", "\"state\": null");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "12";
+  }
+
+  @Override
   protected Map.Entry<String, String> expectedAuthHeader() {
     return Map.entry("Authorization", "Token token=" + TOKEN);
   }

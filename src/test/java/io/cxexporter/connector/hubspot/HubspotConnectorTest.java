@@ -233,6 +233,31 @@ class HubspotConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/crm/v3/pipelines/tickets", "/crm/v3/pipelines/deals", "/crm/v3/owners");
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"601\"", "\"id\": null");
+    bad =
+        replacedAfter(
+            bad,
+            "\"id\": \"602\"",
+            "\"createdate\": \"2026-11-18T09:00:00.000Z\"",
+            "\"createdate\": null");
+    bad =
+        replacedAfter(
+            bad,
+            "\"id\": \"602\"",
+            "\"createdAt\": \"2026-11-18T09:00:00.000Z\"",
+            "\"createdAt\": null");
+    v.stubFor(firstPage().atPriority(1).willReturn(page(bad)));
+    return "602";
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }
@@ -566,10 +591,7 @@ class HubspotConnectorTest extends ConnectorContractTest {
     }
     assertThat(requests.requests())
         .containsSubsequence(
-            "pipelines/tickets 500",
-            "pipelines/tickets 500",
-            "pipelines/tickets 500",
-            "pipelines/tickets 500",
+            "pipelines/tickets 500", // once: a lookup is not retried, it is asked again later
             "owners 403",
             "pipelines/tickets 200",
             "owners 200");

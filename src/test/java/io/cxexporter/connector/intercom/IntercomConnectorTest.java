@@ -173,6 +173,21 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/teams", "/admins");
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("conversations-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"104\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"101\"", "\"state\": \"", "\"state\": null, \"was\": \"");
+    bad = replacedAfter(bad, "\"id\": \"101\"", "\"open\": ", "\"open\": null, \"was_open\": ");
+    v.stubFor(firstPage().atPriority(1).willReturn(page(bad)));
+    return "101";
+  }
+
+  @Override
   protected String mainStream() {
     return "conversations";
   }
@@ -435,28 +450,7 @@ class IntercomConnectorTest extends ConnectorContractTest {
             .atPriority(1)
             .inScenario("teams")
             .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-            .willReturn(aResponse().withStatus(500))
-            .willSetStateTo("broken twice"));
-    vendor.stubFor(
-        get(urlPathEqualTo("/teams"))
-            .atPriority(1)
-            .inScenario("teams")
-            .whenScenarioStateIs("broken twice")
-            .willReturn(aResponse().withStatus(500))
-            .willSetStateTo("broken thrice"));
-    vendor.stubFor(
-        get(urlPathEqualTo("/teams"))
-            .atPriority(1)
-            .inScenario("teams")
-            .whenScenarioStateIs("broken thrice")
-            .willReturn(aResponse().withStatus(500))
-            .willSetStateTo("broken four times"));
-    vendor.stubFor(
-        get(urlPathEqualTo("/teams"))
-            .atPriority(1)
-            .inScenario("teams")
-            .whenScenarioStateIs("broken four times")
-            .willReturn(aResponse().withStatus(500))
+            .willReturn(aResponse().withStatus(500)) // one attempt: a lookup is not retried
             .willSetStateTo("fixed"));
     vendor.stubFor(
         get(urlPathEqualTo("/admins")).atPriority(1).willReturn(aResponse().withStatus(403)));

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.connector.Connector;
@@ -112,6 +113,26 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return search(BACKFILL_JQL).withQueryParam("nextPageToken", absent());
+  }
+
+  @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, FIELDS);
+    // without the field list the first page asks for the standard fields only
+    v.stubFor(
+        search(BACKFILL_JQL)
+            .withQueryParam("nextPageToken", absent())
+            .atPriority(2)
+            .willReturn(okJson(fixture("issues-page1.json"))));
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("issues-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"10001\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"10002\"", "\"status\": {", "\"status\": null, \"was\": {");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "10002";
   }
 
   @Override

@@ -205,6 +205,24 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, API + "/departments", API + "/agents");
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    String bad = replacedOnce(page, "\"id\": \"aaaa0009\"", "\"id\": null");
+    bad = replacedAfter(bad, "\"id\": \"aaaa0002\"", "\"status\": \"A\"", "\"status\": null");
+    v.stubFor(
+        tickets(BACKFILL_START)
+            .withQueryParam("_page", absent())
+            .atPriority(1)
+            .willReturn(page(bad, null)));
+    return "aaaa0002";
+  }
+
+  @Override
   protected String mainStream() {
     return "tickets";
   }

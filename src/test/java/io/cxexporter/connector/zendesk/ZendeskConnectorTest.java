@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
@@ -123,6 +124,26 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return get(urlPathEqualTo(EXPORT)).withQueryParam("start_time", matching("\\d+"));
+  }
+
+  @Override
+  protected boolean backfillStubsIgnoreTheClock() {
+    return true;
+  }
+
+  @Override
+  protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
+    failGets(v, fault, "/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES);
+  }
+
+  @Override
+  protected String stubNullIdAndNullStatus(WireMockServer v) {
+    String page = fixture("tickets-page1.json");
+    // 101 is not on page 2 (102 is: its later version is stored)
+    String bad = replacedAfter(page, "{\"id\": 101,", "\"status\": \"solved\"", "\"status\": null");
+    bad = replacedOnce(bad, "{\"id\": 102,", "{\"id\": null,");
+    v.stubFor(firstPage().atPriority(1).willReturn(okJson(bad)));
+    return "101";
   }
 
   @Override
@@ -302,6 +323,32 @@ class ZendeskConnectorTest extends ConnectorContractTest {
                 whole(
                     "status", "pending", "group", "Billing", "priority", "low", "channel", "chat")))
         .isEqualTo(1);
+  }
+
+  @Test
+  void fiveThousandUnknownGroupIdsCostOneGroupListRequestNotOneEach() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    var page =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json.readTree(fixture("tickets-page1.json"));
+    var one = (com.fasterxml.jackson.databind.node.ObjectNode) page.get("tickets").get(0);
+    var many = json.createArrayNode();
+    for (int i = 0; i < 5000; i++) {
+      var t = one.deepCopy();
+      t.put("id", 10_000 + i);
+      t.put("group_id", 900_000 + i); // not in the group list
+      many.add(t);
+    }
+    page.set("tickets", many);
+    vendor.stubFor(firstPage().atPriority(1).willReturn(okJson(json.writeValueAsString(page))));
+    try (io.cxexporter.sync.SyncHarness h = harness()) {
+      assertThat(h.sync(mainStream())).isNull();
+      assertThat(h.state(mainStream()).backfillDone()).isTrue();
+    }
+    assertThat(vendor.findAll(getRequestedFor(urlPathEqualTo("/api/v2/groups.json"))))
+        .as("the first load; unknown ids reload the list at most once a minute")
+        .hasSize(1);
   }
 
   @Test
