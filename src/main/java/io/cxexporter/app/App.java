@@ -249,6 +249,11 @@ public final class App implements StatusSource, AutoCloseable {
     if (stopping) {
       return List.of("shutting down");
     }
+    if (web != null) {
+      // SIGHUP and POST /-/reload re-read the web config at once, as the watcher would within
+      // its poll; a bad change is logged and the running TLS setup and users keep serving
+      web.reloadWebConfigIfChanged();
+    }
     ExporterConfig next;
     try {
       next =

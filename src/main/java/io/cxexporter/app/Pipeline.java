@@ -176,6 +176,11 @@ final class Pipeline implements AutoCloseable {
       }
 
       @Override
+      public void onClockSkew(double seconds) {
+        generation.write(() -> to.onClockSkew(seconds));
+      }
+
+      @Override
       public void onLookupRecovered(String lookup) {
         generation.write(() -> to.onLookupRecovered(lookup));
       }

@@ -94,6 +94,49 @@ class ReloadTest {
         .until(() -> Http.get(app.port(), "/").body().contains("data-source=\"hup\""));
   }
 
+  /** bcrypt of "s3cret" (the web tests' hash). */
+  static final String HASH = "$2y$10$TERhWtVRGeJq708Q7BhHruGubEn2jWjZXB7yUWa28nFDXbqX9K/xO";
+
+  static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aReloadReReadsTheWebConfigAtOnceNotAtTheNextPoll() throws Exception {
+    Path webConfig = dir.resolve("web.yml");
+    Files.writeString(webConfig, "basic_auth_users:\n  prometheus: " + HASH + "\n");
+    Path file = dir.resolve("cx.yml");
+    Files.writeString(
+        file,
+        "server: {listen_address: \"127.0.0.1:0\"}\nstate: {path: \""
+            + dir.resolve("state")
+            + "\"}\nconnectors: [{name: one, type: static}]\n");
+    ConfigLoader loader = ConfigLoader.standard();
+    io.prometheus.metrics.model.registry.PrometheusRegistry registry =
+        new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    io.cxexporter.web.WebServer.Options web =
+        new io.cxexporter.web.WebServer.Options(
+            "/metrics", 40, false, webConfig, Duration.ofHours(1));
+    app =
+        new TestApps.Running(
+            App.start(loader.load(file), web, loader, file, registry, Clock.systemUTC()),
+            file,
+            registry);
+    String alice = basic("alice", "s3cret");
+    assertThat(Http.get(app.port(), "/metrics", "Authorization", alice).statusCode())
+        .isEqualTo(401);
+
+    Files.writeString(webConfig, "basic_auth_users:\n  alice: " + HASH + "\n");
+    assertThat(app.app().reload()).isNullOrEmpty();
+
+    assertThat(Http.get(app.port(), "/metrics", "Authorization", alice).statusCode())
+        .as("the watcher polls hourly here, so only the reload can have read the change")
+        .isEqualTo(200);
+  }
+
   static String metrics(TestApps.Running app) {
     return Http.get(app.port(), "/metrics").body();
   }

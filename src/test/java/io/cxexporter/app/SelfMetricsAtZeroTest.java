@@ -46,6 +46,13 @@ class SelfMetricsAtZeroTest {
                       + "\"} 0.0");
         }
       }
+      org.awaitility.Awaitility.await("the demo's pretend vendor keeps our clock")
+          .atMost(java.time.Duration.ofSeconds(20))
+          .until(
+              () ->
+                  Http.get(app.port(), "/metrics")
+                      .body()
+                      .contains("cx_connector_clock_skew_seconds{source=\"calm\"} 0.0"));
       for (String result : List.of("sent", "failed", "dropped")) {
         assertThat(lines)
             .contains("cx_notifications_total{notifier=\"hook\",result=\"" + result + "\"} 0.0")

@@ -6,8 +6,9 @@ import java.time.Duration;
 
 /**
  * The demo's pretend vendor API accounting: each page read is one request answered 200, against a
- * budget of 700 requests per minute, reported like a real connector's HTTP layer reports them (so
- * the exporter-health panels have data on the demo).
+ * budget of 700 requests per minute, reported like a real connector's HTTP layer reports them (its
+ * clock skew is 0: it keeps the exporter's clock) (so the exporter-health panels have data on the
+ * demo).
  */
 final class SimulatedApi {
   static final int BUDGET_PER_MINUTE = 700;
@@ -32,5 +33,6 @@ final class SimulatedApi {
     used++;
     listener.onRequest(endpoint, "200", Duration.ofMillis(20 + (endpoint.hashCode() & 63)));
     listener.onRateLimitRemaining(Math.max(0, BUDGET_PER_MINUTE - used));
+    listener.onClockSkew(0); // the pretend vendor keeps the exporter's own clock
   }
 }
