@@ -1,10 +1,7 @@
 package io.cxexporter.bench;
 
 import io.cxexporter.app.TestApps;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -115,13 +112,13 @@ public final class LoadBench implements Benchmark {
               () -> {
                 double[] lat = new double[1024];
                 int n = 0;
-                Conn c = null;
+                ScrapeBench.Scraper c = null;
                 try {
                   start.await();
                   while (System.nanoTime() < end) {
                     try {
                       if (c == null) {
-                        c = new Conn(port);
+                        c = new ScrapeBench.Scraper(port);
                       }
                       long t0 = System.nanoTime();
                       int status = c.get("/metrics");
@@ -185,7 +182,7 @@ public final class LoadBench implements Benchmark {
       double worst = 0;
       for (int i = 0; i < 5; i++) {
         long t0 = System.nanoTime();
-        try (Conn c = new Conn(port)) {
+        try (ScrapeBench.Scraper c = new ScrapeBench.Scraper(port)) {
           int status = c.get("/metrics");
           if (status != 200) {
             throw new IOException("status " + status);
@@ -210,15 +207,15 @@ public final class LoadBench implements Benchmark {
   }
 
   static long bodyBytes(int port) throws IOException {
-    try (Conn c = new Conn(port)) {
+    try (ScrapeBench.Scraper c = new ScrapeBench.Scraper(port)) {
       c.get("/metrics");
-      return c.lastLength;
+      return c.lastLength();
     }
   }
 
   static void waitForData(int port) throws Exception {
     for (int i = 0; i < 300; i++) {
-      try (Conn c = new Conn(port)) {
+      try (ScrapeBench.Scraper c = new ScrapeBench.Scraper(port)) {
         if (c.get("/-/ready") == 200) {
           return;
         }
@@ -235,94 +232,5 @@ public final class LoadBench implements Benchmark {
       Thread.sleep(100);
     }
     return m.getHeapMemoryUsage().getUsed();
-  }
-
-  /** A keep-alive HTTP/1.1 connection; reads and discards bodies. */
-  static final class Conn implements AutoCloseable {
-    private final Socket socket;
-    private final OutputStream out;
-    private final InputStream in;
-    private final byte[] buf = new byte[64 * 1024];
-    long lastLength;
-
-    Conn(int port) throws IOException {
-      socket = new Socket(InetAddress.getLoopbackAddress(), port);
-      socket.setTcpNoDelay(true);
-      socket.setSoTimeout(30_000);
-      out = socket.getOutputStream();
-      in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
-    }
-
-    int get(String path) throws IOException {
-      out.write(
-          ("GET "
-                  + path
-                  + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/plain;version=0.0.4\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      String statusLine = line();
-      if (!statusLine.startsWith("HTTP/1.1 ")) {
-        throw new IOException("unexpected response: " + statusLine);
-      }
-      int status = Integer.parseInt(statusLine.substring(9, 12));
-      long length = -1;
-      boolean chunked = false;
-      for (String h = line(); !h.isEmpty(); h = line()) {
-        String lower = h.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("content-length:")) {
-          length = Long.parseLong(lower.substring(15).trim());
-        } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-          chunked = true;
-        }
-      }
-      lastLength = 0;
-      if (chunked) {
-        for (long size = Long.parseLong(line().trim(), 16); size > 0; ) {
-          lastLength += size;
-          skip(size);
-          line();
-          size = Long.parseLong(line().trim(), 16);
-        }
-        line();
-      } else if (length >= 0) {
-        lastLength = length;
-        skip(length);
-      } else {
-        throw new IOException("neither content-length nor chunked");
-      }
-      return status;
-    }
-
-    private void skip(long n) throws IOException {
-      while (n > 0) {
-        int r = in.read(buf, 0, (int) Math.min(buf.length, n));
-        if (r < 0) {
-          throw new IOException("connection closed mid-body");
-        }
-        n -= r;
-      }
-    }
-
-    private String line() throws IOException {
-      StringBuilder b = new StringBuilder();
-      for (int c = in.read(); c != '\n'; c = in.read()) {
-        if (c < 0) {
-          throw new IOException("connection closed");
-        }
-        if (c != '\r') {
-          b.append((char) c);
-        }
-      }
-      return b.toString();
-    }
-
-    @Override
-    public void close() {
-      try {
-        socket.close();
-      } catch (IOException e) {
-        // closing
-      }
-    }
   }
 }

@@ -1,12 +1,9 @@
 package io.cxexporter.bench;
 
 import io.cxexporter.config.ServerConfig;
-import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSeries;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.metrics.SnapshotCollector;
-import io.cxexporter.sync.StreamStatus;
-import io.cxexporter.web.StatusSource;
 import io.cxexporter.web.WebServer;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -60,17 +57,19 @@ public final class ScrapeBench implements Benchmark {
     int perThread = quick ? 125 : 400; // per round and scraper
     KpiSnapshot snapshot = snapshot(SERIES);
 
+    // one registry for both servers: the web server adds its own metrics
+    // (cx_http_requests_rejected_total, cx_web_config_last_reload_successful) to the registry it
+    // serves, and the baseline must serve the same families for the bodies to be comparable
     PrometheusRegistry ours = new PrometheusRegistry();
     SnapshotCollector.register(ours).update(snapshot);
-    PrometheusRegistry theirs = new PrometheusRegistry();
-    SnapshotCollector.register(theirs).update(snapshot);
+    PrometheusRegistry theirs = ours;
 
     Map<String, Object> out = new LinkedHashMap<>();
     try (WebServer web =
             WebServer.start(
                 new ServerConfig("127.0.0.1", 0, null, null, null),
                 ours,
-                new NoStatus(),
+                new io.cxexporter.testing.EmptyStatus(),
                 Clock.systemUTC());
         HTTPServer baseline =
             HTTPServer.builder()
@@ -344,6 +343,7 @@ public final class ScrapeBench implements Benchmark {
     Scraper(int port) throws IOException {
       socket = new Socket(InetAddress.getLoopbackAddress(), port);
       socket.setTcpNoDelay(true);
+      socket.setSoTimeout(30_000);
       out = socket.getOutputStream();
       in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
     }
@@ -357,12 +357,29 @@ public final class ScrapeBench implements Benchmark {
 
     /** One scrape, reading the body without keeping it; its length. */
     long scrape() throws IOException {
-      out.write(REQUEST);
-      out.flush();
-      String status = line();
-      if (!status.startsWith("HTTP/1.1 200")) {
-        throw new IOException("unexpected response: " + status);
+      int status = get("/metrics");
+      if (status != 200) {
+        throw new IOException("unexpected status " + status);
       }
+      return read;
+    }
+
+    /** One GET of {@code path}, reading the body whatever the status; the status. */
+    int get(String path) throws IOException {
+      out.write(
+          path.equals("/metrics")
+              ? REQUEST
+              : ("GET "
+                      + path
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/plain;version=0.0.4\r\n"
+                      + "User-Agent: cx-bench\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String statusLine = line();
+      if (!statusLine.startsWith("HTTP/1.1 ")) {
+        throw new IOException("unexpected response: " + statusLine);
+      }
+      int status = Integer.parseInt(statusLine.substring(9, 12));
       long length = -1;
       boolean chunked = false;
       for (String h = line(); !h.isEmpty(); h = line()) {
@@ -389,6 +406,11 @@ public final class ScrapeBench implements Benchmark {
       } else {
         throw new IOException("neither content-length nor chunked");
       }
+      return status;
+    }
+
+    /** The length of the last body read. */
+    long lastLength() {
       return read;
     }
 
@@ -420,8 +442,12 @@ public final class ScrapeBench implements Benchmark {
     }
 
     @Override
-    public void close() throws IOException {
-      socket.close();
+    public void close() {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing
+      }
     }
   }
 
@@ -464,58 +490,5 @@ public final class ScrapeBench implements Benchmark {
 
   static double round2(double v) {
     return Math.round(v * 100) / 100.0;
-  }
-
-  /** The status source of a process with nothing to report: /metrics does not read it. */
-  private static final class NoStatus implements StatusSource {
-    @Override
-    public KpiSnapshot snapshot() {
-      return KpiSnapshot.EMPTY;
-    }
-
-    @Override
-    public List<StreamStatus> streams() {
-      return List.of();
-    }
-
-    @Override
-    public Map<String, String> connectors() {
-      return Map.of();
-    }
-
-    @Override
-    public CheckResult check(String source) {
-      return null;
-    }
-
-    @Override
-    public Double rateLimitRemaining(String source) {
-      return null;
-    }
-
-    @Override
-    public boolean ready() {
-      return true;
-    }
-
-    @Override
-    public String configOrigin() {
-      return "bench";
-    }
-
-    @Override
-    public String version() {
-      return "bench";
-    }
-
-    @Override
-    public List<String> lastReloadProblems() {
-      return null;
-    }
-
-    @Override
-    public List<String> reload() {
-      return null;
-    }
   }
 }

@@ -2,10 +2,8 @@ package io.cxexporter.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cxexporter.connector.CheckResult;
-import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.store.Quarantine;
-import io.cxexporter.sync.StreamStatus;
+import io.cxexporter.testing.EmptyStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +15,16 @@ class StatusPageStateTest {
   static final Instant NOW = Instant.parse("2026-12-01T09:00:00Z");
 
   /** A running exporter with one source, {@code zd}, and the given state. */
-  record Source(String stateProblem, Quarantine quarantine) implements StatusSource {
+  /** One source, zd, with a state problem (or null) and its quarantine. */
+  static final class Source extends EmptyStatus {
+    private final String stateProblem;
+    private final Quarantine quarantine;
+
+    Source(String stateProblem, Quarantine quarantine) {
+      this.stateProblem = stateProblem;
+      this.quarantine = quarantine;
+    }
+
     @Override
     public String stateProblem() {
       return stateProblem;
@@ -29,53 +36,8 @@ class StatusPageStateTest {
     }
 
     @Override
-    public KpiSnapshot snapshot() {
-      return KpiSnapshot.EMPTY;
-    }
-
-    @Override
-    public List<StreamStatus> streams() {
-      return List.of();
-    }
-
-    @Override
     public Map<String, String> connectors() {
       return Map.of("zd", "zendesk");
-    }
-
-    @Override
-    public CheckResult check(String source) {
-      return null;
-    }
-
-    @Override
-    public Double rateLimitRemaining(String source) {
-      return null;
-    }
-
-    @Override
-    public boolean ready() {
-      return true;
-    }
-
-    @Override
-    public String configOrigin() {
-      return "cx.yml";
-    }
-
-    @Override
-    public String version() {
-      return "cx-exporter test";
-    }
-
-    @Override
-    public List<String> lastReloadProblems() {
-      return null;
-    }
-
-    @Override
-    public List<String> reload() {
-      return null;
     }
   }
 

@@ -3,6 +3,7 @@ package io.cxexporter.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.testing.EmptyStatus;
 import io.cxexporter.testing.Http;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -36,7 +37,7 @@ class WebServerTest {
 
   @TempDir Path dir;
   final PrometheusRegistry registry = new PrometheusRegistry();
-  final FakeStatus status = new FakeStatus();
+  final EmptyStatus status = new EmptyStatus();
   WebServer web;
 
   @AfterEach

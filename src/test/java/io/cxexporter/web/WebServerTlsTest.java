@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxexporter.config.ServerConfig;
+import io.cxexporter.testing.EmptyStatus;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,7 +73,7 @@ class WebServerTlsTest {
             new ServerConfig("127.0.0.1", 0, null, null, null),
             new WebServer.Options("/metrics", 40, false, wc, Duration.ofHours(1)),
             registry,
-            new FakeStatus(),
+            new EmptyStatus(),
             Clock.systemUTC());
     return web.port();
   }
@@ -152,7 +153,7 @@ class WebServerTlsTest {
                     legacy,
                     WebServer.Options.DEFAULTS,
                     registry,
-                    new FakeStatus(),
+                    new EmptyStatus(),
                     Clock.systemUTC()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("does not match the certificate");

@@ -1,15 +1,19 @@
-package io.cxexporter.web;
+package io.cxexporter.testing;
 
 import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.sync.StreamStatus;
+import io.cxexporter.web.StatusSource;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A status source with no data that counts reloads, for tests of the HTTP surface alone. */
-final class FakeStatus implements StatusSource {
-  final AtomicInteger reloads = new AtomicInteger();
+/**
+ * A status source with nothing to report that counts reloads: for tests of the HTTP surface and the
+ * scrape bench (/metrics does not read it); extend it to answer one thing.
+ */
+public class EmptyStatus implements StatusSource {
+  public final AtomicInteger reloads = new AtomicInteger();
 
   @Override
   public KpiSnapshot snapshot() {
