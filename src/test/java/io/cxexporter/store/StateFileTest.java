@@ -267,19 +267,21 @@ class StateFileTest {
 
   @Test
   void aReadOnlyStateDirectoryIsOneClearLine() throws Exception {
-    Path state = Files.createDirectories(dir.resolve("ro"));
+    Path ro = Files.createDirectories(dir.resolve("ro"));
     Files.setPosixFilePermissions(
-        state, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        ro, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      org.junit.jupiter.api.Assumptions.assumeFalse(
-          Files.isWritable(state), "running as root: permissions do not apply");
+      // as root (CI, containers) permissions do not apply; sysfs refuses new files even to root
+      Path state = Files.isWritable(ro) ? Path.of("/sys") : ro;
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          Files.isDirectory(state), "neither a read-only directory nor /sys (not Linux)");
       assertThatThrownBy(() -> Store.open(state, CLOCK))
           .isInstanceOf(StoreException.class)
           .hasMessageStartingWith("state directory " + state + " is not writable: ")
           .hasMessageNotContaining("\n");
     } finally {
       Files.setPosixFilePermissions(
-          state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+          ro, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     }
   }
 }
