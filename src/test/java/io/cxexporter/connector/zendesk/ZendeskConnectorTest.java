@@ -127,11 +127,6 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
-  protected boolean backfillStubsIgnoreTheClock() {
-    return true;
-  }
-
-  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, "/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES);
   }
