@@ -248,6 +248,13 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("5001", "group", "77", "Billing"),
+        new LookedUp("5002", "assignee", "89", "Bor Kos"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, "/api/v2/groups", "/api/v2/agents");
   }

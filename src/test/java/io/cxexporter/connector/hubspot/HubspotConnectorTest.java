@@ -239,6 +239,13 @@ class HubspotConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("601", "group", "45", "Billing"),
+        new LookedUp("602", "assignee", "102", "Alan Turing"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, "/crm/v3/pipelines/tickets", "/crm/v3/pipelines/deals", "/crm/v3/owners");
   }

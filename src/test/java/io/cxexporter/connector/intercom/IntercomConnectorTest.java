@@ -191,6 +191,13 @@ class IntercomConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("101", "group", "5017691", "Billing"),
+        new LookedUp("102", "assignee", "991267716", "Bob Berg"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, "/teams", "/admins");
   }

@@ -127,6 +127,15 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
     return search(BACKFILL_JQL).withQueryParam("nextPageToken", absent());
   }
 
+  /**
+   * The request type (the group) is a custom field found by the field lookup: while it fails the
+   * issues are read without it. Assignees come with their display names, nothing to look up.
+   */
+  @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(new LookedUp("10001", "group", null, "Get IT help"));
+  }
+
   @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, FIELDS);

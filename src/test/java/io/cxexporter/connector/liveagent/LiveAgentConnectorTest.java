@@ -209,6 +209,13 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("aaaa0001", "group", "zbmc7d61", "Billing"),
+        new LookedUp("aaaa0002", "assignee", "71mdqq0a", "Bo Agent"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, API + "/departments", API + "/agents");
   }

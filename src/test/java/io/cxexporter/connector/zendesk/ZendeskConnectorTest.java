@@ -127,6 +127,13 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("101", "group", "11", "Billing"),
+        new LookedUp("103", "assignee", "23", "Bo Kranjc"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, "/api/v2/groups.json", "/api/v2/users/show_many.json", SLA_POLICIES);
   }
