@@ -196,12 +196,30 @@ public abstract class ConnectorContractTest {
   }
 
   /**
-   * Whether {@link #stubBackfill} still answers a backfill started a minute after {@link #now()}
-   * (its first requests do not name the backfill's start), which the heal-later scenario needs: a
-   * failed lookup rests a minute before it is asked again.
+   * The streams the heal-later scenario reads while the lookups fail (by default all): a stream
+   * that names nothing and remembers what it has read for the life of the connector would skip
+   * those records when the same connector backfills again into a fresh store.
    */
-  protected boolean backfillStubsIgnoreTheClock() {
-    return false;
+  protected Set<String> streamsReadWhileLookupsFail() {
+    Set<String> all = new java.util.LinkedHashSet<>();
+    connector(vendor.baseUrl(), ctx()).streams().forEach(st -> all.add(st.name()));
+    return all;
+  }
+
+  /**
+   * A looked-up field of one backfilled record of the main stream: {@code field} ({@code group} or
+   * {@code assignee}) of record {@code id} reads {@code failing} while the lookups fail (the id the
+   * vendor sent, or null where the lookup finds the field to read) and {@code healed} once they
+   * answer.
+   */
+  public record LookedUp(String id, String field, String failing, String healed) {}
+
+  /**
+   * Looked-up fields of backfilled records ({@link LookedUp}), each group and assignee lookup the
+   * connector makes at least once; the heal-later scenario checks them before and after healing.
+   */
+  protected List<LookedUp> lookedUpFields() {
+    throw new UnsupportedOperationException("declare lookedUpFields with stubLookupsFailing");
   }
 
   /** Makes GETs of each of {@code paths} answer {@code fault}, over the backfill's stubs. */
@@ -215,6 +233,12 @@ public abstract class ConnectorContractTest {
               .willReturn(fault));
     }
   }
+
+  /**
+   * How far the heal-later scenario moves the clock: past the minute a failed lookup rests, so its
+   * second backfill starts this much later than {@link #now()} (its stubs must answer that too).
+   */
+  protected static final Duration HEAL_AFTER = Duration.ofSeconds(61);
 
   /** The request timeout of the hanging-lookup scenario (connect, read and call). */
   protected static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(1);
@@ -622,23 +646,78 @@ public abstract class ConnectorContractTest {
         .hasSize(1);
   }
 
+  /**
+   * While the lookups fail the records carry the vendor's ids (the labels read them); once they
+   * answer again, a minute later, the next pass names them through the same connector, every failed
+   * lookup reports its recovery (so it leaves the status page's failing lookups) and none fails
+   * again.
+   */
   @Test
   void aFailedLookupHealsOnceItAnswers() {
     Connector c = connector(vendor.baseUrl(), ctx());
     stubLookupsFailing(vendor, aResponse().withStatus(500));
-    Assumptions.assumeTrue(
-        backfillStubsIgnoreTheClock(), "the stubs name the backfill start (NameDirectoryTest)");
+    List<LookedUp> fields = lookedUpFields();
     try (SyncHarness h = new SyncHarness(dir.resolve("failing"), c, clock)) {
-      assertThat(h.syncAll()).isEmpty();
+      for (String stream : streamsReadWhileLookupsFail()) {
+        assertThat(h.sync(stream)).as(() -> stream + ": " + h.lastError(stream)).isNull();
+      }
+      assertLookedUp(h, fields, LookedUp::failing, LookedUp::healed);
     }
-    assertThat(requests.lookupFailures()).isNotEmpty();
+    List<String> failures = requests.lookupFailures();
+    assertThat(failures).isNotEmpty();
+    assertThat(requests.lookupRecoveries()).isEmpty();
     vendor.resetAll();
     stubBackfill(vendor);
-    clock.set(clock.instant().plus(Duration.ofSeconds(61))); // a failed lookup rests a minute
+    clock.set(clock.instant().plus(HEAL_AFTER)); // a failed lookup rests a minute
     try (SyncHarness h = new SyncHarness(dir.resolve("healed"), c, clock)) {
       Map<String, Duration> failed = h.syncAll();
       assertThat(failed).as(() -> "errors: " + errors(h, failed.keySet())).isEmpty();
       assertBackfilledKpis(h.snapshot()); // names, not ids, in the labels
+      assertLookedUp(h, fields, LookedUp::healed, LookedUp::failing);
+    }
+    assertThat(requests.lookupFailures()).as("none failed again").isEqualTo(failures);
+    assertThat(requests.lookupRecoveries())
+        .as("every failed lookup reports its recovery")
+        .containsAll(failures.stream().map(f -> f.substring(0, f.indexOf(' '))).toList());
+  }
+
+  /**
+   * Each looked-up field reads {@code is} in its record, and its group in the KPI labels reads
+   * {@code is} ({@code none} for null) where no series has {@code isNot}.
+   */
+  private void assertLookedUp(
+      SyncHarness h,
+      List<LookedUp> fields,
+      java.util.function.Function<LookedUp, String> is,
+      java.util.function.Function<LookedUp, String> isNot) {
+    assertThat(fields).isNotEmpty();
+    Map<String, io.cxexporter.model.Ticket> tickets = new java.util.HashMap<>();
+    h.store.forEach(
+        source(),
+        (stream, r) -> {
+          if (stream.equals(mainStream()) && r instanceof io.cxexporter.model.Ticket t) {
+            tickets.put(t.id(), t);
+          }
+        });
+    KpiSnapshot s = h.snapshot();
+    for (LookedUp f : fields) {
+      io.cxexporter.model.Ticket t = tickets.get(f.id());
+      assertThat(t).as("record %s", f.id()).isNotNull();
+      String value =
+          switch (f.field()) {
+            case "group" -> t.group();
+            case "assignee" -> t.assignee();
+            default -> throw new IllegalArgumentException(f.field());
+          };
+      assertThat(value).as("%s of %s", f.field(), f.id()).isEqualTo(is.apply(f));
+      if (f.field().equals("group")) {
+        List<String> groups =
+            s.series().stream().map(x -> x.label("group")).filter(g -> g != null).toList();
+        assertThat(groups)
+            .as("group labels")
+            .contains(java.util.Objects.requireNonNullElse(is.apply(f), "none"))
+            .doesNotContain(java.util.Objects.requireNonNullElse(isNot.apply(f), "none"));
+      }
     }
   }
 }

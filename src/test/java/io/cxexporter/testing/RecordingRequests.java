@@ -16,6 +16,7 @@ public final class RecordingRequests implements RequestListener {
   private final java.util.Map<String, Double> credits =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final List<String> lookupFailures = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> lookupRecoveries = Collections.synchronizedList(new ArrayList<>());
 
   @Override
   public void onRequest(String endpoint, String code, Duration latency) {
@@ -37,6 +38,11 @@ public final class RecordingRequests implements RequestListener {
     lookupFailures.add(lookup + " " + kind);
   }
 
+  @Override
+  public void onLookupRecovered(String lookup) {
+    lookupRecoveries.add(lookup);
+  }
+
   /** Credits reported per endpoint (what becomes {@code cx_connector_request_credits_total}). */
   public java.util.Map<String, Double> credits() {
     return new java.util.TreeMap<>(credits);
@@ -46,6 +52,13 @@ public final class RecordingRequests implements RequestListener {
   public List<String> lookupFailures() {
     synchronized (lookupFailures) {
       return List.copyOf(lookupFailures);
+    }
+  }
+
+  /** The name of every lookup reported working again after a failure, in order. */
+  public List<String> lookupRecoveries() {
+    synchronized (lookupRecoveries) {
+      return List.copyOf(lookupRecoveries);
     }
   }
 
@@ -61,5 +74,6 @@ public final class RecordingRequests implements RequestListener {
     remaining.clear();
     credits.clear();
     lookupFailures.clear();
+    lookupRecoveries.clear();
   }
 }

@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
@@ -54,6 +56,9 @@ import org.junit.jupiter.api.Test;
 class HttpJsonConnectorTest extends ConnectorContractTest {
   static final String TICKETS = "/api/v2/tickets";
   static final String BACKFILL_START = "2026-08-20T13:00:00Z";
+
+  /** The backfill start, or the one a minute later (the heal-later test moves the clock). */
+  static final String AROUND_BACKFILL_START = "2026-08-20T13:0[01]:\\d\\dZ";
 
   /** The newest ticket (5005, 12:50) minus the minute of overlap. */
   static final String TICKETS_WATERMARK = "2026-11-18T12:49:00Z";
@@ -206,8 +211,12 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   }
 
   static MappingBuilder tickets(String since) {
+    return tickets(equalTo(since));
+  }
+
+  static MappingBuilder tickets(StringValuePattern since) {
     return get(urlPathEqualTo(TICKETS))
-        .withQueryParam("updated_since", equalTo(since))
+        .withQueryParam("updated_since", since)
         .withQueryParam("order_by", equalTo("updated_at"))
         .withQueryParam("order_type", equalTo("asc"))
         .withQueryParam("per_page", equalTo("100"))
@@ -217,7 +226,7 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   @Override
   protected void stubBackfill(WireMockServer v) {
     v.stubFor(
-        tickets(BACKFILL_START)
+        tickets(matching(AROUND_BACKFILL_START))
             .withQueryParam("page", absent())
             .willReturn(page(fixture("tickets-page1.json"), ticketsUrl(BACKFILL_START, 2))));
     v.stubFor(
@@ -236,6 +245,13 @@ class HttpJsonConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return tickets(BACKFILL_START).withQueryParam("page", absent());
+  }
+
+  @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("5001", "group", "77", "Billing"),
+        new LookedUp("5002", "assignee", "89", "Bor Kos"));
   }
 
   @Override

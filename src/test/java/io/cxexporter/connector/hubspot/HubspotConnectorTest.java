@@ -66,6 +66,10 @@ class HubspotConnectorTest extends ConnectorContractTest {
   /** now − the default 90 days of backfill, 2026-08-20T13:00:00Z, in epoch ms. */
   static final String BACKFILL_MS = "1787230800000";
 
+  /** The backfill start of the heal-later test, {@link #HEAL_AFTER} later. */
+  static final String HEAL_BACKFILL_MS =
+      Long.toString(Long.parseLong(BACKFILL_MS) + HEAL_AFTER.toMillis());
+
   /**
    * The backfill start of a stream read after a wait (the 429 test sleeps a second on the recording
    * clock before the later streams start).
@@ -161,12 +165,14 @@ class HubspotConnectorTest extends ConnectorContractTest {
 
   @Override
   protected void stubBackfill(WireMockServer v) {
-    v.stubFor(
-        post(urlPathEqualTo(TICKETS))
-            .withRequestBody(equalToJson(FIRST_TICKETS_BODY))
-            .willReturn(page(fixture("tickets-page1.json"))));
-    v.stubFor(next(TICKETS, BACKFILL_MS, "2").willReturn(page(fixture("tickets-page2.json"))));
-    v.stubFor(next(TICKETS, BACKFILL_MS, "4").willReturn(page(fixture("tickets-page3.json"))));
+    for (String since : List.of(BACKFILL_MS, HEAL_BACKFILL_MS)) {
+      v.stubFor(
+          post(urlPathEqualTo(TICKETS))
+              .withRequestBody(equalToJson(FIRST_TICKETS_BODY.replace(BACKFILL_MS, since)))
+              .willReturn(page(fixture("tickets-page1.json"))));
+      v.stubFor(next(TICKETS, since, "2").willReturn(page(fixture("tickets-page2.json"))));
+      v.stubFor(next(TICKETS, since, "4").willReturn(page(fixture("tickets-page3.json"))));
+    }
     // the next pass starts a minute before 605 (12:50), which comes again: an upsert, no change
     v.stubFor(first(TICKETS, TICKETS_WATERMARK_MS).willReturn(page(fixture("tickets-page3.json"))));
     v.stubFor(
@@ -230,6 +236,13 @@ class HubspotConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return first(TICKETS, BACKFILL_MS);
+  }
+
+  @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("601", "group", "45", "Billing"),
+        new LookedUp("602", "assignee", "102", "Alan Turing"));
   }
 
   @Override

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.notContaining;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
@@ -18,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
@@ -70,6 +72,10 @@ class IntercomConnectorTest extends ConnectorContractTest {
   /** now − the default 90 days of backfill. */
   static final long BACKFILL_START = NOW - 90 * 86400L;
 
+  /** The backfill start, or the one of the heal-later test, {@link #HEAL_AFTER} later. */
+  static final String AROUND_BACKFILL_START =
+      BACKFILL_START + "|" + (BACKFILL_START + HEAL_AFTER.toSeconds());
+
   /**
    * The end of the backfill's slice (now) minus the minute of overlap: where the next pass starts.
    */
@@ -109,18 +115,27 @@ class IntercomConnectorTest extends ConnectorContractTest {
 
   /** A search of the slice from {@code since}, in the documented body shape, version pinned. */
   static MappingBuilder search(long since) {
+    return search(equalTo(Long.toString(since)));
+  }
+
+  /** A search of the slice from a {@code since} that matches. */
+  static MappingBuilder search(StringValuePattern since) {
     return post(urlPathEqualTo(SEARCH))
         .withHeader("Intercom-Version", equalTo("2.14"))
         .withRequestBody(matchingJsonPath("$.query.operator", equalTo("AND")))
         .withRequestBody(matchingJsonPath("$.query.value[0].field", equalTo("updated_at")))
         .withRequestBody(matchingJsonPath("$.query.value[0].operator", equalTo(">")))
-        .withRequestBody(matchingJsonPath("$.query.value[0].value", equalTo(Long.toString(since))))
+        .withRequestBody(matchingJsonPath("$.query.value[0].value", since))
         .withRequestBody(matchingJsonPath("$.query.value[1].field", equalTo("updated_at")))
         .withRequestBody(matchingJsonPath("$.query.value[1].operator", equalTo("<")))
         .withRequestBody(matchingJsonPath("$.pagination.per_page", equalTo("3")));
   }
 
   static MappingBuilder searchPage(long since, String startingAfter) {
+    return searchPage(equalTo(Long.toString(since)), startingAfter);
+  }
+
+  static MappingBuilder searchPage(StringValuePattern since, String startingAfter) {
     return startingAfter == null
         ? search(since).withRequestBody(notContaining("starting_after"))
         : search(since)
@@ -149,11 +164,14 @@ class IntercomConnectorTest extends ConnectorContractTest {
   /** The backfill's pages, the next pass's answer, the two lists and {@code /me}. */
   static void stubConversations(WireMockServer v) {
     v.stubFor(
-        searchPage(BACKFILL_START, null).willReturn(page(fixture("conversations-page1.json"))));
+        searchPage(matching(AROUND_BACKFILL_START), null)
+            .willReturn(page(fixture("conversations-page1.json"))));
     v.stubFor(
-        searchPage(BACKFILL_START, CURSOR_1).willReturn(page(fixture("conversations-page2.json"))));
+        searchPage(matching(AROUND_BACKFILL_START), CURSOR_1)
+            .willReturn(page(fixture("conversations-page2.json"))));
     v.stubFor(
-        searchPage(BACKFILL_START, CURSOR_2).willReturn(page(fixture("conversations-page3.json"))));
+        searchPage(matching(AROUND_BACKFILL_START), CURSOR_2)
+            .willReturn(page(fixture("conversations-page3.json"))));
     // the next pass asks the last minute again: 108 (12:59:30) comes back, an upsert, no change
     v.stubFor(searchPage(WATERMARK, null).willReturn(page(fixture("conversations-overlap.json"))));
     v.stubFor(
@@ -170,6 +188,13 @@ class IntercomConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return searchPage(BACKFILL_START, null);
+  }
+
+  @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("101", "group", "5017691", "Billing"),
+        new LookedUp("102", "assignee", "991267716", "Bob Berg"));
   }
 
   @Override

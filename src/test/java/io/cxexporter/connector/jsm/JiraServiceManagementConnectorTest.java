@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -17,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
+import com.github.tomakehurst.wiremock.matching.StringValuePattern;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.cxexporter.connector.Connector;
 import io.cxexporter.connector.ConnectorContext;
@@ -55,6 +57,12 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   static final String BACKFILL_JQL =
       "project in (SD) AND updated >= \"2026-08-20 13:00\" ORDER BY updated ASC";
 
+  /** The backfill's JQL, or the one a minute later (the heal-later test moves the clock). */
+  static final String AROUND_BACKFILL_JQL =
+      java.util.regex.Pattern.quote("project in (SD) AND updated >= \"2026-08-20 13:0")
+          + "[01]"
+          + java.util.regex.Pattern.quote("\" ORDER BY updated ASC");
+
   /** The newest update (SD-6, 12:45) minus the 5-minute overlap. */
   static final String RESTART_JQL =
       "project in (SD) AND updated >= \"2026-11-18 12:40\" ORDER BY updated ASC";
@@ -82,7 +90,11 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   }
 
   static MappingBuilder search(String jql) {
-    return get(urlPathEqualTo(SEARCH)).withQueryParam("jql", equalTo(jql));
+    return search(equalTo(jql));
+  }
+
+  static MappingBuilder search(StringValuePattern jql) {
+    return get(urlPathEqualTo(SEARCH)).withQueryParam("jql", jql);
   }
 
   @Override
@@ -90,7 +102,7 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
     v.stubFor(get(urlPathEqualTo(FIELDS)).willReturn(okJson(fixture("fields.json"))));
     // the discovered SLA, request type and satisfaction fields are asked for by id
     v.stubFor(
-        search(BACKFILL_JQL)
+        search(matching(AROUND_BACKFILL_JQL))
             .withQueryParam("nextPageToken", absent())
             .withQueryParam(
                 "fields",
@@ -99,11 +111,11 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
             .withQueryParam("expand", equalTo("changelog"))
             .willReturn(okJson(fixture("issues-page1.json"))));
     v.stubFor(
-        search(BACKFILL_JQL)
+        search(matching(AROUND_BACKFILL_JQL))
             .withQueryParam("nextPageToken", equalTo(TOKEN1))
             .willReturn(okJson(fixture("issues-page2.json"))));
     v.stubFor(
-        search(BACKFILL_JQL)
+        search(matching(AROUND_BACKFILL_JQL))
             .withQueryParam("nextPageToken", equalTo(TOKEN2))
             .willReturn(okJson(fixture("issues-page3.json"))));
     // the next pass re-reads the last 5 minutes: SD-6 again, upserted, not counted twice
@@ -113,6 +125,15 @@ class JiraServiceManagementConnectorTest extends ConnectorContractTest {
   @Override
   protected MappingBuilder firstPage() {
     return search(BACKFILL_JQL).withQueryParam("nextPageToken", absent());
+  }
+
+  /**
+   * The request type (the group) is a custom field found by the field lookup: while it fails the
+   * issues are read without it. Assignees come with their display names, nothing to look up.
+   */
+  @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(new LookedUp("10001", "group", null, "Get IT help"));
   }
 
   @Override

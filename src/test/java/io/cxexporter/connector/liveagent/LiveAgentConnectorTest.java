@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -64,6 +65,9 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
 
   /** now − 90 days of backfill; a stream started after the 429 test's one-second wait is later. */
   static final String BACKFILL_START = "2026-08-20 13:00:0\\d";
+
+  /** The backfill start, or the one of the heal-later test, {@link #HEAL_AFTER} later. */
+  static final String AROUND_BACKFILL_START = "2026-08-20 13:0[01]:0\\d";
 
   /** The newest history row (aaaa0008 B, 12:40) minus the minute of overlap. */
   static final String HISTORY_WATERMARK = "2026-11-18 12:39:00";
@@ -144,15 +148,15 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
   @Override
   protected void stubBackfill(WireMockServer v) {
     v.stubFor(
-        history(BACKFILL_START)
+        history(AROUND_BACKFILL_START)
             .withQueryParam("_cursor", absent())
             .willReturn(page(fixture("history-page1.json"), "c2")));
     v.stubFor(
-        history(BACKFILL_START)
+        history(AROUND_BACKFILL_START)
             .withQueryParam("_cursor", equalTo("c2"))
             .willReturn(page(fixture("history-page2.json"), "c3")));
     v.stubFor(
-        history(BACKFILL_START)
+        history(AROUND_BACKFILL_START)
             .withQueryParam("_cursor", equalTo("c3"))
             .willReturn(page(fixture("history-page3.json"), null)));
     // the next pass starts a minute before the newest row: aaaa0008's B (12:40) comes again
@@ -161,11 +165,11 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
             .withQueryParam("_cursor", absent())
             .willReturn(page("[" + arrayItem(fixture("history-page3.json"), 6) + "]", null)));
     v.stubFor(
-        tickets(BACKFILL_START)
+        tickets(AROUND_BACKFILL_START)
             .withQueryParam("_page", absent())
             .willReturn(page(fixture("tickets-page1.json"), null)));
     v.stubFor(
-        tickets(BACKFILL_START)
+        tickets(AROUND_BACKFILL_START)
             .withQueryParam("_page", equalTo("2"))
             .willReturn(page(fixture("tickets-page2.json"), null)));
     v.stubFor(
@@ -175,11 +179,11 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
     String p1 = fixture("tickets-page1.json");
     String p2 = fixture("tickets-page2.json");
     v.stubFor(
-        solved(BACKFILL_START)
+        solved(AROUND_BACKFILL_START)
             .withQueryParam("_page", absent())
             .willReturn(page("[" + arrayItem(p1, 0) + "," + arrayItem(p1, 1) + "]", null)));
     v.stubFor(
-        solved(BACKFILL_START)
+        solved(AROUND_BACKFILL_START)
             .withQueryParam("_page", equalTo("2"))
             .willReturn(page("[" + arrayItem(p2, 1) + "]", null)));
     v.stubFor(
@@ -205,8 +209,25 @@ class LiveAgentConnectorTest extends ConnectorContractTest {
   }
 
   @Override
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("aaaa0001", "group", "zbmc7d61", "Billing"),
+        new LookedUp("aaaa0002", "assignee", "71mdqq0a", "Bo Agent"));
+  }
+
+  @Override
   protected void stubLookupsFailing(WireMockServer v, ResponseDefinitionBuilder fault) {
     failGets(v, fault, API + "/departments", API + "/agents");
+  }
+
+  /**
+   * Only the tickets: their departments and agents are the looked-up names, while {@code ratings}
+   * names nothing and reads a ticket version's messages once per connector (a second backfill into
+   * a fresh store would find no ratings).
+   */
+  @Override
+  protected Set<String> streamsReadWhileLookupsFail() {
+    return Set.of(mainStream());
   }
 
   @Override

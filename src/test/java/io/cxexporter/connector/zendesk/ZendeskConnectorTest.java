@@ -127,8 +127,10 @@ class ZendeskConnectorTest extends ConnectorContractTest {
   }
 
   @Override
-  protected boolean backfillStubsIgnoreTheClock() {
-    return true;
+  protected List<LookedUp> lookedUpFields() {
+    return List.of(
+        new LookedUp("101", "group", "11", "Billing"),
+        new LookedUp("103", "assignee", "23", "Bo Kranjc"));
   }
 
   @Override
