@@ -29,13 +29,14 @@ import picocli.CommandLine.Spec;
  * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
  * java -jar cx-exporter.jar --config.file=cx.yml --web.config.file=web.yml --web.enable-lifecycle
  * java -jar cx-exporter.jar probe --config.file=cx.yml --connector=acme   # see {@link Probe}
+ * java -jar cx-exporter.jar history --config.file=cx.yml --from 30d --step 5m   # see {@link History}
  * </pre>
  */
 @Command(
     name = "cx-exporter",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = Probe.class,
+    subcommands = {Probe.class, History.class},
     description = "Customer-service KPIs from helpdesk and CRM APIs, for Prometheus.")
 public final class Main implements Callable<Integer> {
   private static final List<String> LEVELS = List.of("debug", "info", "warn", "error");

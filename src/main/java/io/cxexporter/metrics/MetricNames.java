@@ -46,6 +46,15 @@ public final class MetricNames {
   public static final String WEB_CONFIG_RELOAD_OK = "cx_web_config_last_reload_successful";
   public static final String STATE_RESETS = "cx_state_resets_total";
 
+  /** Written by {@code cx-exporter history} only, never served on {@code /metrics}. */
+  public static final String TICKETS_OPEN_HISTORY = "cx_tickets_open_total_history";
+
+  static final String TICKETS_OPEN_HISTORY_HELP =
+      "Open tickets (any open status) of a source at a past instant, written by cx-exporter"
+          + " history: a ticket counts as open from its creation to its solve, because status"
+          + " history is not kept (a reopened ticket counts as open from creation to its last"
+          + " solve).";
+
   /**
    * Classic buckets for service times, 1 minute to 30 days (never the client default of 5 ms to 10
    * s, which would put every ticket into +Inf).

@@ -140,7 +140,8 @@ public final class SnapshotCollector implements MultiCollector {
     return new MetricSnapshots(out);
   }
 
-  private static MetricMetadata metadata(String name) {
+  /** The name (with prefix), HELP and unit of the snapshot gauge {@code name}. */
+  static MetricMetadata metadata(String name) {
     String full = MetricNames.PREFIX + name;
     String help;
     if (name.startsWith("kpi_") && !name.equals("kpi_target")) {

@@ -23,26 +23,41 @@ import java.util.List;
 public final class PrometheusServer extends LoopbackServer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private PrometheusServer(Path dir, Path config) throws IOException {
+  private PrometheusServer(Path dir, Path config, List<String> flags) throws IOException {
     super(
         "prometheus",
         "prometheus",
         dir,
-        port ->
-            List.of(
-                "--config.file=" + config,
-                "--web.listen-address=127.0.0.1:" + port,
-                "--storage.tsdb.path=" + dir.resolve("tsdb"),
-                "--web.enable-lifecycle"));
+        port -> {
+          List<String> args =
+              new java.util.ArrayList<>(
+                  List.of(
+                      "--config.file=" + config,
+                      "--web.listen-address=127.0.0.1:" + port,
+                      "--storage.tsdb.path=" + dir.resolve("tsdb"),
+                      "--web.enable-lifecycle"));
+          args.addAll(flags);
+          return args;
+        });
   }
 
   /**
    * Writes {@code config} to {@code dir/prometheus.yml}, starts Prometheus and waits until ready.
    */
   public static PrometheusServer start(Path dir, String config) throws IOException {
+    return start(dir, config, List.of());
+  }
+
+  /**
+   * Like {@link #start(Path, String)}, with more flags (such as {@code
+   * --storage.tsdb.retention.time=60d}). Its TSDB is {@code dir/tsdb}: blocks put there before the
+   * start are served.
+   */
+  public static PrometheusServer start(Path dir, String config, List<String> flags)
+      throws IOException {
     Path file = dir.resolve("prometheus.yml");
     Files.writeString(file, config);
-    return new PrometheusServer(dir, file);
+    return new PrometheusServer(dir, file, flags);
   }
 
   /**
