@@ -186,6 +186,7 @@ public final class App implements StatusSource, AutoCloseable {
               app.requests,
               app.transitions,
               app.notifications,
+              app.web.scheme(),
               clock);
     } catch (RuntimeException e) {
       app.close();
@@ -286,7 +287,16 @@ public final class App implements StatusSource, AutoCloseable {
     transitions = transitionMetrics(next);
     pipeline =
         Pipeline.start(
-            next, store, registry, collector, self, requests, transitions, notifications, clock);
+            next,
+            store,
+            registry,
+            collector,
+            self,
+            requests,
+            transitions,
+            notifications,
+            web.scheme(),
+            clock);
     self.reloadSuccessful.set(1);
     self.reloadTimestamp.set(clock.millis() / 1000.0);
     lastReloadProblems = null;

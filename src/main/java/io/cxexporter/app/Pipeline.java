@@ -66,6 +66,7 @@ final class Pipeline implements AutoCloseable {
       RequestMetrics requests,
       TransitionMetrics transitions,
       NotifyMetrics notifications,
+      String scheme,
       Clock clock) {
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
@@ -111,13 +112,13 @@ final class Pipeline implements AutoCloseable {
               publisher::latest,
               sync::connectorsUp,
               tickets,
-              statusUrl(config));
+              statusUrl(config, scheme));
       SlaReminders reminders =
           new SlaReminders(
               config.alerting(),
               () -> tickets.dueTickets(publisher.latest()),
               clock,
-              statusUrl(config));
+              statusUrl(config, scheme));
       alerts =
           AlertAgent.create(
               config.alerting(), evaluator, reminders, log, registry, notifications, clock);
@@ -129,13 +130,17 @@ final class Pipeline implements AutoCloseable {
     return new Pipeline(config, kpi, publisher, sync, alerts);
   }
 
-  /** Where alert notifications link back to: the status page. */
-  static String statusUrl(ExporterConfig config) {
+  /**
+   * Where alert notifications link back to: the status page.
+   *
+   * @param scheme the web server's: {@code https} when TLS comes from the web config or {@code
+   *     server.tls}
+   */
+  static String statusUrl(ExporterConfig config, String scheme) {
     String host = config.server().host();
     if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
       host = "localhost";
     }
-    String scheme = config.server().tls() == null ? "http" : "https";
     return scheme + "://" + host + ":" + config.server().port() + "/";
   }
 

@@ -253,6 +253,13 @@ public final class WebServer implements AutoCloseable {
     return "--web.config.file " + file + ": " + String.join("; ", e.problems());
   }
 
+  /**
+   * {@code https} when the listener has TLS (web config or {@code server.tls}), else {@code http}.
+   */
+  public String scheme() {
+    return ssl == null ? "http" : "https";
+  }
+
   /** The bound port (useful with port 0). */
   public int port() {
     return app.port();

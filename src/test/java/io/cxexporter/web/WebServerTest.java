@@ -58,7 +58,9 @@ class WebServerTest {
 
   @Test
   void theTelemetryPathIsAFlag() {
-    int port = start(options("/cx/metrics", 40, false, null)).port();
+    WebServer plain = start(options("/cx/metrics", 40, false, null));
+    int port = plain.port();
+    assertThat(plain.scheme()).isEqualTo("http");
 
     assertThat(Http.get(port, "/cx/metrics").body()).contains("cx_http_requests_rejected_total 0");
     assertThat(Http.get(port, "/metrics").statusCode()).isEqualTo(404);

@@ -84,6 +84,9 @@ class WebServerTlsTest {
 
     assertThat(peer(port)).isEqualTo(cert("server.pem"));
     assertThat(get(port, client(null)).statusCode()).isEqualTo(200);
+    assertThat(web.scheme())
+        .as("alert notifications link back to the status page with this scheme")
+        .isEqualTo("https");
   }
 
   @Test
