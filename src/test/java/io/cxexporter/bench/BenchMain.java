@@ -42,6 +42,20 @@ public final class BenchMain {
 
   private BenchMain() {}
 
+  /**
+   * A size as a key names it: {@code 1m} for 1,000,000, {@code 200k} for 200,000, else the number.
+   * A quick run's key then says the size it measured, never the full run's {@code _1m_}.
+   */
+  static String size(long n) {
+    if (n % 1_000_000 == 0) {
+      return n / 1_000_000 + "m";
+    }
+    if (n % 1_000 == 0) {
+      return n / 1_000 + "k";
+    }
+    return Long.toString(n);
+  }
+
   static List<Benchmark> all() {
     List<Benchmark> out = new ArrayList<>();
     for (String cls :
