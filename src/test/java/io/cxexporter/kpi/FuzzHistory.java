@@ -6,6 +6,8 @@ import io.cxexporter.model.DealStage;
 import io.cxexporter.model.Deleted;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
+import io.cxexporter.model.SlaEvent;
+import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
@@ -24,11 +26,12 @@ import java.util.SplittableRandom;
  *
  * <p>It has tickets that are created, answered, solved, closed, reopened, moved between groups,
  * priorities and channels, and deleted (a {@link Deleted} tombstone); surveys (CSAT, NPS, CES) that
- * are answered, re-scored and deleted; a few customers and deals. Some pages re-deliver an older
- * version after a newer one. Business durations are sometimes given by the vendor and sometimes
- * left to the engine's calendar. The clock starts a few days before a DST change in
- * Europe/Ljubljana (2026-03-29 or 2026-10-25) and jumps by seconds to days, sometimes straight
- * across a window edge or a business-hours boundary with no page in between.
+ * are answered, re-scored and deleted; the vendor's SLA clock events (goal set, started, paused,
+ * met) of some tickets; a few customers and deals. Some pages re-deliver an older version after a
+ * newer one. Business durations are sometimes given by the vendor and sometimes left to the
+ * engine's calendar. The clock starts a few days before a DST change in Europe/Ljubljana
+ * (2026-03-29 or 2026-10-25) and jumps by seconds to days, sometimes straight across a window edge
+ * or a business-hours boundary with no page in between.
  */
 final class FuzzHistory {
   /** One thing that happens, in order. */
@@ -47,6 +50,7 @@ final class FuzzHistory {
   static final String SURVEYS = "surveys";
   static final String CUSTOMERS = "customers";
   static final String DEALS = "deals";
+  static final String SLA_EVENTS = "sla_events";
 
   private static final String[] GROUPS = {"Billing", "Returns", "Tech", null};
   private static final String[] CHANNELS = {"email", "chat", "phone", null};
@@ -56,12 +60,17 @@ final class FuzzHistory {
 
   final long seed;
   final Instant start;
+
+  /** {@code kpi.max_label_values} for this history: 2 in a third of them, so values fold. */
+  final int maxLabels;
+
   final List<Step> steps = new ArrayList<>();
   private final SplittableRandom r;
   private Instant now;
   private final Map<String, List<Ticket>> tickets = new LinkedHashMap<>();
   private final Map<String, List<SurveyResponse>> surveys = new LinkedHashMap<>();
   private final List<String> deals = new ArrayList<>();
+  private final List<SlaEvent> slaEvents = new ArrayList<>();
   private int nextId = 1;
   private int records;
 
@@ -74,6 +83,7 @@ final class FuzzHistory {
         dst.minusSeconds(r.nextLong(6 * 86_400L))
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     this.now = start;
+    this.maxLabels = r.nextInt(3) == 0 ? 2 : 50;
   }
 
   /** The history of {@code seed}: 20 to 200 records, several comparison points. */
@@ -115,6 +125,7 @@ final class FuzzHistory {
         case 0, 1 -> surveyPage(n);
         case 2 -> customerPage();
         case 3 -> dealPage();
+        case 4 -> slaPage();
         default -> ticketPage(n);
       }
       if (r.nextInt(6) == 0) {
@@ -357,5 +368,37 @@ final class FuzzHistory {
     }
     records += page.size();
     steps.add(new Page(DEALS, page, true));
+  }
+
+  /** The vendor's SLA clock events of some tickets: new, re-delivered late, or deleted. */
+  private void slaPage() {
+    List<Record> page = new ArrayList<>();
+    List<String> ids = new ArrayList<>(tickets.keySet());
+    for (int i = 0; i < 1 + r.nextInt(4) && !ids.isEmpty(); i++) {
+      if (!slaEvents.isEmpty() && r.nextInt(4) == 0) {
+        SlaEvent old = slaEvents.get(r.nextInt(slaEvents.size()));
+        page.add(r.nextBoolean() ? old : new Deleted(old.id(), now));
+        continue;
+      }
+      List<Ticket> versions = tickets.get(ids.get(r.nextInt(ids.size())));
+      Ticket t = versions.get(0);
+      SlaEvent.Type type = SlaEvent.Type.values()[r.nextInt(SlaEvent.Type.values().length)];
+      SlaEvent e =
+          new SlaEvent(
+              "e" + id(),
+              between(t.createdAt(), now),
+              t.id(),
+              SlaTarget.values()[r.nextInt(2)],
+              type,
+              type == SlaEvent.Type.GOAL_SET || r.nextBoolean()
+                  ? Duration.ofMinutes(1 + r.nextInt(24 * 60))
+                  : null,
+              r.nextBoolean(),
+              r.nextInt(5));
+      slaEvents.add(e);
+      page.add(e);
+    }
+    records += Math.max(1, page.size());
+    steps.add(new Page(SLA_EVENTS, page, true));
   }
 }

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class KpiDifferentialTest {
   static final String SOURCE = "zd";
 
-  static KpiConfig config() {
+  static KpiConfig config(int maxLabels) {
     return Configs.kpi(
         Configs.officeHours("Europe/Ljubljana"),
         List.of(
@@ -47,7 +47,7 @@ class KpiDifferentialTest {
             new SlaPolicy(Priority.HIGH, Duration.ofHours(2), Duration.ofHours(18), false),
             new SlaPolicy(Priority.NORMAL, Duration.ofHours(4), Duration.ofHours(27), true)),
         List.of(),
-        50);
+        maxLabels);
   }
 
   @Test
@@ -63,7 +63,7 @@ class KpiDifferentialTest {
 
   /** Drives one history through an engine and compares it with the oracle at each check. */
   static void check(FuzzHistory h, String what) {
-    KpiConfig config = config();
+    KpiConfig config = config(h.maxLabels);
     MutableClock clock = new MutableClock(h.start);
     KpiEngine engine = new KpiEngine(config, clock);
     FuzzStore store = new FuzzStore();
