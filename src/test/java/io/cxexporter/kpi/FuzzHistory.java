@@ -71,6 +71,17 @@ final class FuzzHistory {
   private final Map<String, List<SurveyResponse>> surveys = new LinkedHashMap<>();
   private final List<String> deals = new ArrayList<>();
   private final List<SlaEvent> slaEvents = new ArrayList<>();
+
+  /**
+   * Tickets with vendor SLA events: never deleted nor reopened, and their events come after them
+   * and are recent, so the known difference {@link KpiDifferentialTest} pins (events of a ticket
+   * the engine does not hold are pruned) cannot occur.
+   */
+  private final java.util.Set<String> slaTickets = new java.util.HashSet<>();
+
+  /** Tickets a tombstone was sent for. */
+  private final java.util.Set<String> deletedTickets = new java.util.HashSet<>();
+
   private int nextId = 1;
   private int records;
 
@@ -209,7 +220,7 @@ final class FuzzHistory {
       }
       b.solvedAt(at).status(r.nextInt(4) == 0 ? TicketStatus.CLOSED : TicketStatus.SOLVED);
       durations(b, t.createdAt(), at, false);
-    } else if (!t.isOpen() && r.nextBoolean()) {
+    } else if (!t.isOpen() && !slaTickets.contains(t.id()) && r.nextBoolean()) {
       // reopened: no longer solved
       b.status(TicketStatus.OPEN)
           .solvedAt(null)
@@ -254,7 +265,8 @@ final class FuzzHistory {
         if (pick == 3) {
           // an older version arriving after a newer one
           page.add(versions.get(r.nextInt(versions.size())));
-        } else if (pick == 4 && r.nextInt(3) == 0) {
+        } else if (pick == 4 && r.nextInt(3) == 0 && !slaTickets.contains(last.id())) {
+          deletedTickets.add(last.id());
           page.add(new Deleted(last.id(), between(last.updatedAt(), now)));
         } else {
           page.add(next(last, between(last.updatedAt(), now)));
@@ -374,6 +386,7 @@ final class FuzzHistory {
   private void slaPage() {
     List<Record> page = new ArrayList<>();
     List<String> ids = new ArrayList<>(tickets.keySet());
+    ids.removeAll(deletedTickets);
     for (int i = 0; i < 1 + r.nextInt(4) && !ids.isEmpty(); i++) {
       if (!slaEvents.isEmpty() && r.nextInt(4) == 0) {
         SlaEvent old = slaEvents.get(r.nextInt(slaEvents.size()));
@@ -382,11 +395,12 @@ final class FuzzHistory {
       }
       List<Ticket> versions = tickets.get(ids.get(r.nextInt(ids.size())));
       Ticket t = versions.get(0);
+      slaTickets.add(t.id());
       SlaEvent.Type type = SlaEvent.Type.values()[r.nextInt(SlaEvent.Type.values().length)];
       SlaEvent e =
           new SlaEvent(
               "e" + id(),
-              between(t.createdAt(), now),
+              between(latest(t.createdAt(), now.minusSeconds(3_600)), now),
               t.id(),
               SlaTarget.values()[r.nextInt(2)],
               type,
@@ -400,5 +414,9 @@ final class FuzzHistory {
     }
     records += Math.max(1, page.size());
     steps.add(new Page(SLA_EVENTS, page, true));
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 }

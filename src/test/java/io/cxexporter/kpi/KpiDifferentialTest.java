@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * except {@code stat="mean"} within a relative 1e-12. The comparison runs at the end of each
  * history and at random points in between (the oracle rebuilt from the versions known then). The
  * histories ({@link FuzzHistory}) have out-of-order versions, deletes, reopens, idle clock jumps
- * across window edges and business-hours boundaries, and a DST change in Europe/Ljubljana.
+ * across window edges and business-hours boundaries, a DST change in Europe/Ljubljana, vendor SLA
+ * events beside three {@code kpi.sla} policies, and in a third of them a label cap of 2, so values
+ * fold into "other".
  *
  * <p>Each run draws {@code cx.fuzz.runs} history seeds (default 300) from a base seed that is new
  * each run unless {@code cx.fuzz.seed} is set; a failure names the history's own seed. To rerun
@@ -55,6 +57,7 @@ class KpiDifferentialTest {
     long base = Long.getLong("cx.fuzz.seed", new SplittableRandom().nextLong());
     int runs = Integer.getInteger("cx.fuzz.runs", 300);
     SplittableRandom seeds = new SplittableRandom(base);
+    System.out.println("KpiDifferentialTest: -Dcx.fuzz.seed=" + base + " -Dcx.fuzz.runs=" + runs);
     for (int i = 0; i < runs; i++) {
       long seed = runs == 1 ? base : seeds.nextLong();
       check(FuzzHistory.of(seed), "base seed " + base + ", history seed " + seed);

@@ -33,15 +33,21 @@ final class KpiOracle {
    * seed there so the failure reproduces).
    */
   static void assertSameSnapshot(KpiSnapshot actual, KpiSnapshot expected, String context) {
+    List<String> diffs = differences(actual, expected);
+    assertThat(diffs)
+        .as("%s: snapshot differs from the oracle (%d differences)", context, diffs.size())
+        .isEmpty();
+  }
+
+  /** Every difference of {@code actual} from the oracle's {@code expected}, one line each. */
+  static List<String> differences(KpiSnapshot actual, KpiSnapshot expected) {
     List<String> diffs = new ArrayList<>();
     if (!actual.at().equals(expected.at())) {
       diffs.add("at: " + actual.at() + " vs oracle " + expected.at());
     }
     diff("series", actual.series(), expected.series(), diffs);
     diff("tagSeries", actual.tagSeries(), expected.tagSeries(), diffs);
-    assertThat(diffs)
-        .as("%s: snapshot differs from the oracle (%d differences)", context, diffs.size())
-        .isEmpty();
+    return diffs;
   }
 
   private static void diff(
