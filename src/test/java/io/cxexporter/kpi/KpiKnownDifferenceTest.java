@@ -27,7 +27,9 @@ class KpiKnownDifferenceTest {
    * A vendor SLA event of a ticket the engine does not hold (not arrived yet, pruned, or deleted)
    * is pruned by {@code compute()} once it is older than the longest window plus a day; when the
    * ticket then arrives, the engine has forgotten the event that a fresh load still reads from the
-   * store. Found by history seed 5335402517616415438 (base seed 777), shrunk to these two records.
+   * store. Shown here for a ticket that arrives after its event; a ticket pruned and then reopened,
+   * or deleted and then recreated, reaches the same code path (not shown to differ yet). Found by
+   * history seed 5335402517616415438 (base seed 777), shrunk to these two records.
    */
   @Test
   void slaEventsPrunedBeforeTheirTicketArrivesAreLostUntilTheNextLoad() {
