@@ -31,9 +31,10 @@ import org.junit.jupiter.api.Test;
  * <p>One difference today's engine has is left out of the histories and pinned by {@link
  * KpiKnownDifferenceTest}: vendor SLA events pruned before their ticket arrives.
  *
- * <p>Each run draws {@code cx.fuzz.runs} history seeds (default 300) from a base seed that is new
- * each run unless {@code cx.fuzz.seed} is set; a failure names the history's own seed. To rerun
- * exactly that history:
+ * <p>Each run draws {@code cx.fuzz.runs} history seeds (default 300) from a base seed: {@code
+ * cx.fuzz.seed}, by default the fixed {@link #DEFAULT_SEED} so that CI is repeatable, or {@code
+ * random} for a new one each run (printed) when exploring; a failure names the history's own seed.
+ * To rerun exactly that history:
  *
  * <pre>
  * mvn -B -o test -Dtest='KpiDifferentialTest' -Dcx.fuzz.seed=SEED -Dcx.fuzz.runs=1
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.Test;
  * (with {@code cx.fuzz.runs=1} the base seed is the history's seed itself).
  */
 class KpiDifferentialTest {
+  /** The base seed CI runs (5,000 histories from it passed, and 5,000 from 777). */
+  static final long DEFAULT_SEED = 2026;
+
   static final String SOURCE = "zd";
 
   static KpiConfig config(int maxLabels) {
@@ -57,7 +61,10 @@ class KpiDifferentialTest {
 
   @Test
   void incrementalApplyAgreesWithAFullLoadOnRandomHistories() {
-    long base = Long.getLong("cx.fuzz.seed", new SplittableRandom().nextLong());
+    // a fixed default, so CI is repeatable: a red build always reproduces; explore with
+    // -Dcx.fuzz.seed=random (a new base seed, printed) and a larger -Dcx.fuzz.runs
+    String given = System.getProperty("cx.fuzz.seed", Long.toString(DEFAULT_SEED));
+    long base = given.equals("random") ? new SplittableRandom().nextLong() : Long.parseLong(given);
     int runs = Integer.getInteger("cx.fuzz.runs", 300);
     SplittableRandom seeds = new SplittableRandom(base);
     System.out.println("KpiDifferentialTest: -Dcx.fuzz.seed=" + base + " -Dcx.fuzz.runs=" + runs);
