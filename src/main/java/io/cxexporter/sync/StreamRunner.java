@@ -67,37 +67,6 @@ final class StreamRunner {
    */
   private Instant passStart;
 
-  StreamRunner(
-      String source,
-      String type,
-      Stream stream,
-      Store store,
-      KpiEngine kpi,
-      Runnable newLabels,
-      Consumer<List<Transition>> transitions,
-      Runnable onChange,
-      Runnable onAttempt,
-      SelfMetrics metrics,
-      Clock clock,
-      Backoff backoff,
-      boolean hadData) {
-    this(
-        source,
-        type,
-        stream,
-        store,
-        kpi,
-        newLabels,
-        transitions,
-        onChange,
-        onAttempt,
-        metrics,
-        clock,
-        backoff,
-        hadData,
-        new Generation());
-  }
-
   /**
    * A runner whose writes (store, KPI engine, metrics, status) go through {@code generation}: once
    * it ended, a step still running finishes without writing anything.

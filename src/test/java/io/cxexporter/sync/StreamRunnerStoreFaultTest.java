@@ -71,7 +71,8 @@ class StreamRunnerStoreFaultTest {
               self,
               clock,
               new Backoff(new SplittableRandom(1)),
-              false);
+              false,
+              new Generation());
       assertThat(r.step().more()).isTrue();
       StoreFaults.fillDisk(store);
 

@@ -95,7 +95,8 @@ class StreamRunnerTest {
         self,
         clock,
         new Backoff(new SplittableRandom(1)),
-        store.count("zd") > 0);
+        store.count("zd") > 0,
+        new Generation());
   }
 
   static KpiEngine loadFromStore(Store store, MutableClock clock) {

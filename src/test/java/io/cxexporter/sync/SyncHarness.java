@@ -53,7 +53,8 @@ public final class SyncHarness implements AutoCloseable {
               self,
               clock,
               new Backoff(new SplittableRandom(7)),
-              stored > 0));
+              stored > 0,
+              new Generation()));
     }
   }
 
