@@ -42,11 +42,26 @@ public final class KpiEngine {
 
   private final Rules rules;
   private final Clock clock;
+  private final boolean incremental;
   private final Map<String, SourceState> sources = new LinkedHashMap<>();
 
+  /** The incremental engine: a refresh costs the changes since the last one. */
   public KpiEngine(KpiConfig config, Clock clock) {
+    this(config, clock, true);
+  }
+
+  private KpiEngine(KpiConfig config, Clock clock, boolean incremental) {
     this.rules = new Rules(config);
     this.clock = clock;
+    this.incremental = incremental;
+  }
+
+  /**
+   * The full-scan engine: every {@link #compute()} scans every record kept ({@link WindowPass}).
+   * The differential tests' oracle for the incremental engine; same results, O(records) a refresh.
+   */
+  public static KpiEngine fullScan(KpiConfig config, Clock clock) {
+    return new KpiEngine(config, clock, false);
   }
 
   /** The configuration this engine computes with. */
@@ -84,7 +99,7 @@ public final class KpiEngine {
    * @return how many records were read
    */
   public synchronized long load(String source, Consumer<BiConsumer<String, Record>> records) {
-    SourceState fresh = new SourceState(source, rules);
+    SourceState fresh = new SourceState(source, rules, incremental);
     List<Change> batch = new ArrayList<>();
     long[] n = {0};
     records.accept(
@@ -297,8 +312,11 @@ public final class KpiEngine {
     for (SourceState s : sources.values()) {
       s.prune(cutoff);
       s.rankLabels();
-      if (s.tags != null) {
-        s.tags.rank();
+      if (s.tags != null && s.tags.rank() && s.windows != null) {
+        s.windows.invalidate(); // tickets move to other tag labels: rebuild
+      }
+      if (s.windows != null) {
+        s.windows.advance(now, cutoff);
       }
       folded(s, out);
       backlog(s, now, out);
@@ -328,7 +346,7 @@ public final class KpiEngine {
   }
 
   private SourceState state(String source) {
-    return sources.computeIfAbsent(source, k -> new SourceState(k, rules));
+    return sources.computeIfAbsent(source, k -> new SourceState(k, rules, incremental));
   }
 
   private void backlog(SourceState s, Instant now, SeriesBuilder out) {
@@ -341,7 +359,19 @@ public final class KpiEngine {
     long[] unassigned = new long[combos];
     Instant[] oldestUnassigned = new Instant[combos];
     Instant horizon = now.plus(rules.config.slaRiskHorizon());
-    for (String id : s.open) {
+    if (s.windows != null) {
+      IncrementalWindows w = s.windows;
+      for (int c = 0; c < Math.min(combos, w.combos()); c++) {
+        for (TicketStatus status : statuses) {
+          open[c * statuses.length + status.ordinal()] = w.open(c, status);
+        }
+        oldest[c] = w.oldest(c);
+        atRisk[c] = w.atRisk(c);
+        unassigned[c] = w.unassigned(c);
+        oldestUnassigned[c] = w.oldestUnassigned(c);
+      }
+    }
+    for (String id : s.windows != null ? List.<String>of() : s.open) {
       TicketFacts f = s.tickets.get(id);
       Ticket t = f.ticket;
       int c = f.combo.id;
@@ -459,7 +489,16 @@ public final class KpiEngine {
     long[] atRisk = new long[n];
     Instant horizon = now.plus(rules.config.slaRiskHorizon());
     int[] labels = new int[1];
-    for (String id : s.open) {
+    if (s.windows != null) {
+      for (int l = 0; l < n; l++) {
+        for (TicketStatus status : statuses) {
+          open[l * statuses.length + status.ordinal()] = s.windows.tagOpen(l, status);
+        }
+        oldest[l] = s.windows.tagOldest(l);
+        atRisk[l] = s.windows.tagAtRisk(l);
+      }
+    }
+    for (String id : s.windows != null ? List.<String>of() : s.open) {
       TicketFacts f = s.tickets.get(id);
       if (labels.length < f.tags.length) {
         labels = new int[f.tags.length];
@@ -517,8 +556,10 @@ public final class KpiEngine {
   private void windows(SourceState s, Instant now, SeriesBuilder out, SeriesBuilder tagOut) {
     List<String> dims = rules.config.dimensions();
     List<String> names = new ArrayList<>(rules.config.windows().keySet());
-    WindowPass pass =
-        new WindowPass(s, new ArrayList<>(rules.config.windows().values()), now).run();
+    WindowView pass =
+        s.windows != null
+            ? s.windows
+            : new WindowPass(s, new ArrayList<>(rules.config.windows().values()), now).run();
     // per dimension: the values any window counted, by label; counts are 0, not missing, for a
     // value seen in any window
     List<List<Map.Entry<String, Integer>>> seen = new ArrayList<>();

@@ -102,6 +102,9 @@ final class SourceState {
     final int[] index;
     final int id;
 
+    /** Its aggregates in the incremental windows (source, then each value), set when first used. */
+    int[] aggs;
+
     Combo(List<String> values, int[] index, int id) {
       this.values = values;
       this.index = index;
@@ -126,6 +129,9 @@ final class SourceState {
     private TicketFacts ticket;
 
     private long missedAt = -1;
+
+    /** The aggregates it counts in, while in the incremental windows; else null. */
+    int[] windowAggs;
 
     SurveyFacts(String key, SurveyResponse survey, Combo own) {
       this.key = key;
@@ -192,7 +198,14 @@ final class SourceState {
     }
   }
 
+  /** The incremental aggregates, or null when every refresh scans (the tests' oracle). */
+  final IncrementalWindows windows;
+
   SourceState(String source, Rules rules) {
+    this(source, rules, true);
+  }
+
+  SourceState(String source, Rules rules, boolean incremental) {
     this.source = source;
     this.rules = rules;
     this.tags = rules.config.tags() == null ? null : new TagLabels(rules.config.tags());
@@ -201,6 +214,13 @@ final class SourceState {
       dimValues.add(new ArrayList<>());
       dimIndex.add(new HashMap<>());
     }
+    this.windows =
+        incremental
+            ? new IncrementalWindows(
+                this,
+                new ArrayList<>(rules.config.windows().values()),
+                rules.config.slaRiskHorizon())
+            : null;
   }
 
   /** The index of a dimension's value label, added when new. */
@@ -303,12 +323,15 @@ final class SourceState {
    * Recomputes which values keep their own label ({@link LabelCap#rank()}) from the records kept
    * now, and relabels the tickets and surveys when that changed. Called at each refresh.
    */
-  void rankLabels() {
+  boolean rankLabels() {
     boolean changed = false;
     for (LabelCap c : caps) {
       changed |= c.rank();
     }
     if (changed) {
+      if (windows != null) {
+        windows.invalidate(); // records move to other labels: the next refresh rebuilds
+      }
       for (TicketFacts f : tickets.values()) {
         List<String> dims = labels(f.rawDims);
         if (!dims.equals(f.dims)) {
@@ -322,6 +345,7 @@ final class SourceState {
         }
       }
     }
+    return changed;
   }
 
   /**
@@ -430,6 +454,9 @@ final class SourceState {
   /** Puts new facts in the table, in the slot of the version they replace if any. */
   private void index(TicketFacts f, TicketFacts old) {
     if (old != null) {
+      if (windows != null) {
+        windows.ticketOut(old);
+      }
       countTags(old, false);
       countDims(old, false);
     }
@@ -448,6 +475,9 @@ final class SourceState {
     }
     if (f.solvedMillis != TicketFacts.NO_TIME) {
       minSolvedMillis = Math.min(minSolvedMillis, f.solvedMillis);
+    }
+    if (windows != null) {
+      windows.ticketIn(f);
     }
   }
 
@@ -554,10 +584,16 @@ final class SourceState {
     SurveyFacts f = new SurveyFacts(key, s, ownCombo(ownLabels(s)));
     surveys.put(key, f);
     if (old != null) {
+      if (windows != null) {
+        windows.surveyOut(old);
+      }
       f.slot = old.slot;
       surveyTable.set(f.slot, f);
     } else {
       f.slot = surveyTable.add(f);
+    }
+    if (windows != null) {
+      windows.surveyIn(f);
     }
     minRespondedMillis = Math.min(minRespondedMillis, f.respondedMillis);
     List<String> ks = List.of(s.kind().label(), s.scoreLabel());
@@ -657,6 +693,9 @@ final class SourceState {
     } else if (before instanceof SurveyResponse s) {
       SurveyFacts f = surveys.remove(c.stream() + "/" + s.id());
       if (f != null) {
+        if (windows != null) {
+          windows.surveyOut(f);
+        }
         countSurvey(f.survey, -1);
         surveyTable.remove(f.slot);
       }
@@ -681,12 +720,18 @@ final class SourceState {
     if (f == null) {
       return;
     }
+    if (windows != null) {
+      windows.ticketOut(f);
+    }
     open.remove(f.ticket.id());
     countTags(f, false);
     countDims(f, false);
     if (f.slot >= 0) {
       ticketTable.remove(f.slot);
       f.slot = -1;
+    }
+    if (windows != null) {
+      windows.ticketGone(f.ticket.id());
     }
   }
 
@@ -708,6 +753,10 @@ final class SourceState {
    */
   void prune(Instant cutoff) {
     long c = cutoff.toEpochMilli();
+    if (windows != null && windows.synced()) {
+      pruneIndexed(cutoff, c);
+      return;
+    }
     if (c >= minSolvedMillis) {
       long min = Long.MAX_VALUE;
       TicketFacts[] items = ticketTable.items();
@@ -742,6 +791,9 @@ final class SourceState {
         }
         if (f.respondedMillis <= c) {
           surveys.remove(f.key);
+          if (windows != null) {
+            windows.surveyOut(f);
+          }
           countSurvey(f.survey, -1);
           surveyTable.remove(i);
         } else {
@@ -750,11 +802,48 @@ final class SourceState {
       }
       minRespondedMillis = min;
     }
+    pruneDeals(cutoff);
+  }
+
+  private void pruneDeals(Instant cutoff) {
     for (String id : dealsClosed.before(cutoff)) {
       Deal d = deals.remove(id);
       if (d != null) {
         dealsClosed.remove(d.closedAt(), id);
       }
     }
+  }
+
+  /**
+   * {@link #prune} on the incremental windows' time index: reads only the solve and response times
+   * up to {@code cutoff} not read before, not every record.
+   */
+  private void pruneIndexed(Instant cutoff, long c) {
+    List<String> ticketIds = new ArrayList<>();
+    List<String> surveyKeys = new ArrayList<>();
+    windows.prunable(c, ticketIds, surveyKeys);
+    for (String id : ticketIds) {
+      TicketFacts f = tickets.get(id);
+      if (f != null && f.solvedMillis != TicketFacts.NO_TIME && f.solvedMillis <= c) {
+        removeTicket(tickets.remove(id));
+        slaEvents.remove(id);
+      }
+    }
+    slaEvents
+        .entrySet()
+        .removeIf(
+            e ->
+                !tickets.containsKey(e.getKey())
+                    && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
+    for (String key : surveyKeys) {
+      SurveyFacts f = surveys.get(key);
+      if (f != null && f.respondedMillis <= c) {
+        surveys.remove(key);
+        windows.surveyOut(f);
+        countSurvey(f.survey, -1);
+        surveyTable.remove(f.slot);
+      }
+    }
+    pruneDeals(cutoff);
   }
 }

@@ -92,10 +92,21 @@ final class TagLabels {
     }
   }
 
-  /** Recomputes which tags keep their own label, from the tickets counted now. */
-  void rank() {
-    ranked = true;
+  /**
+   * Recomputes which tags keep their own label, from the tickets counted now; returns whether a tag
+   * carried by a counted ticket now maps to another label than {@link #labelsOf} gave it before.
+   */
+  boolean rank() {
     int n = rawNames.size();
+    int[] before = new int[n];
+    for (int id = 0; id < n; id++) {
+      Integer l =
+          id < rawToLabel.length
+              ? Integer.valueOf(rawToLabel[id])
+              : labelIndex.get(allow.isEmpty() ? LabelCap.OTHER : rawNames.get(id));
+      before[id] = ranked && l != null ? l : -1;
+    }
+    ranked = true;
     int[] map = new int[n];
     label(LabelCap.NONE); // always a value, so its series exist from the start
     if (!allow.isEmpty()) {
@@ -122,6 +133,12 @@ final class TagLabels {
       }
     }
     rawToLabel = map;
+    for (int id = 0; id < n; id++) {
+      if (counts[id] > 0 && before[id] != map[id]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

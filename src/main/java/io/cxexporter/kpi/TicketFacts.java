@@ -52,6 +52,12 @@ final class TicketFacts {
 
   int[] dimIndex;
 
+  /** The aggregates it counts in, while in the incremental windows; else null. */
+  int[] windowAggs;
+
+  /** How many of its SLA targets are due within the at-risk horizon (incremental windows). */
+  byte risk;
+
   /** The position in the source's ticket table; -1 while not in it. */
   int slot = -1;
 

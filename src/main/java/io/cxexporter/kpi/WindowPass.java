@@ -21,7 +21,7 @@ import java.util.List;
  * histogram bucket (1/32 of an octave); the counts give the bucket holding the wanted rank, and a
  * second scan collects only that bucket's values, which are sorted to pick it.
  */
-final class WindowPass {
+final class WindowPass implements WindowView {
   private static final int CREATED = 0;
   private static final int ESCALATED = 1;
   private static final int SOLVED = 2;
@@ -150,12 +150,14 @@ final class WindowPass {
   }
 
   /** Aggregate index of dimension {@code dim}'s value {@code value}. */
-  int aggregate(int dim, int value) {
+  @Override
+  public int aggregate(int dim, int value) {
     return offset[dim] + value;
   }
 
   /** Aggregate index of {@code tag} value {@code value}. */
-  int tagAggregate(int value) {
+  @Override
+  public int tagAggregate(int value) {
     return tagOffset + value;
   }
 
@@ -177,7 +179,8 @@ final class WindowPass {
   }
 
   /** Whether any record of any window counted in the aggregate. */
-  boolean present(int aggregate) {
+  @Override
+  public boolean present(int aggregate) {
     return present[aggregate];
   }
 
@@ -240,7 +243,7 @@ final class WindowPass {
       counts[(base + offset[i] + d[i]) * COUNTERS + counter] += by;
     }
     for (int j = 0; j < tagCount; j++) {
-      counts[(base + tagAgg[j]) * COUNTERS + counter]++;
+      counts[(base + tagAgg[j]) * COUNTERS + counter] += by;
     }
   }
 
@@ -572,7 +575,8 @@ final class WindowPass {
   }
 
   /** The sums of window {@code window} (config order) for aggregate {@code aggregate}. */
-  WindowAggregates aggregates(int window, int aggregate) {
+  @Override
+  public WindowAggregates aggregates(int window, int aggregate) {
     int r = rankOfWindow[window];
     int k = r * aggs + aggregate;
     WindowAggregates a = new WindowAggregates();

@@ -54,6 +54,8 @@ final class FuzzHistory {
 
   private static final String[] GROUPS = {"Billing", "Returns", "Tech", null};
   private static final String[] CHANNELS = {"email", "chat", "phone", null};
+  private static final String[] TAGS = {"vip", "bug", "refund", "promo"};
+  private static final String[] AGENTS = {"ana", "bob", "cy"};
   private static final Instant[] DST = {
     Instant.parse("2026-03-29T01:00:00Z"), Instant.parse("2026-10-25T01:00:00Z")
   };
@@ -63,6 +65,14 @@ final class FuzzHistory {
 
   /** {@code kpi.max_label_values} for this history: 2 in a third of them, so values fold. */
   final int maxLabels;
+
+  /**
+   * {@code kpi.tags} for this history: none in a third, a cap of 2 (so tags fold into "other") in a
+   * third, an allow list in a third; and in half of them {@code assignee} is a dimension too.
+   */
+  final io.cxexporter.config.TagConfig tags;
+
+  final boolean assigneeDimension;
 
   final List<Step> steps = new ArrayList<>();
   private final SplittableRandom r;
@@ -95,6 +105,21 @@ final class FuzzHistory {
             .truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     this.now = start;
     this.maxLabels = r.nextInt(3) == 0 ? 2 : 50;
+    this.tags =
+        switch (r.nextInt(3)) {
+          case 0 -> null;
+          case 1 -> new io.cxexporter.config.TagConfig(List.of(), 2);
+          default -> new io.cxexporter.config.TagConfig(List.of("vip", "bug"), 20);
+        };
+    this.assigneeDimension = r.nextBoolean();
+  }
+
+  private List<String> someTags() {
+    List<String> out = new ArrayList<>();
+    for (int i = r.nextInt(3); i > 0; i--) {
+      out.add(TAGS[r.nextInt(TAGS.length)]);
+    }
+    return out;
   }
 
   /** The history of {@code seed}: 20 to 200 records, several comparison points. */
@@ -162,6 +187,11 @@ final class FuzzHistory {
         };
     now = now.plusSeconds(s).plusMillis(r.nextInt(3) == 0 ? r.nextInt(1000) : 0);
     steps.add(new Advance(now));
+    if (r.nextInt(12) == 0) {
+      // the host clock stepped back (NTP) and forward again
+      steps.add(new Advance(now.minusSeconds(1 + r.nextLong(900))));
+      steps.add(new Advance(now));
+    }
     while (r.nextInt(4) == 0) {
       // idle: time passes with no page, the engine ticks
       now = now.plusSeconds(r.nextLong(2 * 86_400));
@@ -189,6 +219,7 @@ final class FuzzHistory {
             .priority(r.nextInt(6) == 0 ? null : Priority.values()[r.nextInt(4)])
             .group(GROUPS[r.nextInt(GROUPS.length)])
             .channel(CHANNELS[r.nextInt(CHANNELS.length)])
+            .tags(someTags())
             .build();
     tickets.computeIfAbsent(t.id(), k -> new ArrayList<>()).add(t);
     return t;
@@ -211,7 +242,10 @@ final class FuzzHistory {
   private Ticket next(Ticket t, Instant at) {
     Ticket.Builder b = t.toBuilder().updatedAt(at);
     if (t.firstReplyAt() == null && r.nextInt(3) != 0) {
-      b.firstReplyAt(at).agentReplies(1).assignee("ana").status(TicketStatus.OPEN);
+      b.firstReplyAt(at)
+          .agentReplies(1 + r.nextInt(2))
+          .assignee(AGENTS[r.nextInt(AGENTS.length)])
+          .status(TicketStatus.OPEN);
       durations(b, t.createdAt(), at, true);
     } else if (t.isOpen() && r.nextInt(3) != 0) {
       if (t.firstReplyAt() == null) {
@@ -228,7 +262,8 @@ final class FuzzHistory {
           .resolutionBusiness(null)
           .reopens(t.reopens() + 1);
     } else {
-      switch (r.nextInt(4)) {
+      switch (r.nextInt(5)) {
+        case 4 -> b.tags(someTags());
         case 0 -> b.group(GROUPS[r.nextInt(GROUPS.length)]);
         case 1 -> b.priority(Priority.values()[r.nextInt(4)]);
         case 2 -> b.channel(CHANNELS[r.nextInt(CHANNELS.length)]);

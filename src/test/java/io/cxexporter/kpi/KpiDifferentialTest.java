@@ -59,6 +59,28 @@ class KpiDifferentialTest {
         maxLabels);
   }
 
+  /** The config of a history: its label cap, its tags and whether assignee is a dimension. */
+  static KpiConfig config(FuzzHistory h) {
+    KpiConfig c = config(h.maxLabels).withTags(h.tags);
+    if (!h.assigneeDimension) {
+      return c;
+    }
+    List<String> dims = new java.util.ArrayList<>(c.dimensions());
+    dims.add("assignee");
+    return new KpiConfig(
+        c.windows(),
+        dims,
+        c.maxLabelValues(),
+        c.businessHours(),
+        c.sla(),
+        c.slaRiskHorizon(),
+        c.targets(),
+        c.refreshInterval(),
+        c.tags(),
+        c.assigneeLabel(),
+        c.assigneeHashKey());
+  }
+
   @Test
   void incrementalApplyAgreesWithAFullLoadOnRandomHistories() {
     // a fixed default, so CI is repeatable: a red build always reproduces; explore with
@@ -76,21 +98,26 @@ class KpiDifferentialTest {
 
   /** Drives one history through an engine and compares it with the oracle at each check. */
   static void check(FuzzHistory h, String what) {
-    KpiConfig config = config(h.maxLabels);
+    KpiConfig config = config(h);
     MutableClock clock = new MutableClock(h.start);
     KpiEngine engine = new KpiEngine(config, clock);
     FuzzStore store = new FuzzStore();
     engine.load(SOURCE, store::forEach); // start-up on an empty store, as the app does
     int step = 0;
+    // refreshes between the checks too, so windows also move by small steps, back and forth
+    SplittableRandom refreshes = new SplittableRandom(h.seed);
     for (FuzzHistory.Step s : h.steps) {
       step++;
       if (s instanceof FuzzHistory.Advance a) {
         clock.set(a.to());
         engine.tick();
+        if (refreshes.nextBoolean()) {
+          engine.compute();
+        }
       } else if (s instanceof FuzzHistory.Page p) {
         engine.apply(SOURCE, store.apply(p.stream(), p.records()), p.live());
       } else {
-        KpiEngine oracle = new KpiEngine(config, Clock.fixed(clock.instant(), ZoneOffset.UTC));
+        KpiEngine oracle = KpiEngine.fullScan(config, Clock.fixed(clock.instant(), ZoneOffset.UTC));
         oracle.load(SOURCE, store::forEach);
         KpiOracle.assertSameSnapshot(
             engine.compute(),

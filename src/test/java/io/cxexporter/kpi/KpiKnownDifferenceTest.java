@@ -65,7 +65,7 @@ class KpiKnownDifferenceTest {
     engine.apply(
         KpiDifferentialTest.SOURCE, store.apply(FuzzHistory.TICKETS, List.of(ticket)), true);
 
-    KpiEngine oracle = new KpiEngine(config, Clock.fixed(NOW, ZoneOffset.UTC));
+    KpiEngine oracle = KpiEngine.fullScan(config, Clock.fixed(NOW, ZoneOffset.UTC));
     oracle.load(KpiDifferentialTest.SOURCE, store::forEach);
     // the oracle: the vendor's 14 h resolution goal was breached (solved 33 days later), so the
     // resolution SLA attainment of the 7d and 30d windows is 0; the engine has no resolution SLA

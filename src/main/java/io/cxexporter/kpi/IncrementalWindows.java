@@ -1,0 +1,1089 @@
+package io.cxexporter.kpi;
+
+import io.cxexporter.model.SlaStatus;
+import io.cxexporter.model.SlaTarget;
+import io.cxexporter.model.SurveyResponse;
+import io.cxexporter.model.TicketStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The incremental KPI engine of one source: every windowed aggregate, the backlog and the at-risk
+ * counts, kept current as records change and as time moves their events across window edges, so a
+ * refresh costs the changes since the last one, not a scan of every record ({@link WindowPass}, the
+ * full scan, stays as the tests' oracle).
+ *
+ * <p>Each ticket has up to five events: its creation, first reply, solve, and for an open ticket
+ * the due times of unfulfilled SLA targets; each survey answer one, its response. They are indexed
+ * by time ({@link TimeBuckets}). A window {@code w} holds the events in {@code (now - w, now]};
+ * when {@link #advance} moves {@code now}, only the events between the old and the new edges are
+ * read, and each enters and leaves each window once. A changed record leaves with the aggregates it
+ * entered with (remembered on its facts) and enters again with its new ones.
+ *
+ * <p>Per window and aggregate (the source, each dimension value, each tag value): the counters,
+ * exact sums ({@link ExactSum}), distinct agents ({@link IntCounts}) and, per duration stream, the
+ * values themselves in an order-statistic multiset ({@link SortedLongs}), so p50 and p90 are exact
+ * nearest-rank picks, identical to sorting. The backlog (open tickets by status, the oldest open,
+ * the unassigned, the at-risk: a target due in {@code (now, now + horizon]}) is kept per label
+ * combination and per tag value the same way; at-risk is a window on due times that looks ahead.
+ *
+ * <p>Built lazily: the first {@link #advance} after construction or {@link #invalidate} (label
+ * ranks that moved a record to another label) rebuilds everything from the source's tables in one
+ * pass, sorting each value set once. Called under the engine's lock only.
+ */
+final class IncrementalWindows implements WindowView {
+  static final int CREATED = 0;
+  static final int REPLY = 1;
+  static final int SOLVED = 2;
+  static final int DUE_FIRST = 3;
+  static final int DUE_RES = 4;
+  static final int SURVEY = 5;
+
+  static final int C_CREATED = 0;
+  static final int C_ESCALATED = 1;
+  static final int C_SOLVED = 2;
+  static final int C_FCR_SOLVED = 3;
+  static final int C_FCR_KNOWN = 4;
+  static final int C_REOPENED = 5;
+  static final int C_SLA_FIRST_MET = 6;
+  static final int C_SLA_FIRST_BREACHED = 7;
+  static final int C_SLA_RES_MET = 8;
+  static final int C_SLA_RES_BREACHED = 9;
+  static final int C_CSAT_SATISFIED = 10;
+  static final int C_CSAT_TOTAL = 11;
+  static final int C_NPS_PROMOTERS = 12;
+  static final int C_NPS_DETRACTORS = 13;
+  static final int C_NPS_TOTAL = 14;
+  static final int C_CES_TOTAL = 15;
+  static final int C_REPLIES = 16;
+  static final int COUNTERS = 17;
+
+  private static final int S = WindowAggregates.STREAMS;
+  private static final int ST = TicketStatus.values().length;
+  private static final double[] QUANTILES = {0.5, 0.9};
+
+  private final SourceState s;
+  private final int nd;
+  private final int nw;
+  private final Duration[] windows;
+  private final Duration horizon;
+
+  private boolean synced;
+  private Instant now;
+  private long nowMs;
+  private final Instant[] from;
+  private final long[] fromMs;
+  private Instant riskTo;
+  private long riskToMs;
+
+  /** Every event code by time: {@code slot << 3 | kind}. */
+  private final TimeBuckets events = new TimeBuckets();
+
+  /** Aggregates allocated: 0 is the whole source. */
+  private int aggs;
+
+  private int[][] aggOfValue;
+  private int[] aggOfTag = new int[0];
+  private int[] tagOfAgg = new int[0];
+
+  /** Per (aggregate * windows + window): counters, CES sum, events counted, agents. */
+  private long[] counts = new long[0];
+
+  private long[] ces = new long[0];
+  private long[] touched = new long[0];
+  private IntCounts[] agents = new IntCounts[0];
+
+  /** Per ((aggregate * windows + window) * streams + stream): values, exact sums, the values. */
+  private long[] n = new long[0];
+
+  private long[] sums = new long[0];
+  private SortedLongs[] values = new SortedLongs[0];
+
+  /** While rebuilding: the values per set, unsorted, filled in at the end. */
+  private boolean bulk;
+
+  private long[][] pending;
+  private int[] pendingSize;
+
+  /** Backlog per combination: open by status, at risk, unassigned, creation times. */
+  private long[] open = new long[0];
+
+  private long[] atRisk = new long[0];
+  private long[] unassigned = new long[0];
+  private SortedLongs[] created = new SortedLongs[0];
+  private SortedLongs[] createdUnassigned = new SortedLongs[0];
+
+  /** Backlog per tag label. */
+  private long[] tagOpen = new long[0];
+
+  private long[] tagAtRisk = new long[0];
+  private SortedLongs[] tagCreated = new SortedLongs[0];
+
+  /** Surveys by the id of their ticket (a SurveyFacts or a list of them). */
+  private final Map<String, Object> surveysByTicket = new HashMap<>();
+
+  /** Solve and response times up to here were pruned; later records that old are in late*. */
+  private long prunedUpTo = Long.MIN_VALUE;
+
+  private final List<String> lateTickets = new ArrayList<>();
+  private final List<String> lateSurveys = new ArrayList<>();
+
+  IncrementalWindows(SourceState s, List<Duration> windows, Duration horizon) {
+    this.s = s;
+    this.nd = s.dimValues.size();
+    this.nw = windows.size();
+    this.windows = windows.toArray(new Duration[0]);
+    this.horizon = horizon;
+    this.from = new Instant[nw];
+    this.fromMs = new long[nw];
+    this.aggOfValue = new int[nd][];
+    for (int i = 0; i < nd; i++) {
+      aggOfValue[i] = new int[0];
+    }
+  }
+
+  /** Whether the aggregates follow the tables (else the next {@link #advance} rebuilds them). */
+  boolean synced() {
+    return synced;
+  }
+
+  /** Drops everything; the next {@link #advance} rebuilds from the tables. */
+  void invalidate() {
+    synced = false;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /**
+   * Brings every aggregate to {@code t}: rebuilds when not synced, else moves the window edges.
+   *
+   * @param cutoff what {@link SourceState#prune} just pruned up to, for a rebuild
+   */
+  void advance(Instant t, Instant cutoff) {
+    if (!synced) {
+      rebuild(t, cutoff);
+      return;
+    }
+    if (t.equals(now)) {
+      return;
+    }
+    long tMs = t.toEpochMilli();
+    for (int w = 0; w < nw; w++) {
+      Instant f = t.minus(windows[w]);
+      move(w, from[w], fromMs[w], now, nowMs, f, f.toEpochMilli(), t, tMs);
+      from[w] = f;
+      fromMs[w] = f.toEpochMilli();
+    }
+    Instant rt = t.plus(horizon);
+    move(-1, now, nowMs, riskTo, riskToMs, t, tMs, rt, rt.toEpochMilli());
+    now = t;
+    nowMs = tMs;
+    riskTo = rt;
+    riskToMs = rt.toEpochMilli();
+  }
+
+  private void bounds(Instant t) {
+    now = t;
+    nowMs = t.toEpochMilli();
+    for (int w = 0; w < nw; w++) {
+      from[w] = t.minus(windows[w]);
+      fromMs[w] = from[w].toEpochMilli();
+    }
+    riskTo = t.plus(horizon);
+    riskToMs = riskTo.toEpochMilli();
+  }
+
+  /**
+   * Moves window {@code w} (-1: the at-risk window) from {@code (lo1, hi1]} to {@code (lo2, hi2]}:
+   * every event between the old and new edges is checked once.
+   */
+  private void move(
+      int w,
+      Instant lo1,
+      long lo1Ms,
+      Instant hi1,
+      long hi1Ms,
+      Instant lo2,
+      long lo2Ms,
+      Instant hi2,
+      long hi2Ms) {
+    long aFrom = Math.min(lo1Ms, lo2Ms);
+    long aTo = Math.max(lo1Ms, lo2Ms);
+    long bFrom = Math.min(hi1Ms, hi2Ms);
+    long bTo = Math.max(hi1Ms, hi2Ms);
+    if (TimeBuckets.bucket(aTo) + 1 >= TimeBuckets.bucket(bFrom)
+        && TimeBuckets.bucket(bTo) + 1 >= TimeBuckets.bucket(aFrom)) {
+      visit(
+          w,
+          Math.min(aFrom, bFrom),
+          Math.max(aTo, bTo),
+          lo1,
+          lo1Ms,
+          hi1,
+          hi1Ms,
+          lo2,
+          lo2Ms,
+          hi2,
+          hi2Ms);
+    } else {
+      visit(w, aFrom, aTo, lo1, lo1Ms, hi1, hi1Ms, lo2, lo2Ms, hi2, hi2Ms);
+      visit(w, bFrom, bTo, lo1, lo1Ms, hi1, hi1Ms, lo2, lo2Ms, hi2, hi2Ms);
+    }
+  }
+
+  private void visit(
+      int w,
+      long fromMillis,
+      long toMillis,
+      Instant lo1,
+      long lo1Ms,
+      Instant hi1,
+      long hi1Ms,
+      Instant lo2,
+      long lo2Ms,
+      Instant hi2,
+      long hi2Ms) {
+    for (int code : events.copy(fromMillis, toMillis)) {
+      int kind = code & 7;
+      if (w < 0 && kind != DUE_FIRST && kind != DUE_RES) {
+        continue;
+      }
+      boolean was = member(code, lo1, lo1Ms, hi1, hi1Ms);
+      boolean is = member(code, lo2, lo2Ms, hi2, hi2Ms);
+      if (was != is) {
+        if (w < 0) {
+          TicketFacts f = s.ticketTable.items()[code >>> 3];
+          if (riskEligible(f, kind)) {
+            risk(f, is ? 1 : -1);
+          }
+        } else {
+          event(code, w, is ? 1 : -1);
+        }
+      }
+    }
+  }
+
+  /** Whether an event's time is in {@code (lo, hi]}. */
+  private boolean member(int code, Instant lo, long loMs, Instant hi, long hiMs) {
+    int kind = code & 7;
+    int slot = code >>> 3;
+    long t;
+    if (kind == SURVEY) {
+      t = s.surveyTable.items()[slot].respondedMillis;
+    } else {
+      TicketFacts f = s.ticketTable.items()[slot];
+      switch (kind) {
+        case CREATED -> t = f.createdMillis;
+        case REPLY -> t = f.firstReplyMillis;
+        case SOLVED -> t = f.solvedMillis;
+        default -> {
+          Instant due = f.due(kind == DUE_FIRST ? SlaTarget.FIRST_RESPONSE : SlaTarget.RESOLUTION);
+          return due.isAfter(lo) && !due.isAfter(hi);
+        }
+      }
+    }
+    return t > loMs && t <= hiMs;
+  }
+
+  private boolean inWindow(long t, int w) {
+    return t > fromMs[w] && t <= nowMs;
+  }
+
+  private boolean inWindow(Instant t, int w) {
+    return t.isAfter(from[w]) && !t.isAfter(now);
+  }
+
+  // ---------------------------------------------------------------- records
+
+  /** A ticket's facts entered the source's table (slot set). */
+  void ticketIn(TicketFacts f) {
+    if (!synced) {
+      return;
+    }
+    int[] a = aggsOf(f);
+    f.windowAggs = a;
+    int code = f.slot << 3;
+    if (f.open) {
+      backlog(f, 1);
+    }
+    events.add(f.createdMillis, code | CREATED);
+    for (int w = 0; w < nw; w++) {
+      if (inWindow(f.createdMillis, w)) {
+        ticketEvent(f, CREATED, w, 1);
+      }
+    }
+    if (f.firstReplyMillis != TicketFacts.NO_TIME) {
+      events.add(f.firstReplyMillis, code | REPLY);
+      for (int w = 0; w < nw; w++) {
+        if (inWindow(f.firstReplyMillis, w)) {
+          ticketEvent(f, REPLY, w, 1);
+        }
+      }
+    }
+    if (f.solvedMillis != TicketFacts.NO_TIME) {
+      events.add(f.solvedMillis, code | SOLVED);
+      for (int w = 0; w < nw; w++) {
+        if (inWindow(f.solvedMillis, w)) {
+          ticketEvent(f, SOLVED, w, 1);
+        }
+      }
+      if (f.solvedMillis <= prunedUpTo) {
+        lateTickets.add(f.ticket.id());
+      }
+    }
+    for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
+      Instant due = dueEvent(f, kind);
+      if (due != null) {
+        events.add(due.toEpochMilli(), code | kind);
+        for (int w = 0; w < nw; w++) {
+          if (inWindow(due, w)) {
+            ticketEvent(f, kind, w, 1);
+          }
+        }
+        if (riskEligible(f, kind) && due.isAfter(now) && !due.isAfter(riskTo)) {
+          risk(f, 1);
+        }
+      }
+    }
+    surveysOf(f.ticket.id());
+  }
+
+  /** A ticket's facts are about to leave the source's table (slot still theirs). */
+  void ticketOut(TicketFacts f) {
+    int[] a = f.windowAggs;
+    if (a == null) {
+      return;
+    }
+    int code = f.slot << 3;
+    events.remove(f.createdMillis, code | CREATED);
+    for (int w = 0; w < nw; w++) {
+      if (inWindow(f.createdMillis, w)) {
+        ticketEvent(f, CREATED, w, -1);
+      }
+    }
+    if (f.firstReplyMillis != TicketFacts.NO_TIME) {
+      events.remove(f.firstReplyMillis, code | REPLY);
+      for (int w = 0; w < nw; w++) {
+        if (inWindow(f.firstReplyMillis, w)) {
+          ticketEvent(f, REPLY, w, -1);
+        }
+      }
+    }
+    if (f.solvedMillis != TicketFacts.NO_TIME) {
+      events.remove(f.solvedMillis, code | SOLVED);
+      for (int w = 0; w < nw; w++) {
+        if (inWindow(f.solvedMillis, w)) {
+          ticketEvent(f, SOLVED, w, -1);
+        }
+      }
+    }
+    for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
+      Instant due = dueEvent(f, kind);
+      if (due != null) {
+        events.remove(due.toEpochMilli(), code | kind);
+        for (int w = 0; w < nw; w++) {
+          if (inWindow(due, w)) {
+            ticketEvent(f, kind, w, -1);
+          }
+        }
+      }
+    }
+    if (f.risk > 0) {
+      f.risk = 1;
+      risk(f, -1);
+    }
+    if (f.open) {
+      backlog(f, -1);
+    }
+    f.windowAggs = null;
+  }
+
+  /** The ticket of id {@code id} changed or left: its surveys take their labels again. */
+  void ticketGone(String id) {
+    if (synced) {
+      surveysOf(id);
+    }
+  }
+
+  void surveyIn(SourceState.SurveyFacts f) {
+    if (!synced) {
+      return;
+    }
+    String ticket = f.survey.ticketId();
+    if (ticket != null) {
+      Object o = surveysByTicket.get(ticket);
+      if (o == null) {
+        surveysByTicket.put(ticket, f);
+      } else if (o instanceof SourceState.SurveyFacts other) {
+        List<SourceState.SurveyFacts> l = new ArrayList<>(2);
+        l.add(other);
+        l.add(f);
+        surveysByTicket.put(ticket, l);
+      } else {
+        @SuppressWarnings("unchecked")
+        List<SourceState.SurveyFacts> l = (List<SourceState.SurveyFacts>) o;
+        l.add(f);
+      }
+    }
+    enterSurvey(f);
+    if (f.respondedMillis <= prunedUpTo) {
+      lateSurveys.add(f.key);
+    }
+  }
+
+  void surveyOut(SourceState.SurveyFacts f) {
+    if (f.windowAggs == null) {
+      return;
+    }
+    String ticket = f.survey.ticketId();
+    if (ticket != null) {
+      Object o = surveysByTicket.get(ticket);
+      if (o == f) {
+        surveysByTicket.remove(ticket);
+      } else if (o instanceof List<?> l) {
+        l.remove(f);
+        if (l.isEmpty()) {
+          surveysByTicket.remove(ticket);
+        }
+      }
+    }
+    leaveSurvey(f);
+  }
+
+  private void enterSurvey(SourceState.SurveyFacts f) {
+    f.windowAggs = surveyAggs(f);
+    int code = f.slot << 3 | SURVEY;
+    events.add(f.respondedMillis, code);
+    for (int w = 0; w < nw; w++) {
+      if (inWindow(f.respondedMillis, w)) {
+        surveyEvent(f, w, 1);
+      }
+    }
+  }
+
+  private void leaveSurvey(SourceState.SurveyFacts f) {
+    events.remove(f.respondedMillis, f.slot << 3 | SURVEY);
+    for (int w = 0; w < nw; w++) {
+      if (inWindow(f.respondedMillis, w)) {
+        surveyEvent(f, w, -1);
+      }
+    }
+    f.windowAggs = null;
+  }
+
+  /** Re-labels the surveys of a ticket whose labels may have changed. */
+  private void surveysOf(String ticketId) {
+    Object o = surveysByTicket.get(ticketId);
+    if (o == null) {
+      return;
+    }
+    List<SourceState.SurveyFacts> l;
+    if (o instanceof SourceState.SurveyFacts f) {
+      l = List.of(f);
+    } else {
+      @SuppressWarnings("unchecked")
+      List<SourceState.SurveyFacts> list = (List<SourceState.SurveyFacts>) o;
+      l = new ArrayList<>(list);
+    }
+    for (SourceState.SurveyFacts f : l) {
+      if (f.windowAggs != null && !Arrays.equals(f.windowAggs, surveyAggs(f))) {
+        leaveSurvey(f);
+        enterSurvey(f);
+      }
+    }
+  }
+
+  /**
+   * The solved tickets and surveys to prune at {@code cutoff} (epoch millis): those of the time
+   * range not looked at yet, and records that arrived older than the last cutoff.
+   */
+  void prunable(long cutoff, List<String> tickets, List<String> surveys) {
+    if (cutoff > prunedUpTo) {
+      for (int code : events.copy(prunedUpTo, cutoff)) {
+        int kind = code & 7;
+        if (kind == SOLVED) {
+          TicketFacts f = s.ticketTable.items()[code >>> 3];
+          if (f.solvedMillis <= cutoff) {
+            tickets.add(f.ticket.id());
+          }
+        } else if (kind == SURVEY) {
+          SourceState.SurveyFacts f = s.surveyTable.items()[code >>> 3];
+          if (f.respondedMillis <= cutoff) {
+            surveys.add(f.key);
+          }
+        }
+      }
+      prunedUpTo = cutoff;
+    }
+    late(lateTickets, cutoff, tickets, true);
+    late(lateSurveys, cutoff, surveys, false);
+  }
+
+  private void late(List<String> late, long cutoff, List<String> out, boolean tickets) {
+    if (late.isEmpty()) {
+      return;
+    }
+    List<String> keep = new ArrayList<>();
+    for (String key : late) {
+      long t;
+      if (tickets) {
+        TicketFacts f = s.tickets.get(key);
+        t = f == null || f.slot < 0 ? TicketFacts.NO_TIME : f.solvedMillis;
+      } else {
+        SourceState.SurveyFacts f = s.surveys.get(key);
+        t = f == null ? TicketFacts.NO_TIME : f.respondedMillis;
+      }
+      if (t == TicketFacts.NO_TIME) {
+        continue;
+      }
+      if (t <= cutoff) {
+        out.add(key);
+      } else if (t <= prunedUpTo) {
+        keep.add(key);
+      }
+    }
+    late.clear();
+    late.addAll(keep);
+  }
+
+  // ---------------------------------------------------------------- contributions
+
+  /** The due time of an open ticket's unfulfilled target ({@code kind} DUE_*), else null. */
+  private static Instant dueEvent(TicketFacts f, int kind) {
+    if (!f.open) {
+      return null;
+    }
+    SlaTarget target = kind == DUE_FIRST ? SlaTarget.FIRST_RESPONSE : SlaTarget.RESOLUTION;
+    Instant due = f.due(target);
+    return due != null && f.fulfilledAt(target) == null ? due : null;
+  }
+
+  /** Whether a due event can make its ticket at risk: the vendor has not called it breached. */
+  private static boolean riskEligible(TicketFacts f, int kind) {
+    SlaStatus vendor =
+        f.ticket.sla(kind == DUE_FIRST ? SlaTarget.FIRST_RESPONSE : SlaTarget.RESOLUTION);
+    return vendor == null || !vendor.breached();
+  }
+
+  private void risk(TicketFacts f, int sign) {
+    int before = f.risk;
+    f.risk = (byte) (before + sign);
+    if ((before == 0) != (f.risk == 0)) {
+      atRisk[f.combo.id] += sign;
+      int[] a = f.windowAggs;
+      for (int j = 1 + nd; j < a.length; j++) {
+        tagAtRisk[tagOfAgg[a[j]]] += sign;
+      }
+    }
+  }
+
+  private void backlog(TicketFacts f, int sign) {
+    int c = f.combo.id;
+    ensureCombos(c + 1);
+    open[c * ST + f.ticket.status().ordinal()] += sign;
+    long key = nanos(f.ticket.createdAt());
+    change(created, c, key, sign);
+    if (KpiEngine.unassigned(f.ticket)) {
+      unassigned[c] += sign;
+      change(createdUnassigned, c, key, sign);
+    }
+    int[] a = f.windowAggs;
+    for (int j = 1 + nd; j < a.length; j++) {
+      int l = tagOfAgg[a[j]];
+      tagOpen[l * ST + f.ticket.status().ordinal()] += sign;
+      change(tagCreated, l, key, sign);
+    }
+  }
+
+  private static void change(SortedLongs[] sets, int i, long key, int sign) {
+    SortedLongs set = sets[i];
+    if (set == null) {
+      set = sets[i] = new SortedLongs();
+    }
+    if (sign > 0) {
+      set.add(key);
+    } else {
+      set.remove(key);
+    }
+  }
+
+  /** An instant as nanoseconds since the epoch (saturated outside 1677..2262). */
+  static long nanos(Instant t) {
+    try {
+      return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+    } catch (ArithmeticException e) {
+      return t.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  private static Instant instant(long nanos) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+  }
+
+  private void event(int code, int w, int sign) {
+    int kind = code & 7;
+    if (kind == SURVEY) {
+      surveyEvent(s.surveyTable.items()[code >>> 3], w, sign);
+    } else {
+      ticketEvent(s.ticketTable.items()[code >>> 3], kind, w, sign);
+    }
+  }
+
+  private void ticketEvent(TicketFacts f, int kind, int w, int sign) {
+    int[] a = f.windowAggs;
+    touch(a, w, sign);
+    switch (kind) {
+      case CREATED -> {
+        count(a, w, C_CREATED, sign);
+        if (f.escalated) {
+          count(a, w, C_ESCALATED, sign);
+        }
+      }
+      case REPLY -> {
+        value(a, w, WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal, sign);
+        value(a, w, WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus, sign);
+        if (f.firstDecided == TicketFacts.Outcome.MET) {
+          count(a, w, C_SLA_FIRST_MET, sign);
+        } else if (f.firstDecided == TicketFacts.Outcome.BREACHED) {
+          count(a, w, C_SLA_FIRST_BREACHED, sign);
+        }
+      }
+      case SOLVED -> {
+        value(a, w, WindowAggregates.RESOLUTION_CAL, f.resolutionCal, sign);
+        value(a, w, WindowAggregates.RESOLUTION_BUS, f.resolutionBus, sign);
+        value(a, w, WindowAggregates.REQUESTER_WAIT_CAL, f.requesterWaitCal, sign);
+        value(a, w, WindowAggregates.REQUESTER_WAIT_BUS, f.requesterWaitBus, sign);
+        count(a, w, C_SOLVED, sign);
+        if (f.fcrKnown) {
+          count(a, w, C_FCR_KNOWN, sign);
+          count(a, w, C_REPLIES, sign * (long) f.agentReplies);
+          if (f.fcrSolved) {
+            count(a, w, C_FCR_SOLVED, sign);
+          }
+        }
+        if (f.reopened) {
+          count(a, w, C_REOPENED, sign);
+        }
+        if (f.agent >= 0) {
+          for (int agg : a) {
+            int k = agg * nw + w;
+            IntCounts c = agents[k];
+            if (c == null) {
+              c = agents[k] = new IntCounts();
+            }
+            c.add(f.agent, sign);
+          }
+        }
+        if (f.resolutionDecided == TicketFacts.Outcome.MET) {
+          count(a, w, C_SLA_RES_MET, sign);
+        } else if (f.resolutionDecided == TicketFacts.Outcome.BREACHED) {
+          count(a, w, C_SLA_RES_BREACHED, sign);
+        }
+      }
+      case DUE_FIRST -> count(a, w, C_SLA_FIRST_BREACHED, sign);
+      case DUE_RES -> count(a, w, C_SLA_RES_BREACHED, sign);
+      default -> throw new IllegalStateException("event kind " + kind);
+    }
+  }
+
+  private void surveyEvent(SourceState.SurveyFacts f, int w, int sign) {
+    int[] a = f.windowAggs;
+    touch(a, w, sign);
+    SurveyResponse sr = f.survey;
+    switch (sr.kind()) {
+      case CSAT -> {
+        count(a, w, C_CSAT_TOTAL, sign);
+        if (sr.satisfied()) {
+          count(a, w, C_CSAT_SATISFIED, sign);
+        }
+      }
+      case NPS -> {
+        count(a, w, C_NPS_TOTAL, sign);
+        if (sr.promoter()) {
+          count(a, w, C_NPS_PROMOTERS, sign);
+        }
+        if (sr.detractor()) {
+          count(a, w, C_NPS_DETRACTORS, sign);
+        }
+      }
+      case CES -> {
+        count(a, w, C_CES_TOTAL, sign);
+        for (int agg : a) {
+          int k = (agg * nw + w) * 2;
+          if (sign > 0) {
+            ExactSum.add(ces, k, sr.score());
+          } else {
+            ExactSum.remove(ces, k, sr.score());
+          }
+        }
+      }
+    }
+  }
+
+  private void touch(int[] a, int w, int sign) {
+    for (int agg : a) {
+      touched[agg * nw + w] += sign;
+    }
+  }
+
+  private void count(int[] a, int w, int counter, long by) {
+    for (int agg : a) {
+      counts[(agg * nw + w) * COUNTERS + counter] += by;
+    }
+  }
+
+  private void value(int[] a, int w, int stream, double v, int sign) {
+    if (Double.isNaN(v)) {
+      return;
+    }
+    long key = SortedLongs.key(v);
+    for (int agg : a) {
+      int k = (agg * nw + w) * S + stream;
+      n[k] += sign;
+      if (sign > 0) {
+        ExactSum.add(sums, k * 2, v);
+        if (bulk) {
+          long[] p = pending[k];
+          if (p == null) {
+            p = pending[k] = new long[16];
+          } else if (pendingSize[k] == p.length) {
+            p = pending[k] = Arrays.copyOf(p, p.length * 2);
+          }
+          p[pendingSize[k]++] = key;
+        } else {
+          SortedLongs set = values[k];
+          if (set == null) {
+            set = values[k] = new SortedLongs();
+          }
+          set.add(key);
+        }
+      } else {
+        ExactSum.remove(sums, k * 2, v);
+        values[k].remove(key);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- aggregates
+
+  /** A ticket's aggregates: the source, its dimension values, its tag labels. */
+  private int[] aggsOf(TicketFacts f) {
+    SourceState.Combo c = f.combo;
+    int[] base = c.aggs;
+    if (base == null || base.length != 1 + nd) {
+      base = new int[1 + nd];
+      for (int i = 0; i < nd; i++) {
+        base[1 + i] = aggOfValue(i, c.index[i]);
+      }
+      c.aggs = base;
+    }
+    if (s.tags == null) {
+      return base;
+    }
+    return withTags(base, f.tags);
+  }
+
+  private int[] withTags(int[] base, int[] rawTags) {
+    int[] labels = new int[Math.max(1, rawTags.length)];
+    int k = s.tags.labelsOf(rawTags, labels);
+    int[] out = Arrays.copyOf(base, base.length + k);
+    for (int j = 0; j < k; j++) {
+      out[base.length + j] = aggOfTag(labels[j]);
+    }
+    return out;
+  }
+
+  /** A survey's aggregates: its own dimension values, else its ticket's, else none. */
+  private int[] surveyAggs(SourceState.SurveyFacts f) {
+    String id = f.survey.ticketId();
+    TicketFacts t = id == null ? null : s.tickets.get(id);
+    if (t != null && t.windowAggs == null) {
+      t = null; // a version on its way out or not indexed
+    }
+    int[] own = f.own.index;
+    int[] base = new int[1 + nd];
+    for (int i = 0; i < nd; i++) {
+      int v = own[i] >= 0 ? own[i] : t != null ? t.dimIndex[i] : s.valueIndex(i, LabelCap.NONE);
+      base[1 + i] = aggOfValue(i, v);
+    }
+    if (s.tags == null) {
+      return base;
+    }
+    return withTags(base, t == null ? new int[0] : t.tags);
+  }
+
+  private int aggOfValue(int dim, int value) {
+    int[] m = aggOfValue[dim];
+    if (value >= m.length) {
+      int len = Math.max(value + 1, m.length * 2);
+      int old = m.length;
+      m = aggOfValue[dim] = Arrays.copyOf(m, len);
+      Arrays.fill(m, old, len, -1);
+    }
+    if (m[value] < 0) {
+      m[value] = newAgg();
+    }
+    return m[value];
+  }
+
+  private int aggOfTag(int label) {
+    if (label >= aggOfTag.length) {
+      int old = aggOfTag.length;
+      int len = Math.max(label + 1, old * 2);
+      aggOfTag = Arrays.copyOf(aggOfTag, len);
+      Arrays.fill(aggOfTag, old, len, -1);
+    }
+    if (aggOfTag[label] < 0) {
+      int a = newAgg();
+      aggOfTag[label] = a;
+      if (a >= tagOfAgg.length) {
+        tagOfAgg = Arrays.copyOf(tagOfAgg, Math.max(a + 1, tagOfAgg.length * 2));
+      }
+      tagOfAgg[a] = label;
+      ensureTags(label + 1);
+    }
+    return aggOfTag[label];
+  }
+
+  private int newAgg() {
+    int a = aggs++;
+    int cap = counts.length / (nw * COUNTERS);
+    if (aggs > cap) {
+      int c = Math.max(aggs, cap * 2);
+      counts = Arrays.copyOf(counts, c * nw * COUNTERS);
+      ces = Arrays.copyOf(ces, c * nw * 2);
+      touched = Arrays.copyOf(touched, c * nw);
+      agents = Arrays.copyOf(agents, c * nw);
+      n = Arrays.copyOf(n, c * nw * S);
+      sums = Arrays.copyOf(sums, c * nw * S * 2);
+      values = Arrays.copyOf(values, c * nw * S);
+      if (bulk) {
+        pending = Arrays.copyOf(pending, c * nw * S);
+        pendingSize = Arrays.copyOf(pendingSize, c * nw * S);
+      }
+    }
+    return a;
+  }
+
+  private void ensureCombos(int need) {
+    if (need * ST > open.length) {
+      int c = Math.max(need, open.length / ST * 2);
+      open = Arrays.copyOf(open, c * ST);
+      atRisk = Arrays.copyOf(atRisk, c);
+      unassigned = Arrays.copyOf(unassigned, c);
+      created = Arrays.copyOf(created, c);
+      createdUnassigned = Arrays.copyOf(createdUnassigned, c);
+    }
+  }
+
+  private void ensureTags(int need) {
+    if (need * ST > tagOpen.length) {
+      int c = Math.max(need, tagOpen.length / ST * 2);
+      tagOpen = Arrays.copyOf(tagOpen, c * ST);
+      tagAtRisk = Arrays.copyOf(tagAtRisk, c);
+      tagCreated = Arrays.copyOf(tagCreated, c);
+    }
+  }
+
+  // ---------------------------------------------------------------- rebuild
+
+  private void rebuild(Instant t, Instant cutoff) {
+    aggs = 0;
+    for (int i = 0; i < nd; i++) {
+      aggOfValue[i] = new int[0];
+    }
+    aggOfTag = new int[0];
+    tagOfAgg = new int[0];
+    counts = new long[0];
+    ces = new long[0];
+    touched = new long[0];
+    agents = new IntCounts[0];
+    n = new long[0];
+    sums = new long[0];
+    values = new SortedLongs[0];
+    open = new long[0];
+    atRisk = new long[0];
+    unassigned = new long[0];
+    created = new SortedLongs[0];
+    createdUnassigned = new SortedLongs[0];
+    tagOpen = new long[0];
+    tagAtRisk = new long[0];
+    tagCreated = new SortedLongs[0];
+    events.clear();
+    surveysByTicket.clear();
+    lateTickets.clear();
+    lateSurveys.clear();
+    prunedUpTo = cutoff.toEpochMilli();
+    for (SourceState.Combo c : s.comboById) {
+      c.aggs = null;
+    }
+    bounds(t);
+    newAgg(); // 0: the whole source
+    pending = new long[values.length][];
+    pendingSize = new int[values.length];
+    bulk = true;
+    synced = true;
+    try {
+      TicketFacts[] items = s.ticketTable.items();
+      for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
+        TicketFacts f = items[i];
+        if (f != null) {
+          f.windowAggs = null;
+          f.risk = 0;
+          ticketIn(f);
+        }
+      }
+      SourceState.SurveyFacts[] surveys = s.surveyTable.items();
+      for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
+        SourceState.SurveyFacts f = surveys[i];
+        if (f != null) {
+          f.windowAggs = null;
+          surveyIn(f);
+        }
+      }
+      for (int k = 0; k < pending.length; k++) {
+        if (pending[k] != null) {
+          long[] p = pending[k];
+          Arrays.sort(p, 0, pendingSize[k]);
+          SortedLongs set = new SortedLongs();
+          set.fill(p, pendingSize[k]);
+          values[k] = set;
+          pending[k] = null;
+        }
+      }
+    } catch (RuntimeException | Error e) {
+      synced = false;
+      throw e;
+    } finally {
+      bulk = false;
+      pending = null;
+      pendingSize = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /** The aggregate of dimension {@code dim}'s value {@code value}, or -1 for none yet. */
+  @Override
+  public int aggregate(int dim, int value) {
+    int[] m = aggOfValue[dim];
+    return value < m.length ? m[value] : -1;
+  }
+
+  @Override
+  public int tagAggregate(int value) {
+    return value < aggOfTag.length ? aggOfTag[value] : -1;
+  }
+
+  /** Whether any window counted a record in the aggregate. */
+  @Override
+  public boolean present(int agg) {
+    if (agg < 0) {
+      return false;
+    }
+    for (int w = 0; w < nw; w++) {
+      if (touched[agg * nw + w] > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The sums of window {@code w} (config order) for aggregate {@code agg}. */
+  @Override
+  public WindowAggregates aggregates(int w, int agg) {
+    int k = agg * nw + w;
+    WindowAggregates a = new WindowAggregates();
+    int c = k * COUNTERS;
+    a.created = counts[c + C_CREATED];
+    a.escalated = counts[c + C_ESCALATED];
+    a.solved = counts[c + C_SOLVED];
+    a.fcrSolved = counts[c + C_FCR_SOLVED];
+    a.fcrKnown = counts[c + C_FCR_KNOWN];
+    a.replies = counts[c + C_REPLIES];
+    a.reopened = counts[c + C_REOPENED];
+    a.slaFirstMet = counts[c + C_SLA_FIRST_MET];
+    a.slaFirstBreached = counts[c + C_SLA_FIRST_BREACHED];
+    a.slaResMet = counts[c + C_SLA_RES_MET];
+    a.slaResBreached = counts[c + C_SLA_RES_BREACHED];
+    a.csatSatisfied = counts[c + C_CSAT_SATISFIED];
+    a.csatTotal = counts[c + C_CSAT_TOTAL];
+    a.npsPromoters = counts[c + C_NPS_PROMOTERS];
+    a.npsDetractors = counts[c + C_NPS_DETRACTORS];
+    a.npsTotal = counts[c + C_NPS_TOTAL];
+    a.cesTotal = counts[c + C_CES_TOTAL];
+    a.cesSum = ExactSum.get(ces, k * 2);
+    a.agents = agents[k] == null ? 0 : agents[k].distinct();
+    for (int st = 0; st < S; st++) {
+      int v = k * S + st;
+      long count = n[v];
+      a.count[st] = count;
+      if (count == 0) {
+        a.mean[st] = Double.NaN;
+        a.p50[st] = Double.NaN;
+        a.p90[st] = Double.NaN;
+        continue;
+      }
+      a.mean[st] = ExactSum.get(sums, v * 2) / count;
+      a.p50[st] = quantile(values[v], count, QUANTILES[0]);
+      a.p90[st] = quantile(values[v], count, QUANTILES[1]);
+    }
+    return a;
+  }
+
+  private static double quantile(SortedLongs set, long count, double q) {
+    long rank = Math.max(1, Math.min(count, (long) Math.ceil(q * count)));
+    return SortedLongs.value(set.select((int) (rank - 1)));
+  }
+
+  /** Combinations the backlog knows (ids below this). */
+  int combos() {
+    return open.length / ST;
+  }
+
+  long open(int combo, TicketStatus status) {
+    return combo * ST >= open.length ? 0 : open[combo * ST + status.ordinal()];
+  }
+
+  /** The creation of the oldest open ticket of a combination, or null. */
+  Instant oldest(int combo) {
+    return min(created, combo);
+  }
+
+  long atRisk(int combo) {
+    return combo < atRisk.length ? atRisk[combo] : 0;
+  }
+
+  long unassigned(int combo) {
+    return combo < unassigned.length ? unassigned[combo] : 0;
+  }
+
+  Instant oldestUnassigned(int combo) {
+    return min(createdUnassigned, combo);
+  }
+
+  long tagOpen(int label, TicketStatus status) {
+    return label * ST >= tagOpen.length ? 0 : tagOpen[label * ST + status.ordinal()];
+  }
+
+  Instant tagOldest(int label) {
+    return min(tagCreated, label);
+  }
+
+  long tagAtRisk(int label) {
+    return label < tagAtRisk.length ? tagAtRisk[label] : 0;
+  }
+
+  private static Instant min(SortedLongs[] sets, int i) {
+    if (i >= sets.length || sets[i] == null || sets[i].size() == 0) {
+      return null;
+    }
+    return instant(sets[i].select(0));
+  }
+}

@@ -1,0 +1,262 @@
+package io.cxexporter.kpi;
+
+import java.util.Arrays;
+
+/**
+ * A multiset of longs that finds its i-th smallest value fast: the exact order statistics behind
+ * the incremental engine's quantiles. Values sit in sorted chunks of at most {@value #CHUNK}; a
+ * chunk is found by binary search over the chunks' first values, a value inserted or removed moves
+ * at most one chunk's tail, and {@link #select} walks the chunk sizes.
+ *
+ * <pre>{@code
+ * SortedLongs s = new SortedLongs();
+ * s.add(SortedLongs.key(3.5));
+ * double p50 = SortedLongs.value(s.select(s.size() / 2));
+ * }</pre>
+ *
+ * <p>{@link #key} maps doubles to longs in the order of {@link Double#compare} (-0.0 before +0.0),
+ * the order {@link Arrays#sort(double[])} gives, so a nearest-rank pick equals one from a sorted
+ * array bit for bit. Not thread-safe.
+ */
+final class SortedLongs {
+  /** Values per chunk at most; a full chunk splits in two. */
+  static final int CHUNK = 512;
+
+  /** Chunk fill when built from a sorted array: room for later inserts without a split. */
+  static final int BULK_FILL = CHUNK * 7 / 8;
+
+  private static final long[][] NO_CHUNKS = new long[0][];
+  private static final int[] NO_SIZES = new int[0];
+
+  private long[][] chunks = NO_CHUNKS;
+  private int[] sizes = NO_SIZES;
+  private int count;
+  private int total;
+
+  /** The key of a double, ordered as {@link Double#compare} orders doubles. */
+  static long key(double v) {
+    long bits = Double.doubleToLongBits(v);
+    return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+  }
+
+  /** The double of a {@link #key}. */
+  static double value(long key) {
+    return Double.longBitsToDouble(key ^ ((key >> 63) & Long.MAX_VALUE));
+  }
+
+  int size() {
+    return total;
+  }
+
+  /** Empties the set and fills it with {@code n} values of {@code sorted}, ascending. */
+  void fill(long[] sorted, int n) {
+    int k = (n + BULK_FILL - 1) / BULK_FILL;
+    chunks = new long[Math.max(k, 1)][];
+    sizes = new int[chunks.length];
+    count = 0;
+    total = 0;
+    for (int i = 0; i < n; i += BULK_FILL) {
+      int len = Math.min(BULK_FILL, n - i);
+      long[] c = new long[len == BULK_FILL ? CHUNK : capacityFor(len)];
+      System.arraycopy(sorted, i, c, 0, len);
+      chunks[count] = c;
+      sizes[count++] = len;
+      total += len;
+    }
+  }
+
+  private static int capacityFor(int len) {
+    int c = 8;
+    while (c < len) {
+      c <<= 1;
+    }
+    return Math.min(c, CHUNK);
+  }
+
+  /** Adds one value. */
+  void add(long v) {
+    if (count == 0) {
+      grow(1);
+      chunks[0] = new long[8];
+      sizes[0] = 0;
+      count = 1;
+    }
+    int c = chunkFor(v);
+    long[] a = chunks[c];
+    int n = sizes[c];
+    if (n == CHUNK) {
+      split(c);
+      if (v >= chunks[c + 1][0]) {
+        c++;
+      }
+      a = chunks[c];
+      n = sizes[c];
+    } else if (n == a.length) {
+      a = chunks[c] = Arrays.copyOf(a, Math.min(CHUNK, a.length * 2));
+    }
+    int at = upper(a, n, v);
+    System.arraycopy(a, at, a, at + 1, n - at);
+    a[at] = v;
+    sizes[c] = n + 1;
+    total++;
+  }
+
+  /** Removes one value equal to {@code v}; false when there is none. */
+  boolean remove(long v) {
+    if (count == 0) {
+      return false;
+    }
+    // equal values may span chunks: start at the first chunk that can hold v
+    int c = firstChunkFor(v);
+    for (; c < count; c++) {
+      long[] a = chunks[c];
+      int n = sizes[c];
+      if (n > 0 && a[0] > v) {
+        return false;
+      }
+      int at = lower(a, n, v);
+      if (at < n && a[at] == v) {
+        System.arraycopy(a, at + 1, a, at, n - at - 1);
+        sizes[c] = n - 1;
+        total--;
+        if (n - 1 == 0) {
+          drop(c);
+        } else if (c + 1 < count && n - 1 + sizes[c + 1] <= CHUNK / 2) {
+          merge(c);
+        }
+        return true;
+      }
+      if (at < n) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The value of rank {@code i} (0-based) in ascending order. */
+  long select(int i) {
+    if (i < 0 || i >= total) {
+      throw new IndexOutOfBoundsException(i + " of " + total);
+    }
+    int c = 0;
+    if (i < total / 2) {
+      while (i >= sizes[c]) {
+        i -= sizes[c++];
+      }
+    } else {
+      int from = total;
+      c = count - 1;
+      while (from - sizes[c] > i) {
+        from -= sizes[c--];
+      }
+      i -= from - sizes[c];
+    }
+    return chunks[c][i];
+  }
+
+  /** The chunk to insert {@code v} into: the last whose first value is at most v, else 0. */
+  private int chunkFor(long v) {
+    int lo = 0;
+    int hi = count - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (chunks[mid][0] <= v) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** The first chunk that may hold {@code v}: the last whose first value is below v, else 0. */
+  private int firstChunkFor(long v) {
+    int lo = 0;
+    int hi = count - 1;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (chunks[mid][0] < v) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
+  }
+
+  /** First index in {@code a[0..n)} whose value is at least v. */
+  private static int lower(long[] a, int n, long v) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** First index in {@code a[0..n)} whose value is above v. */
+  private static int upper(long[] a, int n, long v) {
+    int lo = 0;
+    int hi = n;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private void grow(int need) {
+    if (need > chunks.length) {
+      int len = Math.max(need, chunks.length * 2);
+      chunks = Arrays.copyOf(chunks, len);
+      sizes = Arrays.copyOf(sizes, len);
+    }
+  }
+
+  private void split(int c) {
+    grow(count + 1);
+    System.arraycopy(chunks, c + 1, chunks, c + 2, count - c - 1);
+    System.arraycopy(sizes, c + 1, sizes, c + 2, count - c - 1);
+    long[] a = chunks[c];
+    int half = CHUNK / 2;
+    long[] b = new long[CHUNK];
+    System.arraycopy(a, half, b, 0, CHUNK - half);
+    chunks[c + 1] = b;
+    sizes[c + 1] = CHUNK - half;
+    sizes[c] = half;
+    count++;
+  }
+
+  private void drop(int c) {
+    if (count == 1) {
+      sizes[0] = 0; // keep one empty chunk
+      return;
+    }
+    System.arraycopy(chunks, c + 1, chunks, c, count - c - 1);
+    System.arraycopy(sizes, c + 1, sizes, c, count - c - 1);
+    count--;
+    chunks[count] = null;
+  }
+
+  /** Moves chunk c+1's values to the end of chunk c and drops c+1. */
+  private void merge(int c) {
+    int n = sizes[c];
+    int m = sizes[c + 1];
+    long[] a = chunks[c];
+    if (a.length < n + m) {
+      a = chunks[c] = Arrays.copyOf(a, capacityFor(n + m));
+    }
+    System.arraycopy(chunks[c + 1], 0, a, n, m);
+    sizes[c] = n + m;
+    drop(c + 1);
+  }
+}

@@ -1,0 +1,114 @@
+package io.cxexporter.kpi;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.IntConsumer;
+
+/**
+ * Event codes (ints) by time, in buckets of {@value #WIDTH_MS} ms: the time-ordered queues the
+ * incremental engine walks when its window edges move. Only the buckets a move passes over are
+ * read, so moving a window by 15 seconds costs the few events at its two edges.
+ *
+ * <pre>{@code
+ * TimeBuckets events = new TimeBuckets();
+ * events.add(createdMillis, code);
+ * events.forEach(fromMillis, toMillis, code -> ...); // every code in the buckets of [from, to]
+ * }</pre>
+ *
+ * <p>{@link #forEach} hands out every code of the buckets overlapping the range, some outside it:
+ * the caller checks each event's exact time. Not thread-safe.
+ */
+final class TimeBuckets {
+  static final long WIDTH_MS = 60_000;
+
+  /** Codes of one bucket, unordered. */
+  private static final class Bucket {
+    int[] codes = new int[4];
+    int size;
+  }
+
+  private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
+  private long size;
+
+  static long bucket(long millis) {
+    return Math.floorDiv(millis, WIDTH_MS);
+  }
+
+  void add(long millis, int code) {
+    Bucket b = buckets.computeIfAbsent(bucket(millis), k -> new Bucket());
+    if (b.size == b.codes.length) {
+      b.codes = Arrays.copyOf(b.codes, b.size * 2);
+    }
+    b.codes[b.size++] = code;
+    size++;
+  }
+
+  /** Removes one {@code code} added at {@code millis}; false when it is not there. */
+  boolean remove(long millis, int code) {
+    long k = bucket(millis);
+    Bucket b = buckets.get(k);
+    if (b == null) {
+      return false;
+    }
+    for (int i = 0; i < b.size; i++) {
+      if (b.codes[i] == code) {
+        b.codes[i] = b.codes[--b.size];
+        size--;
+        if (b.size == 0) {
+          buckets.remove(k);
+        } else if (b.codes.length > 16 && b.size * 4 < b.codes.length) {
+          b.codes = Arrays.copyOf(b.codes, b.codes.length / 2);
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Calls {@code action} with every code in the buckets overlapping {@code [fromMillis, toMillis]}.
+   * The action must not add or remove codes.
+   */
+  void forEach(long fromMillis, long toMillis, IntConsumer action) {
+    if (fromMillis > toMillis) {
+      return;
+    }
+    for (Map.Entry<Long, Bucket> e :
+        buckets.subMap(bucket(fromMillis), true, bucket(toMillis), true).entrySet()) {
+      Bucket b = e.getValue();
+      for (int i = 0; i < b.size; i++) {
+        action.accept(b.codes[i]);
+      }
+    }
+  }
+
+  /**
+   * The codes of the buckets overlapping {@code [fromMillis, toMillis]}, copied: safe to change the
+   * buckets while reading them.
+   */
+  int[] copy(long fromMillis, long toMillis) {
+    if (fromMillis > toMillis) {
+      return new int[0];
+    }
+    int[] out = new int[16];
+    int n = 0;
+    for (Bucket b : buckets.subMap(bucket(fromMillis), true, bucket(toMillis), true).values()) {
+      if (n + b.size > out.length) {
+        out = Arrays.copyOf(out, Math.max(out.length * 2, n + b.size));
+      }
+      System.arraycopy(b.codes, 0, out, n, b.size);
+      n += b.size;
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  long size() {
+    return size;
+  }
+
+  void clear() {
+    buckets.clear();
+    size = 0;
+  }
+}

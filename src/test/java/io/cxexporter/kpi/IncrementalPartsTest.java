@@ -1,0 +1,160 @@
+package io.cxexporter.kpi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The incremental engine's parts against the obvious models: {@link SortedLongs} against a sorted
+ * list, {@link ExactSum} against exact BigDecimal sums, {@link IntCounts} against a map, {@link
+ * TimeBuckets} against a list.
+ */
+class IncrementalPartsTest {
+  @Test
+  void sortedLongsSelectsWhatASortedListSelects() {
+    SplittableRandom r = new SplittableRandom(17);
+    for (int run = 0; run < 20; run++) {
+      SortedLongs s = new SortedLongs();
+      List<Long> model = new ArrayList<>();
+      if (r.nextBoolean()) {
+        long[] start = new long[r.nextInt(3000)];
+        for (int i = 0; i < start.length; i++) {
+          start[i] = r.nextLong(-50, 500);
+          model.add(start[i]);
+        }
+        Arrays.sort(start);
+        s.fill(start, start.length);
+      }
+      for (int op = 0; op < 20_000; op++) {
+        long v = r.nextLong(-50, 500); // many duplicates, spanning chunks
+        if (r.nextInt(5) < 3 || model.isEmpty()) {
+          s.add(v);
+          model.add(v);
+        } else {
+          boolean had = model.remove(Long.valueOf(v));
+          assertThat(s.remove(v)).isEqualTo(had);
+        }
+        if (op % 97 == 0) {
+          Collections.sort(model);
+          assertThat(s.size()).isEqualTo(model.size());
+          for (int i = 0; i < model.size(); i += 1 + r.nextInt(50)) {
+            assertThat(s.select(i)).isEqualTo(model.get(i));
+          }
+          if (!model.isEmpty()) {
+            assertThat(s.select(model.size() - 1)).isEqualTo(model.get(model.size() - 1));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void keysOrderDoublesAsDoubleCompareDoes() {
+    double[] v = {-0.0, 0.0, Double.MIN_VALUE, 1e-300, 0.001, 1, 1.5, 3600, 1e12, -1, -1e-9};
+    for (double a : v) {
+      assertThat(SortedLongs.value(SortedLongs.key(a))).isEqualTo(a);
+      for (double b : v) {
+        assertThat(Long.signum(Long.compare(SortedLongs.key(a), SortedLongs.key(b))))
+            .as("%s vs %s", a, b)
+            .isEqualTo(Integer.signum(Double.compare(a, b)));
+      }
+    }
+    assertThat(Double.doubleToRawLongBits(SortedLongs.value(SortedLongs.key(-0.0))))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
+  }
+
+  @Test
+  void exactSumForgetsRemovedValuesCompletely() {
+    SplittableRandom r = new SplittableRandom(5);
+    long[] sums = new long[2];
+    List<Double> kept = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      double v = r.nextInt(4) == 0 ? r.nextDouble() * 1e9 : r.nextLong(1, 10_000_000) / 1000.0;
+      ExactSum.add(sums, 0, v);
+      kept.add(v);
+    }
+    // all but three leave again, in another order: the sum is theirs exactly
+    Collections.shuffle(kept, new java.util.Random(9));
+    for (int i = 3; i < kept.size(); i++) {
+      ExactSum.remove(sums, 0, kept.get(i));
+    }
+    java.math.BigDecimal exact =
+        new java.math.BigDecimal(kept.get(0))
+            .add(new java.math.BigDecimal(kept.get(1)))
+            .add(new java.math.BigDecimal(kept.get(2)));
+    assertThat(ExactSum.get(sums, 0)).isEqualTo(exact.doubleValue());
+    for (int i = 0; i < 3; i++) {
+      ExactSum.remove(sums, 0, kept.get(i));
+    }
+    assertThat(ExactSum.isZero(sums, 0)).isTrue();
+    // negative values (a CES scale may start below zero) and zeros
+    ExactSum.add(sums, 0, -2.5);
+    ExactSum.add(sums, 0, 0.0);
+    ExactSum.add(sums, 0, 1.25);
+    assertThat(ExactSum.get(sums, 0)).isEqualTo(-1.25);
+  }
+
+  @Test
+  void intCountsCountsDistinctKeysAboveZero() {
+    SplittableRandom r = new SplittableRandom(3);
+    IntCounts c = new IntCounts();
+    Map<Integer, Integer> model = new HashMap<>();
+    for (int i = 0; i < 50_000; i++) {
+      int k = r.nextInt(300);
+      int d = r.nextInt(3) == 0 ? -1 : 1;
+      if (d < 0 && model.getOrDefault(k, 0) == 0) {
+        continue; // the engine never removes what it did not add
+      }
+      c.add(k, d);
+      model.merge(k, d, Integer::sum);
+      if (i % 101 == 0) {
+        assertThat(c.distinct())
+            .isEqualTo((int) model.values().stream().filter(x -> x > 0).count());
+      }
+    }
+  }
+
+  @Test
+  void timeBucketsHandOutEveryCodeOfTheRange() {
+    TimeBuckets b = new TimeBuckets();
+    SplittableRandom r = new SplittableRandom(8);
+    Map<Integer, Long> model = new HashMap<>();
+    for (int code = 0; code < 5000; code++) {
+      long t = r.nextLong(-10 * TimeBuckets.WIDTH_MS, 500 * TimeBuckets.WIDTH_MS);
+      b.add(t, code);
+      model.put(code, t);
+    }
+    for (int code = 0; code < 5000; code += 3) {
+      assertThat(b.remove(model.get(code), code)).isTrue();
+      model.remove(code);
+    }
+    assertThat(b.remove(0, 0)).isFalse();
+    assertThat(b.size()).isEqualTo(model.size());
+    for (int i = 0; i < 200; i++) {
+      long from = r.nextLong(-20 * TimeBuckets.WIDTH_MS, 520 * TimeBuckets.WIDTH_MS);
+      long to = from + r.nextLong(30 * TimeBuckets.WIDTH_MS);
+      List<Integer> got = new ArrayList<>();
+      b.forEach(from, to, got::add);
+      for (int code : b.copy(from, to)) {
+        assertThat(got).contains(code);
+      }
+      for (Map.Entry<Integer, Long> e : model.entrySet()) {
+        if (e.getValue() >= from && e.getValue() <= to) {
+          assertThat(got).contains(e.getKey());
+        }
+        if (got.contains(e.getKey())) {
+          // a code outside the range only shares a bucket with it
+          assertThat(TimeBuckets.bucket(e.getValue()))
+              .isBetween(TimeBuckets.bucket(from), TimeBuckets.bucket(to));
+        }
+      }
+    }
+  }
+}
