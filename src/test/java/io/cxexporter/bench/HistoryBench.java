@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code cx-exporter history} end to end (issue 17): a state file holding {@code n} tickets of
@@ -115,7 +116,7 @@ public final class HistoryBench implements Benchmark {
       tail.join();
       if (p.exitValue() != 0) {
         throw new IllegalStateException(
-            "history exited with " + p.exitValue() + ": " + tail.text().strip());
+            "history exited with " + p.exitValue() + ", its last lines:\n" + tail.lastLines(5));
       }
       System.err.printf(Locale.ROOT, "   history took %.1f s%n", wallS);
       out.put("history_s_" + key, round2(wallS));
@@ -134,9 +135,11 @@ public final class HistoryBench implements Benchmark {
       out.put("history_loadavg_before", load0);
       return out;
     } finally {
-      Files.deleteIfExists(file);
-      if (Files.exists(state)) {
-        BenchMain.deleteTree(state);
+      // the state, the output and, when the child failed, its spill folder: ~2 GB at 1M tickets
+      try (Stream<Path> left = Files.list(work)) {
+        for (Path f : left.toList()) {
+          BenchMain.deleteTree(f);
+        }
       }
     }
   }
@@ -215,6 +218,12 @@ public final class HistoryBench implements Benchmark {
       } catch (IOException e) {
         // the child is gone
       }
+    }
+
+    /** The last {@code n} lines, a progress line rewritten with {@code \\r} counting as one. */
+    String lastLines(int n) {
+      List<String> lines = text().replace('\r', '\n').lines().filter(l -> !l.isBlank()).toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
     }
 
     String text() {
