@@ -27,8 +27,9 @@ import java.util.Set;
  * <ul>
  *   <li>Full rebuild ({@code kpi_refresh_ms_1m_tickets}, median; each timing in {@code
  *       kpi_refresh_ms_rebuilds}): the first {@link KpiEngine#compute()} on a fresh engine {@link
- *       KpiEngine#load}ed with every record (as at start-up or after a reload), over 3 fresh loads;
- *       each load's own time is kept apart ({@code kpi_refresh_load_ms}).
+ *       KpiEngine#load}ed with every record (as at start-up or after a reload), over 3 fresh loads
+ *       (each after a full GC, so no previous engine's garbage is collected during the timed
+ *       compute); each load's own time is kept apart ({@code kpi_refresh_load_ms}).
  *   <li>After a page ({@code kpi_incremental_refresh_ms_after_page}, median; p90 in {@code
  *       kpi_incremental_refresh_ms_p90}): on the last loaded engine, the clock moves 15 s, a page
  *       of 100 changed tickets is applied live as the sync loop feeds it, then {@code compute()}:
@@ -66,6 +67,7 @@ public final class KpiRefreshBench implements Benchmark {
     int series = 0;
     for (int i = 0; i < loads; i++) {
       engine = null; // the previous engine is garbage before the next one loads
+      HeapBench.liveHeap(); // and collected: no old engine's GC work inside the timed compute
       clock = new MutableClock(KpiWorkload.NOW);
       engine = new KpiEngine(KpiWorkload.config(), clock);
       KpiWorkload.Loaded[] l = new KpiWorkload.Loaded[1];
