@@ -38,6 +38,7 @@ public final class BenchMain {
     GOALS.put("scrape_200_concurrent_errors_n", "<= 0");
     GOALS.put("slowloris_scrape_ms_500_half_open", "<= 1000");
     GOALS.put("slowloris_scrape_ms_5000_half_open", "<= 1000");
+    GOALS.put("history_s_30d_5m_1m_tickets", "<= 60");
   }
 
   private BenchMain() {}
@@ -65,6 +66,7 @@ public final class BenchMain {
             "io.cxexporter.bench.HeapBench",
             "io.cxexporter.bench.ScrapeBench",
             "io.cxexporter.bench.StartupBench",
+            "io.cxexporter.bench.HistoryBench",
             "io.cxexporter.bench.FaultsBench",
             "io.cxexporter.bench.LoadBench",
             "io.cxexporter.bench.HugeResponseBench")) {

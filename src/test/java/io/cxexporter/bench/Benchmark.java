@@ -15,8 +15,9 @@ public interface Benchmark {
    * Runs and returns its keys (numbers, or strings for notes). Baselines it compares against are
    * measured in the same call.
    *
-   * @param quick the {@code --quick} run: smaller sizes, the whole harness under 5 minutes on 2
-   *     cores; keys keep their names and say the size they measured in a {@code *_n} key
+   * @param quick the {@code --quick} run: smaller sizes where a goal allows it (kpi_refresh and
+   *     history keep their goals' 1M tickets, with fewer repetitions); keys name the size they
+   *     measured ({@link BenchMain#size}) and record it in a {@code *_n} key
    * @param work a scratch folder of its own
    */
   Map<String, Object> run(boolean quick, Path work) throws Exception;

@@ -3,18 +3,24 @@ package io.cxexporter.bench;
 import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.SlaPolicy;
 import io.cxexporter.kpi.KpiEngine;
+import io.cxexporter.model.Cursor;
 import io.cxexporter.model.Priority;
+import io.cxexporter.model.Record;
 import io.cxexporter.model.SurveyKind;
 import io.cxexporter.model.SurveyResponse;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
 import io.cxexporter.store.Change;
+import io.cxexporter.store.Store;
 import io.cxexporter.testing.Configs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
  * A deterministic helpdesk history for the KPI benchmarks: {@code n} tickets created uniformly over
@@ -201,46 +207,95 @@ final class KpiWorkload {
   /** Result of {@link #load}. */
   record Loaded(long tickets, long open, long surveys) {}
 
-  /** Feeds {@code n} tickets and their surveys as history, in pages of {@link #PAGE}. */
-  static Loaded load(KpiEngine engine, long n) {
-    List<Change> page = new ArrayList<>(PAGE + 16);
+  /**
+   * Hands ticket {@code 0..n-1} and its survey answers to {@code action} as {@code (stream,
+   * record)}, oldest ticket first: streams {@code tickets} and {@code csat}/{@code nps}/{@code
+   * ces}, as a store holds them. Strings are fresh per call, as the store's decoding yields them.
+   */
+  static Loaded forEach(long n, BiConsumer<String, Record> action) {
     long open = 0;
     long surveys = 0;
     long t0 = System.nanoTime();
     for (long i = 0; i < n; i++) {
       Ticket t = ticket(i, n);
       open += t.isOpen() ? 1 : 0;
-      page.add(new Change("tickets", null, t));
-      List<Change> s = surveys(i, t);
-      surveys += s.size();
-      page.addAll(s);
-      if (page.size() >= PAGE) {
-        engine.apply(SOURCE, page, false);
-        page.clear();
+      action.accept("tickets", t);
+      for (Change s : surveys(i, t)) {
+        action.accept(s.stream(), s.after());
+        surveys++;
       }
       if ((i + 1) % 200_000 == 0) {
         System.err.printf(
-            "   loaded %,d tickets (%.1f s)%n", i + 1, (System.nanoTime() - t0) / 1e9);
+            "   generated %,d tickets (%.1f s)%n", i + 1, (System.nanoTime() - t0) / 1e9);
       }
     }
-    engine.apply(SOURCE, page, false);
     return new Loaded(n, open, surveys);
   }
 
+  /** Feeds {@code n} tickets and their surveys as history, in pages of {@link #PAGE}. */
+  static Loaded load(KpiEngine engine, long n) {
+    List<Change> page = new ArrayList<>(PAGE + 16);
+    Loaded loaded =
+        forEach(
+            n,
+            (stream, r) -> {
+              page.add(new Change(stream, null, r));
+              if (page.size() >= PAGE) {
+                engine.apply(SOURCE, page, false);
+                page.clear();
+              }
+            });
+    engine.apply(SOURCE, page, false);
+    return loaded;
+  }
+
   /**
-   * One page of 1,000 changed tickets, {@code minutes} after {@link #NOW}: 300 new tickets, 400
-   * open tickets getting a reply or a solve, 300 solved tickets closed, reopened or escalated. Each
-   * change carries the stored previous version, as the store returns it.
+   * Writes {@code n} tickets and their surveys into a real {@link Store} under {@link #SOURCE}, a
+   * page of {@link #PAGE} records per stream and transaction, as a backfill stores them; every
+   * stream ends caught up.
+   */
+  static Loaded store(Store store, long n) {
+    Map<String, List<Record>> pages = new LinkedHashMap<>();
+    long[] pageNo = {0};
+    Loaded loaded =
+        forEach(
+            n,
+            (stream, r) -> {
+              List<Record> page = pages.computeIfAbsent(stream, k -> new ArrayList<>(PAGE));
+              page.add(r);
+              if (page.size() >= PAGE) {
+                store.apply(SOURCE, stream, page, new Cursor("page-" + ++pageNo[0]), false);
+                page.clear();
+              }
+            });
+    for (Map.Entry<String, List<Record>> e : pages.entrySet()) {
+      store.apply(SOURCE, e.getKey(), e.getValue(), new Cursor("page-" + ++pageNo[0]), true);
+    }
+    return loaded;
+  }
+
+  /**
+   * One page of {@code size} changed tickets at {@code at}: 30% new tickets, 40% open tickets
+   * getting a reply or a solve, 30% solved tickets closed, reopened or escalated (300/400/300 for a
+   * page of 1,000). Each change carries the stored previous version, as the store returns it.
    *
-   * @param page the page number, to vary the picks
+   * @param page the page number, to vary the picks and to number new tickets (give each page of a
+   *     run its own number)
+   * @param size changed tickets in the page, at most {@link #PAGE}
    * @param touched history tickets changed by earlier pages: never picked again, so each change's
    *     previous version is the one the engine holds
    */
-  static List<Change> page(long n, int page, Instant at, java.util.Set<Long> touched) {
+  static List<Change> page(long n, int page, int size, Instant at, java.util.Set<Long> touched) {
+    if (size <= 0 || size > PAGE) {
+      throw new IllegalArgumentException("page size " + size);
+    }
+    int fresh = size * 3 / 10;
+    int opened = size * 4 / 10;
+    int solved = size - fresh - opened;
     SplittableRandom r = random(page, 3);
-    List<Change> out = new ArrayList<>(PAGE);
-    for (int k = 0; k < 300; k++) {
-      long id = n + (long) page * 1_000 + k;
+    List<Change> out = new ArrayList<>(size);
+    for (int k = 0; k < fresh; k++) {
+      long id = n + (long) page * PAGE + k;
       Instant created = at.minusSeconds(r.nextInt(600));
       out.add(
           new Change(
@@ -260,21 +315,21 @@ final class KpiWorkload {
     int solvedPicked = 0;
     // the newest tenth of the history holds most open tickets and the recently solved ones
     long from = n - n / 10;
-    while (openPicked + solvedPicked < 700) {
+    while (openPicked + solvedPicked < opened + solved) {
       long i = from + r.nextLong(n - from);
       if (!touched.add(i)) {
         continue;
       }
       Ticket before = ticket(i, n);
       Ticket.Builder b = before.toBuilder().updatedAt(at);
-      if (before.isOpen() && openPicked < 400) {
+      if (before.isOpen() && openPicked < opened) {
         if (before.firstReplyAt() == null) {
           b.firstReplyAt(at).assignee("agent" + r.nextInt(200)).status(TicketStatus.OPEN);
         } else {
           b.solvedAt(at).status(TicketStatus.SOLVED);
         }
         openPicked++;
-      } else if (!before.isOpen() && solvedPicked < 300) {
+      } else if (!before.isOpen() && solvedPicked < solved) {
         switch (r.nextInt(3)) {
           case 0 -> b.status(TicketStatus.CLOSED);
           case 1 -> b.status(TicketStatus.OPEN).reopens(before.reopens() + 1);

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -147,19 +145,11 @@ public final class StartupBench implements Benchmark {
   private static void childProcess(
       Path config, int port, Path work, ZendeskStub stub, Map<String, Object> out)
       throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-Xmx") || a.startsWith("-Xms") || a.matches("-XX:\\+Use\\w+GC")) {
-        cmd.add(a);
-      }
-    }
     Path gcLog = work.resolve("child-gc.log");
-    cmd.add("-Xlog:gc:file=" + gcLog);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.cxexporter.app.Main");
-    cmd.add("--config.file=" + config);
+    List<String> flags = ChildJvm.heapFlags();
+    flags.add("-Xlog:gc:file=" + gcLog);
+    List<String> cmd =
+        ChildJvm.command(flags, "io.cxexporter.app.Main", List.of("--config.file=" + config));
     Path log = work.resolve("child.log");
     System.gc(); // this JVM idle while the other starts: no concurrent cycle left from a backfill
     Thread.sleep(1000);
