@@ -80,6 +80,14 @@ final class ExactSum {
     sums[at] += hi + carry;
   }
 
+  /** Adds another sum, given as its two longs. */
+  static void addRaw(long[] sums, int at, long hi, long lo) {
+    long l = sums[at + 1] + lo;
+    long carry = Long.compareUnsigned(l, lo) < 0 ? 1 : 0;
+    sums[at + 1] = l;
+    sums[at] += hi + carry;
+  }
+
   /** The sum as a double (rounded at most twice). */
   static double get(long[] sums, int at) {
     long hi = sums[at];

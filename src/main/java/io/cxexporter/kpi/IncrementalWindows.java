@@ -104,11 +104,8 @@ final class IncrementalWindows implements WindowView {
   private long[] sums = new long[0];
   private SortedLongs[] values = new SortedLongs[0];
 
-  /** While rebuilding: the values per set, unsorted, filled in at the end. */
-  private boolean bulk;
-
-  private long[][] pending;
-  private int[] pendingSize;
+  /** Windows by rank: shortest first (rings are numbered by rank). */
+  private final int[] windowOfRank;
 
   /** Backlog per combination: open by status, at risk, unassigned, creation times. */
   private long[] open = new long[0];
@@ -141,6 +138,15 @@ final class IncrementalWindows implements WindowView {
     this.horizon = horizon;
     this.from = new Instant[nw];
     this.fromMs = new long[nw];
+    Integer[] order = new Integer[nw];
+    for (int w = 0; w < nw; w++) {
+      order[w] = w;
+    }
+    Arrays.sort(order, (x, y) -> this.windows[x].compareTo(this.windows[y]));
+    this.windowOfRank = new int[nw];
+    for (int q = 0; q < nw; q++) {
+      windowOfRank[q] = order[q];
+    }
     this.aggOfValue = new int[nd][];
     for (int i = 0; i < nd; i++) {
       aggOfValue[i] = new int[0];
@@ -414,6 +420,15 @@ final class IncrementalWindows implements WindowView {
     if (!synced) {
       return;
     }
+    link(f);
+    enterSurvey(f);
+    if (f.respondedMillis <= prunedUpTo) {
+      lateSurveys.add(f.key);
+    }
+  }
+
+  /** Files a survey under its ticket's id, so a change of the ticket finds it. */
+  private void link(SourceState.SurveyFacts f) {
     String ticket = f.survey.ticketId();
     if (ticket != null) {
       Object o = surveysByTicket.get(ticket);
@@ -429,10 +444,6 @@ final class IncrementalWindows implements WindowView {
         List<SourceState.SurveyFacts> l = (List<SourceState.SurveyFacts>) o;
         l.add(f);
       }
-    }
-    enterSurvey(f);
-    if (f.respondedMillis <= prunedUpTo) {
-      lateSurveys.add(f.key);
     }
   }
 
@@ -551,6 +562,25 @@ final class IncrementalWindows implements WindowView {
     late.addAll(keep);
   }
 
+  /**
+   * The open tickets with an unfulfilled SLA target due in {@code (from, to]}: those time alone can
+   * breach between two ticks. Only while {@link #synced}.
+   */
+  List<TicketFacts> dueIn(Instant from, Instant to) {
+    List<TicketFacts> out = new ArrayList<>();
+    for (int code : events.copy(from.toEpochMilli(), to.toEpochMilli())) {
+      int kind = code & 7;
+      if (kind == DUE_FIRST || kind == DUE_RES) {
+        TicketFacts f = s.ticketTable.items()[code >>> 3];
+        Instant due = dueEvent(f, kind);
+        if (due.isAfter(from) && !due.isAfter(to)) {
+          out.add(f);
+        }
+      }
+    }
+    return out;
+  }
+
   // ---------------------------------------------------------------- contributions
 
   /** The due time of an open ticket's unfulfilled target ({@code kind} DUE_*), else null. */
@@ -629,143 +659,357 @@ final class IncrementalWindows implements WindowView {
   private void event(int code, int w, int sign) {
     int kind = code & 7;
     if (kind == SURVEY) {
-      surveyEvent(s.surveyTable.items()[code >>> 3], w, sign);
+      SourceState.SurveyFacts f = s.surveyTable.items()[code >>> 3];
+      window.at(f.windowAggs, w);
+      surveyEvent(f, window, sign);
     } else {
-      ticketEvent(s.ticketTable.items()[code >>> 3], kind, w, sign);
+      TicketFacts f = s.ticketTable.items()[code >>> 3];
+      window.at(f.windowAggs, w);
+      ticketEvent(f, kind, window, sign);
     }
   }
 
   private void ticketEvent(TicketFacts f, int kind, int w, int sign) {
-    int[] a = f.windowAggs;
-    touch(a, w, sign);
+    window.at(f.windowAggs, w);
+    ticketEvent(f, kind, window, sign);
+  }
+
+  private void surveyEvent(SourceState.SurveyFacts f, int w, int sign) {
+    window.at(f.windowAggs, w);
+    surveyEvent(f, window, sign);
+  }
+
+  /**
+   * Where a record's contributions go: the aggregates of one window ({@link WindowSink}), or while
+   * rebuilding the sums of one label set and ring ({@link RingSink}), dealt out to the windows at
+   * the end. One place says what each event counts; the two sinks say where.
+   */
+  private abstract static class Sink {
+    abstract void touch(int sign);
+
+    abstract void count(int counter, long by);
+
+    abstract void value(int stream, double v, int sign);
+
+    abstract void agent(int agent, int sign);
+
+    abstract void ces(double score, int sign);
+  }
+
+  private void ticketEvent(TicketFacts f, int kind, Sink k, int sign) {
+    k.touch(sign);
     switch (kind) {
       case CREATED -> {
-        count(a, w, C_CREATED, sign);
+        k.count(C_CREATED, sign);
         if (f.escalated) {
-          count(a, w, C_ESCALATED, sign);
+          k.count(C_ESCALATED, sign);
         }
       }
       case REPLY -> {
-        value(a, w, WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal, sign);
-        value(a, w, WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus, sign);
+        k.value(WindowAggregates.FIRST_REPLY_CAL, f.firstReplyCal, sign);
+        k.value(WindowAggregates.FIRST_REPLY_BUS, f.firstReplyBus, sign);
         if (f.firstDecided == TicketFacts.Outcome.MET) {
-          count(a, w, C_SLA_FIRST_MET, sign);
+          k.count(C_SLA_FIRST_MET, sign);
         } else if (f.firstDecided == TicketFacts.Outcome.BREACHED) {
-          count(a, w, C_SLA_FIRST_BREACHED, sign);
+          k.count(C_SLA_FIRST_BREACHED, sign);
         }
       }
       case SOLVED -> {
-        value(a, w, WindowAggregates.RESOLUTION_CAL, f.resolutionCal, sign);
-        value(a, w, WindowAggregates.RESOLUTION_BUS, f.resolutionBus, sign);
-        value(a, w, WindowAggregates.REQUESTER_WAIT_CAL, f.requesterWaitCal, sign);
-        value(a, w, WindowAggregates.REQUESTER_WAIT_BUS, f.requesterWaitBus, sign);
-        count(a, w, C_SOLVED, sign);
+        k.value(WindowAggregates.RESOLUTION_CAL, f.resolutionCal, sign);
+        k.value(WindowAggregates.RESOLUTION_BUS, f.resolutionBus, sign);
+        k.value(WindowAggregates.REQUESTER_WAIT_CAL, f.requesterWaitCal, sign);
+        k.value(WindowAggregates.REQUESTER_WAIT_BUS, f.requesterWaitBus, sign);
+        k.count(C_SOLVED, sign);
         if (f.fcrKnown) {
-          count(a, w, C_FCR_KNOWN, sign);
-          count(a, w, C_REPLIES, sign * (long) f.agentReplies);
+          k.count(C_FCR_KNOWN, sign);
+          k.count(C_REPLIES, sign * (long) f.agentReplies);
           if (f.fcrSolved) {
-            count(a, w, C_FCR_SOLVED, sign);
+            k.count(C_FCR_SOLVED, sign);
           }
         }
         if (f.reopened) {
-          count(a, w, C_REOPENED, sign);
+          k.count(C_REOPENED, sign);
         }
         if (f.agent >= 0) {
-          for (int agg : a) {
-            int k = agg * nw + w;
-            IntCounts c = agents[k];
-            if (c == null) {
-              c = agents[k] = new IntCounts();
-            }
-            c.add(f.agent, sign);
-          }
+          k.agent(f.agent, sign);
         }
         if (f.resolutionDecided == TicketFacts.Outcome.MET) {
-          count(a, w, C_SLA_RES_MET, sign);
+          k.count(C_SLA_RES_MET, sign);
         } else if (f.resolutionDecided == TicketFacts.Outcome.BREACHED) {
-          count(a, w, C_SLA_RES_BREACHED, sign);
+          k.count(C_SLA_RES_BREACHED, sign);
         }
       }
-      case DUE_FIRST -> count(a, w, C_SLA_FIRST_BREACHED, sign);
-      case DUE_RES -> count(a, w, C_SLA_RES_BREACHED, sign);
+      case DUE_FIRST -> k.count(C_SLA_FIRST_BREACHED, sign);
+      case DUE_RES -> k.count(C_SLA_RES_BREACHED, sign);
       default -> throw new IllegalStateException("event kind " + kind);
     }
   }
 
-  private void surveyEvent(SourceState.SurveyFacts f, int w, int sign) {
-    int[] a = f.windowAggs;
-    touch(a, w, sign);
+  private void surveyEvent(SourceState.SurveyFacts f, Sink k, int sign) {
+    k.touch(sign);
     SurveyResponse sr = f.survey;
     switch (sr.kind()) {
       case CSAT -> {
-        count(a, w, C_CSAT_TOTAL, sign);
+        k.count(C_CSAT_TOTAL, sign);
         if (sr.satisfied()) {
-          count(a, w, C_CSAT_SATISFIED, sign);
+          k.count(C_CSAT_SATISFIED, sign);
         }
       }
       case NPS -> {
-        count(a, w, C_NPS_TOTAL, sign);
+        k.count(C_NPS_TOTAL, sign);
         if (sr.promoter()) {
-          count(a, w, C_NPS_PROMOTERS, sign);
+          k.count(C_NPS_PROMOTERS, sign);
         }
         if (sr.detractor()) {
-          count(a, w, C_NPS_DETRACTORS, sign);
+          k.count(C_NPS_DETRACTORS, sign);
         }
       }
       case CES -> {
-        count(a, w, C_CES_TOTAL, sign);
-        for (int agg : a) {
-          int k = (agg * nw + w) * 2;
-          if (sign > 0) {
-            ExactSum.add(ces, k, sr.score());
-          } else {
-            ExactSum.remove(ces, k, sr.score());
-          }
-        }
+        k.count(C_CES_TOTAL, sign);
+        k.ces(sr.score(), sign);
       }
     }
   }
 
-  private void touch(int[] a, int w, int sign) {
-    for (int agg : a) {
-      touched[agg * nw + w] += sign;
-    }
-  }
+  private final WindowSink window = new WindowSink();
 
-  private void count(int[] a, int w, int counter, long by) {
-    for (int agg : a) {
-      counts[(agg * nw + w) * COUNTERS + counter] += by;
-    }
-  }
+  /** The aggregates {@code a} of window {@code w}: the incremental path. */
+  private final class WindowSink extends Sink {
+    private int[] a;
+    private int w;
 
-  private void value(int[] a, int w, int stream, double v, int sign) {
-    if (Double.isNaN(v)) {
-      return;
+    void at(int[] aggs, int window) {
+      this.a = aggs;
+      this.w = window;
     }
-    long key = SortedLongs.key(v);
-    for (int agg : a) {
-      int k = (agg * nw + w) * S + stream;
-      n[k] += sign;
-      if (sign > 0) {
-        ExactSum.add(sums, k * 2, v);
-        if (bulk) {
-          long[] p = pending[k];
-          if (p == null) {
-            p = pending[k] = new long[16];
-          } else if (pendingSize[k] == p.length) {
-            p = pending[k] = Arrays.copyOf(p, p.length * 2);
-          }
-          p[pendingSize[k]++] = key;
-        } else {
+
+    @Override
+    void touch(int sign) {
+      for (int agg : a) {
+        touched[agg * nw + w] += sign;
+      }
+    }
+
+    @Override
+    void count(int counter, long by) {
+      for (int agg : a) {
+        counts[(agg * nw + w) * COUNTERS + counter] += by;
+      }
+    }
+
+    @Override
+    void value(int stream, double v, int sign) {
+      if (Double.isNaN(v)) {
+        return;
+      }
+      long key = SortedLongs.key(v);
+      for (int agg : a) {
+        int k = (agg * nw + w) * S + stream;
+        n[k] += sign;
+        if (sign > 0) {
+          ExactSum.add(sums, k * 2, v);
           SortedLongs set = values[k];
           if (set == null) {
             set = values[k] = new SortedLongs();
           }
           set.add(key);
+        } else {
+          ExactSum.remove(sums, k * 2, v);
+          values[k].remove(key);
         }
-      } else {
-        ExactSum.remove(sums, k * 2, v);
-        values[k].remove(key);
+      }
+    }
+
+    @Override
+    void agent(int agent, int sign) {
+      for (int agg : a) {
+        int k = agg * nw + w;
+        IntCounts c = agents[k];
+        if (c == null) {
+          c = agents[k] = new IntCounts();
+        }
+        c.add(agent, sign);
+      }
+    }
+
+    @Override
+    void ces(double score, int sign) {
+      for (int agg : a) {
+        int k = (agg * nw + w) * 2;
+        if (sign > 0) {
+          ExactSum.add(ces, k, score);
+        } else {
+          ExactSum.remove(ces, k, score);
+        }
+      }
+    }
+  }
+
+  /**
+   * A rebuild's sums per label set (an aggregates array, by id) and ring (rank of the shortest
+   * window holding the event): each event is counted once, not once per window and aggregate; the
+   * values are kept once per stream with their set and ring ({@code ring << 27 | id}), sorted once
+   * per stream at the end and dealt out to the windows' sets in order.
+   */
+  private final class RingSink extends Sink {
+    private static final int ID_BITS = 27;
+
+    private final java.util.IdentityHashMap<int[], Integer> ids = new java.util.IdentityHashMap<>();
+    private final List<int[]> sets = new ArrayList<>();
+    private int[] lastSet;
+    private int id;
+    private int r;
+    private long[] cnt = new long[0];
+    private long[] tch = new long[0];
+    private long[] vn = new long[0];
+    private long[] vsum = new long[0];
+    private long[] cesSum = new long[0];
+    private IntCounts[] ag = new IntCounts[0];
+    private final long[][] keys = new long[S][1024];
+    private final int[][] payload = new int[S][1024];
+    private final int[] size = new int[S];
+
+    /** Sends the next contributions to label set {@code a}, ring {@code ring}. */
+    void at(int[] a, int ring) {
+      if (a != lastSet) {
+        Integer i = ids.get(a);
+        if (i == null) {
+          i = sets.size();
+          if (i >= 1 << ID_BITS) {
+            throw new IllegalStateException("too many label sets to rebuild: " + i);
+          }
+          sets.add(a);
+          ids.put(a, i);
+          int need = sets.size() * nw;
+          if (need > tch.length) {
+            int c = Math.max(need, tch.length * 2);
+            cnt = Arrays.copyOf(cnt, c * COUNTERS);
+            tch = Arrays.copyOf(tch, c);
+            vn = Arrays.copyOf(vn, c * S);
+            vsum = Arrays.copyOf(vsum, c * S * 2);
+            cesSum = Arrays.copyOf(cesSum, c * 2);
+            ag = Arrays.copyOf(ag, c);
+          }
+        }
+        lastSet = a;
+        id = i;
+      }
+      r = ring;
+    }
+
+    @Override
+    void touch(int sign) {
+      tch[id * nw + r] += sign;
+    }
+
+    @Override
+    void count(int counter, long by) {
+      cnt[(id * nw + r) * COUNTERS + counter] += by;
+    }
+
+    @Override
+    void value(int stream, double v, int sign) {
+      if (Double.isNaN(v)) {
+        return;
+      }
+      int k = (id * nw + r) * S + stream;
+      vn[k]++;
+      ExactSum.add(vsum, k * 2, v);
+      int at = size[stream]++;
+      if (at == keys[stream].length) {
+        keys[stream] = Arrays.copyOf(keys[stream], at * 2);
+        payload[stream] = Arrays.copyOf(payload[stream], at * 2);
+      }
+      keys[stream][at] = SortedLongs.key(v);
+      payload[stream][at] = r << ID_BITS | id;
+    }
+
+    @Override
+    void agent(int agent, int sign) {
+      int k = id * nw + r;
+      IntCounts c = ag[k];
+      if (c == null) {
+        c = ag[k] = new IntCounts();
+      }
+      c.add(agent, sign);
+    }
+
+    @Override
+    void ces(double score, int sign) {
+      ExactSum.add(cesSum, (id * nw + r) * 2, score);
+    }
+
+    /** Adds every set's ring sums to the windows holding that ring, for each of its aggregates. */
+    void dealSums() {
+      for (int i = 0; i < sets.size(); i++) {
+        int[] a = sets.get(i);
+        for (int ring = 0; ring < nw; ring++) {
+          int b = i * nw + ring;
+          if (tch[b] == 0) {
+            continue; // no event in this ring
+          }
+          for (int q = ring; q < nw; q++) {
+            int w = windowOfRank[q];
+            for (int agg : a) {
+              int k = agg * nw + w;
+              touched[k] += tch[b];
+              for (int c = 0; c < COUNTERS; c++) {
+                counts[k * COUNTERS + c] += cnt[b * COUNTERS + c];
+              }
+              ExactSum.addRaw(ces, k * 2, cesSum[b * 2], cesSum[b * 2 + 1]);
+              for (int st = 0; st < S; st++) {
+                n[k * S + st] += vn[b * S + st];
+                ExactSum.addRaw(
+                    sums, (k * S + st) * 2, vsum[(b * S + st) * 2], vsum[(b * S + st) * 2 + 1]);
+              }
+              if (ag[b] != null) {
+                IntCounts c = agents[k];
+                if (c == null) {
+                  c = agents[k] = new IntCounts();
+                }
+                c.addAll(ag[b]);
+              }
+            }
+          }
+        }
+      }
+    }
+
+    /** Sorts one stream's values and deals them out to its windows' sets, in order. */
+    void dealValues(int stream) {
+      long[] ks = keys[stream];
+      int[] ps = payload[stream];
+      int len = size[stream];
+      SortedLongs.sortPairs(ks, ps, len);
+      long[][] out = new long[aggs * nw][];
+      int[] fill = new int[aggs * nw];
+      int mask = (1 << ID_BITS) - 1;
+      for (int i = 0; i < len; i++) {
+        int p = ps[i];
+        int ring = p >>> ID_BITS;
+        long key = ks[i];
+        int[] a = sets.get(p & mask);
+        for (int q = ring; q < nw; q++) {
+          int w = windowOfRank[q];
+          for (int agg : a) {
+            int j = agg * nw + w;
+            long[] o = out[j];
+            if (o == null) {
+              o = out[j] = new long[(int) n[j * S + stream]];
+            }
+            o[fill[j]++] = key;
+          }
+        }
+      }
+      keys[stream] = null;
+      payload[stream] = null;
+      for (int j = 0; j < out.length; j++) {
+        if (out[j] != null) {
+          SortedLongs set = new SortedLongs();
+          set.fill(out[j], fill[j]);
+          values[j * S + stream] = set;
+          out[j] = null;
+        }
       }
     }
   }
@@ -796,7 +1040,26 @@ final class IncrementalWindows implements WindowView {
     for (int j = 0; j < k; j++) {
       out[base.length + j] = aggOfTag(labels[j]);
     }
-    return out;
+    return intern(out);
+  }
+
+  /** Equal aggregate arrays, shared: one per label set, not one per record. */
+  private final Map<AggsKey, int[]> interned = new HashMap<>();
+
+  private record AggsKey(int[] a) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof AggsKey k && Arrays.equals(a, k.a);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(a);
+    }
+  }
+
+  private int[] intern(int[] a) {
+    return interned.computeIfAbsent(new AggsKey(a), k -> k.a());
   }
 
   /** A survey's aggregates: its own dimension values, else its ticket's, else none. */
@@ -807,15 +1070,44 @@ final class IncrementalWindows implements WindowView {
       t = null; // a version on its way out or not indexed
     }
     int[] own = f.own.index;
+    boolean anyOwn = false;
+    for (int v : own) {
+      anyOwn |= v >= 0;
+    }
+    if (!anyOwn && t != null) {
+      return t.windowAggs; // the ticket's labels and tags
+    }
+    if (!anyOwn && noneAggs != null) {
+      return noneAggs;
+    }
     int[] base = new int[1 + nd];
     for (int i = 0; i < nd; i++) {
-      int v = own[i] >= 0 ? own[i] : t != null ? t.dimIndex[i] : s.valueIndex(i, LabelCap.NONE);
+      int v = own[i] >= 0 ? own[i] : t != null ? t.dimIndex[i] : noneIndex(i);
       base[1 + i] = aggOfValue(i, v);
     }
+    if (!anyOwn) {
+      noneAggs = s.tags == null ? base : withTags(base, new int[0]);
+      return noneAggs;
+    }
     if (s.tags == null) {
-      return base;
+      return intern(base);
     }
     return withTags(base, t == null ? new int[0] : t.tags);
+  }
+
+  /** The aggregates of a survey without labels of its own nor a ticket (cached). */
+  private int[] noneAggs;
+
+  private int[] noneIndexes;
+
+  private int noneIndex(int dim) {
+    if (noneIndexes == null) {
+      noneIndexes = new int[nd];
+      for (int i = 0; i < nd; i++) {
+        noneIndexes[i] = s.valueIndex(i, LabelCap.NONE);
+      }
+    }
+    return noneIndexes[dim];
   }
 
   private int aggOfValue(int dim, int value) {
@@ -863,10 +1155,6 @@ final class IncrementalWindows implements WindowView {
       n = Arrays.copyOf(n, c * nw * S);
       sums = Arrays.copyOf(sums, c * nw * S * 2);
       values = Arrays.copyOf(values, c * nw * S);
-      if (bulk) {
-        pending = Arrays.copyOf(pending, c * nw * S);
-        pendingSize = Arrays.copyOf(pendingSize, c * nw * S);
-      }
     }
     return a;
   }
@@ -900,6 +1188,9 @@ final class IncrementalWindows implements WindowView {
     }
     aggOfTag = new int[0];
     tagOfAgg = new int[0];
+    noneAggs = null;
+    noneIndexes = null;
+    interned.clear();
     counts = new long[0];
     ces = new long[0];
     touched = new long[0];
@@ -925,46 +1216,134 @@ final class IncrementalWindows implements WindowView {
     }
     bounds(t);
     newAgg(); // 0: the whole source
-    pending = new long[values.length][];
-    pendingSize = new int[values.length];
-    bulk = true;
     synced = true;
     try {
-      TicketFacts[] items = s.ticketTable.items();
-      for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
-        TicketFacts f = items[i];
-        if (f != null) {
-          f.windowAggs = null;
-          f.risk = 0;
-          ticketIn(f);
-        }
-      }
-      SourceState.SurveyFacts[] surveys = s.surveyTable.items();
-      for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
-        SourceState.SurveyFacts f = surveys[i];
-        if (f != null) {
-          f.windowAggs = null;
-          surveyIn(f);
-        }
-      }
-      for (int k = 0; k < pending.length; k++) {
-        if (pending[k] != null) {
-          long[] p = pending[k];
-          Arrays.sort(p, 0, pendingSize[k]);
-          SortedLongs set = new SortedLongs();
-          set.fill(p, pendingSize[k]);
-          values[k] = set;
-          pending[k] = null;
-        }
+      if (nw >= 1 << (31 - RingSink.ID_BITS)) {
+        rebuildOneByOne(); // more windows than a ring number holds: slower, same result
+      } else {
+        rebuildByRings();
       }
     } catch (RuntimeException | Error e) {
       synced = false;
       throw e;
-    } finally {
-      bulk = false;
-      pending = null;
-      pendingSize = null;
     }
+  }
+
+  private void rebuildOneByOne() {
+    TicketFacts[] items = s.ticketTable.items();
+    for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
+      if (items[i] != null) {
+        items[i].windowAggs = null;
+        items[i].risk = 0;
+        ticketIn(items[i]);
+      }
+    }
+    SourceState.SurveyFacts[] surveys = s.surveyTable.items();
+    for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
+      if (surveys[i] != null) {
+        surveys[i].windowAggs = null;
+        surveyIn(surveys[i]);
+      }
+    }
+  }
+
+  /**
+   * The rebuild proper: one pass over the tickets and one over the surveys indexes their events and
+   * sums each event once into its label set's ring ({@link RingSink}); then the sums and the
+   * values, sorted once per stream, are dealt out to the windows.
+   */
+  private void rebuildByRings() {
+    RingSink sink = new RingSink();
+    TicketFacts[] items = s.ticketTable.items();
+    for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
+      TicketFacts f = items[i];
+      if (f == null) {
+        continue;
+      }
+      int[] a = aggsOf(f);
+      f.windowAggs = a;
+      f.risk = 0;
+      int code = f.slot << 3;
+      if (f.open) {
+        backlog(f, 1);
+      }
+      events.add(f.createdMillis, code | CREATED);
+      int r = ring(f.createdMillis);
+      if (r >= 0) {
+        sink.at(a, r);
+        ticketEvent(f, CREATED, sink, 1);
+      }
+      if (f.firstReplyMillis != TicketFacts.NO_TIME) {
+        events.add(f.firstReplyMillis, code | REPLY);
+        if ((r = ring(f.firstReplyMillis)) >= 0) {
+          sink.at(a, r);
+          ticketEvent(f, REPLY, sink, 1);
+        }
+      }
+      if (f.solvedMillis != TicketFacts.NO_TIME) {
+        events.add(f.solvedMillis, code | SOLVED);
+        if ((r = ring(f.solvedMillis)) >= 0) {
+          sink.at(a, r);
+          ticketEvent(f, SOLVED, sink, 1);
+        }
+      }
+      for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
+        Instant due = dueEvent(f, kind);
+        if (due != null) {
+          events.add(due.toEpochMilli(), code | kind);
+          if ((r = ring(due)) >= 0) {
+            sink.at(a, r);
+            ticketEvent(f, kind, sink, 1);
+          }
+          if (riskEligible(f, kind) && due.isAfter(now) && !due.isAfter(riskTo)) {
+            risk(f, 1);
+          }
+        }
+      }
+    }
+    SourceState.SurveyFacts[] surveys = s.surveyTable.items();
+    for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
+      SourceState.SurveyFacts f = surveys[i];
+      if (f == null) {
+        continue;
+      }
+      f.windowAggs = null;
+      link(f);
+      f.windowAggs = surveyAggs(f);
+      events.add(f.respondedMillis, f.slot << 3 | SURVEY);
+      int r = ring(f.respondedMillis);
+      if (r >= 0) {
+        sink.at(f.windowAggs, r);
+        surveyEvent(f, sink, 1);
+      }
+    }
+    sink.dealSums();
+    java.util.stream.IntStream.range(0, S).parallel().forEach(sink::dealValues);
+  }
+
+  /** The rank of the shortest window holding a time (epoch millis), or -1 for none. */
+  private int ring(long t) {
+    if (t > nowMs) {
+      return -1;
+    }
+    for (int q = 0; q < nw; q++) {
+      if (t > fromMs[windowOfRank[q]]) {
+        return q;
+      }
+    }
+    return -1;
+  }
+
+  private int ring(Instant t) {
+    if (t.isAfter(now)) {
+      return -1;
+    }
+    for (int q = 0; q < nw; q++) {
+      if (t.isAfter(from[windowOfRank[q]])) {
+        return q;
+      }
+    }
+    return -1;
   }
 
   // ---------------------------------------------------------------- reading

@@ -46,6 +46,15 @@ final class IntCounts {
     }
   }
 
+  /** Adds every count of {@code other}. */
+  void addAll(IntCounts other) {
+    for (int i = 0; i < other.keys.length; i++) {
+      if (other.keys[i] != EMPTY && other.counts[i] > 0) {
+        add(other.keys[i], other.counts[i]);
+      }
+    }
+  }
+
   /** Keys with a count above zero. */
   int distinct() {
     return distinct;

@@ -741,11 +741,22 @@ final class SourceState {
    */
   List<Transition> tick(Instant now) {
     List<Transition> out = new ArrayList<>();
-    for (String id : open) {
-      breaches(tickets.get(id), now, true, out);
+    if (windows != null && windows.synced() && lastTick != null && !now.isBefore(lastTick)) {
+      // only a due time passing breaches by time alone: read the due times since the last tick
+      for (TicketFacts f : windows.dueIn(lastTick, now)) {
+        breaches(f, now, true, out);
+      }
+    } else {
+      for (String id : open) {
+        breaches(tickets.get(id), now, true, out);
+      }
     }
+    lastTick = now;
     return out;
   }
+
+  /** The time of the last {@link #tick}, or null. */
+  private Instant lastTick;
 
   /**
    * Forgets what no window can reach any more: tickets solved before {@code cutoff} (and still

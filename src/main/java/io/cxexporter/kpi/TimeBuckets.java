@@ -31,12 +31,53 @@ final class TimeBuckets {
   private final TreeMap<Long, Bucket> buckets = new TreeMap<>();
   private long size;
 
+  /**
+   * A direct-mapped cache of buckets by number, in front of the tree: consecutive minutes map to
+   * consecutive slots, so adding and removing the events of recent weeks rarely walks the tree. It
+   * grows with the buckets, up to {@value #MAX_CACHE} slots.
+   */
+  private static final int MAX_CACHE = 1 << 16;
+
+  private long[] cacheKeys = new long[16];
+  private Bucket[] cacheValues = new Bucket[16];
+
+  private Bucket cached(long k) {
+    int i = (int) k & (cacheValues.length - 1);
+    Bucket b = cacheValues[i];
+    if (b != null && cacheKeys[i] == k) {
+      return b;
+    }
+    b = buckets.get(k);
+    if (b != null) {
+      cacheKeys[i] = k;
+      cacheValues[i] = b;
+    }
+    return b;
+  }
+
+  private Bucket create(long k) {
+    Bucket b = new Bucket();
+    buckets.put(k, b);
+    if (buckets.size() * 2 > cacheValues.length && cacheValues.length < MAX_CACHE) {
+      cacheKeys = new long[cacheValues.length * 4];
+      cacheValues = new Bucket[cacheKeys.length];
+    }
+    int i = (int) k & (cacheValues.length - 1);
+    cacheKeys[i] = k;
+    cacheValues[i] = b;
+    return b;
+  }
+
   static long bucket(long millis) {
     return Math.floorDiv(millis, WIDTH_MS);
   }
 
   void add(long millis, int code) {
-    Bucket b = buckets.computeIfAbsent(bucket(millis), k -> new Bucket());
+    long k = bucket(millis);
+    Bucket b = cached(k);
+    if (b == null) {
+      b = create(k);
+    }
     if (b.size == b.codes.length) {
       b.codes = Arrays.copyOf(b.codes, b.size * 2);
     }
@@ -47,7 +88,7 @@ final class TimeBuckets {
   /** Removes one {@code code} added at {@code millis}; false when it is not there. */
   boolean remove(long millis, int code) {
     long k = bucket(millis);
-    Bucket b = buckets.get(k);
+    Bucket b = cached(k);
     if (b == null) {
       return false;
     }
@@ -57,6 +98,10 @@ final class TimeBuckets {
         size--;
         if (b.size == 0) {
           buckets.remove(k);
+          int c = (int) k & (cacheValues.length - 1);
+          if (cacheValues[c] == b) {
+            cacheValues[c] = null;
+          }
         } else if (b.codes.length > 16 && b.size * 4 < b.codes.length) {
           b.codes = Arrays.copyOf(b.codes, b.codes.length / 2);
         }
@@ -110,5 +155,7 @@ final class TimeBuckets {
   void clear() {
     buckets.clear();
     size = 0;
+    cacheKeys = new long[16];
+    cacheValues = new Bucket[16];
   }
 }
