@@ -138,6 +138,10 @@ final class IncrementalWindows implements WindowView {
     this.horizon = horizon;
     this.from = new Instant[nw];
     this.fromMs = new long[nw];
+    this.sinks = new WindowSink[nw];
+    for (int w = 0; w < nw; w++) {
+      sinks[w] = new WindowSink(w);
+    }
     Integer[] order = new Integer[nw];
     for (int w = 0; w < nw; w++) {
       order[w] = w;
@@ -179,14 +183,27 @@ final class IncrementalWindows implements WindowView {
       return;
     }
     long tMs = t.toEpochMilli();
-    for (int w = 0; w < nw; w++) {
-      Instant f = t.minus(windows[w]);
-      move(w, from[w], fromMs[w], now, nowMs, f, f.toEpochMilli(), t, tMs);
-      from[w] = f;
-      fromMs[w] = f.toEpochMilli();
-    }
     Instant rt = t.plus(horizon);
-    move(-1, now, nowMs, riskTo, riskToMs, t, tMs, rt, rt.toEpochMilli());
+    // each window (and the at-risk one) changes only its own aggregates: a long move, as in a
+    // history replay, runs them side by side; a refresh's few seconds stay on this thread
+    java.util.function.IntConsumer moveOne =
+        w -> {
+          if (w < 0) {
+            move(-1, now, nowMs, riskTo, riskToMs, t, tMs, rt, rt.toEpochMilli());
+          } else {
+            Instant f = t.minus(windows[w]);
+            move(w, from[w], fromMs[w], now, nowMs, f, f.toEpochMilli(), t, tMs);
+          }
+        };
+    if (Math.abs(tMs - nowMs) >= PARALLEL_MOVE_MS) {
+      java.util.stream.IntStream.range(-1, nw).parallel().forEach(moveOne);
+    } else {
+      java.util.stream.IntStream.range(-1, nw).forEach(moveOne);
+    }
+    for (int w = 0; w < nw; w++) {
+      from[w] = t.minus(windows[w]);
+      fromMs[w] = from[w].toEpochMilli();
+    }
     now = t;
     nowMs = tMs;
     riskTo = rt;
@@ -612,7 +629,15 @@ final class IncrementalWindows implements WindowView {
     }
   }
 
+  /** Changes whenever an open ticket enters or leaves the backlog counts (or on a rebuild). */
+  private long backlogVersion;
+
+  long backlogVersion() {
+    return backlogVersion;
+  }
+
   private void backlog(TicketFacts f, int sign) {
+    backlogVersion++;
     int c = f.combo.id;
     ensureCombos(c + 1);
     open[c * ST + f.ticket.status().ordinal()] += sign;
@@ -660,23 +685,19 @@ final class IncrementalWindows implements WindowView {
     int kind = code & 7;
     if (kind == SURVEY) {
       SourceState.SurveyFacts f = s.surveyTable.items()[code >>> 3];
-      window.at(f.windowAggs, w);
-      surveyEvent(f, window, sign);
+      surveyEvent(f, sinks[w].at(f.windowAggs), sign);
     } else {
       TicketFacts f = s.ticketTable.items()[code >>> 3];
-      window.at(f.windowAggs, w);
-      ticketEvent(f, kind, window, sign);
+      ticketEvent(f, kind, sinks[w].at(f.windowAggs), sign);
     }
   }
 
   private void ticketEvent(TicketFacts f, int kind, int w, int sign) {
-    window.at(f.windowAggs, w);
-    ticketEvent(f, kind, window, sign);
+    ticketEvent(f, kind, sinks[w].at(f.windowAggs), sign);
   }
 
   private void surveyEvent(SourceState.SurveyFacts f, int w, int sign) {
-    window.at(f.windowAggs, w);
-    surveyEvent(f, window, sign);
+    surveyEvent(f, sinks[w].at(f.windowAggs), sign);
   }
 
   /**
@@ -771,16 +792,24 @@ final class IncrementalWindows implements WindowView {
     }
   }
 
-  private final WindowSink window = new WindowSink();
+  /** A move this long or longer runs the windows side by side. */
+  private static final long PARALLEL_MOVE_MS = 60_000;
+
+  /** One sink per window, so windows can move side by side. */
+  private final WindowSink[] sinks;
 
   /** The aggregates {@code a} of window {@code w}: the incremental path. */
   private final class WindowSink extends Sink {
     private int[] a;
-    private int w;
+    private final int w;
 
-    void at(int[] aggs, int window) {
+    WindowSink(int w) {
+      this.w = w;
+    }
+
+    WindowSink at(int[] aggs) {
       this.a = aggs;
-      this.w = window;
+      return this;
     }
 
     @Override
@@ -1216,6 +1245,7 @@ final class IncrementalWindows implements WindowView {
     }
     bounds(t);
     newAgg(); // 0: the whole source
+    backlogVersion++;
     synced = true;
     try {
       if (nw >= 1 << (31 - RingSink.ID_BITS)) {

@@ -395,9 +395,79 @@ public final class KpiEngine {
         }
       }
     }
-    Map<List<String>, long[]> byStatus = new HashMap<>();
-    Map<List<String>, double[]> byDims = new HashMap<>();
-    Map<List<String>, Unassigned> byUnassigned = new HashMap<>();
+    BacklogPlan plan = s.backlogPlan;
+    long version = s.windows == null ? -1 : s.windows.backlogVersion();
+    if (plan == null
+        || version < 0
+        || plan.version != version
+        || plan.combos != combos
+        || plan.sla != hasSla(s)) {
+      plan = backlogPlan(s, combos, open, oldest, unassigned);
+      plan.version = version;
+      s.backlogPlan = plan;
+    }
+    for (BacklogPlan.Status e : plan.status) {
+      out.add("tickets_open", plan.statusNames, e.values(), open[e.at()]);
+    }
+    for (BacklogPlan.Combo e : plan.dims) {
+      double age = Math.max(0, Duration.between(oldest[e.combo()], now).toMillis() / 1000.0);
+      out.add("ticket_open_oldest_age_seconds", plan.dimNames, e.values(), age);
+      if (plan.sla) {
+        out.add("sla_at_risk_tickets", plan.dimNames, e.values(), atRisk[e.combo()]);
+      }
+    }
+    for (BacklogPlan.Merged e : plan.unassigned) {
+      long count = 0;
+      Instant first = null;
+      for (int c : e.combos()) {
+        count += unassigned[c];
+        if (oldestUnassigned[c] != null && (first == null || oldestUnassigned[c].isBefore(first))) {
+          first = oldestUnassigned[c];
+        }
+      }
+      out.add("tickets_unassigned", plan.unassignedNames, e.values(), count);
+      if (first != null) {
+        double age = Math.max(0, Duration.between(first, now).toMillis() / 1000.0);
+        out.add("ticket_unassigned_oldest_age_seconds", plan.unassignedNames, e.values(), age);
+      }
+    }
+  }
+
+  /**
+   * Which backlog series a source has and their labels, in output order: the same as long as no
+   * open ticket changes (the incremental engine's backlog version), so a refresh with no change, as
+   * every step of a history replay, only reads the counts and ages.
+   */
+  static final class BacklogPlan {
+    long version;
+    int combos;
+    boolean sla;
+    List<String> statusNames;
+    List<String> dimNames;
+    List<String> unassignedNames;
+    final List<Status> status = new ArrayList<>();
+    final List<Combo> dims = new ArrayList<>();
+    final List<Merged> unassigned = new ArrayList<>();
+
+    /** {@code tickets_open} of one combination and status: {@code at} indexes the counts. */
+    record Status(int at, List<String> values) {}
+
+    record Combo(int combo, List<String> values) {}
+
+    /** Combinations that differ only by assignee, merged for the unassigned backlog. */
+    record Merged(int[] combos, List<String> values) {}
+  }
+
+  private BacklogPlan backlogPlan(
+      SourceState s, int combos, long[] open, Instant[] oldest, long[] unassigned) {
+    List<String> dims = rules.config.dimensions();
+    TicketStatus[] statuses = TicketStatus.values();
+    BacklogPlan plan = new BacklogPlan();
+    plan.combos = combos;
+    plan.sla = hasSla(s);
+    Map<List<String>, Integer> byStatus = new HashMap<>();
+    Map<List<String>, Integer> byDims = new HashMap<>();
+    Map<List<String>, List<Integer>> byUnassigned = new HashMap<>();
     int assigneeDim = dims.indexOf("assignee");
     for (int c = 0; c < combos; c++) {
       if (oldest[c] == null) {
@@ -405,28 +475,21 @@ public final class KpiEngine {
       }
       List<String> values = s.comboById.get(c).values;
       for (TicketStatus status : statuses) {
-        long count = open[c * statuses.length + status.ordinal()];
-        if (count > 0) {
+        if (open[c * statuses.length + status.ordinal()] > 0) {
           List<String> key = new ArrayList<>(values.size() + 1);
           key.add(status.label());
           key.addAll(values);
-          byStatus.put(key, new long[] {count});
+          byStatus.put(key, c * statuses.length + status.ordinal());
         }
       }
-      double age = Math.max(0, Duration.between(oldest[c], now).toMillis() / 1000.0);
-      byDims.put(values, new double[] {age, atRisk[c]});
+      byDims.put(values, c);
       // the unassigned backlog: the dimensions but assignee (always none there), merged
       List<String> key = values;
       if (assigneeDim >= 0) {
         key = new ArrayList<>(values);
         key.remove(assigneeDim);
       }
-      Unassigned u = byUnassigned.computeIfAbsent(key, k -> new Unassigned());
-      u.count += unassigned[c];
-      if (oldestUnassigned[c] != null
-          && (u.oldest == null || oldestUnassigned[c].isBefore(u.oldest))) {
-        u.oldest = oldestUnassigned[c];
-      }
+      byUnassigned.computeIfAbsent(key, k -> new ArrayList<>()).add(c);
     }
     List<String> statusNames = new ArrayList<>();
     statusNames.add("source");
@@ -435,34 +498,29 @@ public final class KpiEngine {
     List<String> dimNames = new ArrayList<>();
     dimNames.add("source");
     dimNames.addAll(dims);
-    for (Map.Entry<List<String>, long[]> e : sorted(byStatus)) {
-      List<String> values = new ArrayList<>();
-      values.add(s.source);
-      values.addAll(e.getKey());
-      out.add("tickets_open", statusNames, values, e.getValue()[0]);
-    }
-    for (Map.Entry<List<String>, double[]> e : sorted(byDims)) {
-      List<String> values = new ArrayList<>();
-      values.add(s.source);
-      values.addAll(e.getKey());
-      out.add("ticket_open_oldest_age_seconds", dimNames, values, e.getValue()[0]);
-      if (hasSla(s)) {
-        out.add("sla_at_risk_tickets", dimNames, values, e.getValue()[1]);
-      }
-    }
     List<String> unassignedNames = new ArrayList<>(dimNames);
     unassignedNames.remove("assignee");
-    for (Map.Entry<List<String>, Unassigned> e : sorted(byUnassigned)) {
-      List<String> values = new ArrayList<>();
-      values.add(s.source);
-      values.addAll(e.getKey());
-      Unassigned u = e.getValue();
-      out.add("tickets_unassigned", unassignedNames, values, u.count);
-      if (u.oldest != null) {
-        double age = Math.max(0, Duration.between(u.oldest, now).toMillis() / 1000.0);
-        out.add("ticket_unassigned_oldest_age_seconds", unassignedNames, values, age);
-      }
+    plan.statusNames = List.copyOf(statusNames);
+    plan.dimNames = List.copyOf(dimNames);
+    plan.unassignedNames = List.copyOf(unassignedNames);
+    for (Map.Entry<List<String>, Integer> e : sorted(byStatus)) {
+      plan.status.add(new BacklogPlan.Status(e.getValue(), withSource(s, e.getKey())));
     }
+    for (Map.Entry<List<String>, Integer> e : sorted(byDims)) {
+      plan.dims.add(new BacklogPlan.Combo(e.getValue(), withSource(s, e.getKey())));
+    }
+    for (Map.Entry<List<String>, List<Integer>> e : sorted(byUnassigned)) {
+      int[] cs = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+      plan.unassigned.add(new BacklogPlan.Merged(cs, withSource(s, e.getKey())));
+    }
+    return plan;
+  }
+
+  private static List<String> withSource(SourceState s, List<String> values) {
+    List<String> l = new ArrayList<>(values.size() + 1);
+    l.add(s.source);
+    l.addAll(values);
+    return List.copyOf(l);
   }
 
   /** Open unassigned tickets of one label set (dimensions without assignee), and the oldest. */
@@ -546,10 +604,17 @@ public final class KpiEngine {
     }
   }
 
+  /** The entries ordered by their keys' values joined with NUL (each key joined once). */
   private static <V> List<Map.Entry<List<String>, V>> sorted(Map<List<String>, V> m) {
-    List<Map.Entry<List<String>, V>> l = new ArrayList<>(m.entrySet());
-    l.sort(
-        (a, b) -> String.join("\u0000", a.getKey()).compareTo(String.join("\u0000", b.getKey())));
+    List<Map.Entry<String, Map.Entry<List<String>, V>>> keyed = new ArrayList<>(m.size());
+    for (Map.Entry<List<String>, V> e : m.entrySet()) {
+      keyed.add(Map.entry(String.join("\u0000", e.getKey()), e));
+    }
+    keyed.sort(Map.Entry.comparingByKey());
+    List<Map.Entry<List<String>, V>> l = new ArrayList<>(keyed.size());
+    for (Map.Entry<String, Map.Entry<List<String>, V>> e : keyed) {
+      l.add(e.getValue());
+    }
     return l;
   }
 

@@ -20,7 +20,7 @@ import java.util.Arrays;
  */
 final class SortedLongs {
   /** Values per chunk at most; a full chunk splits in two. */
-  static final int CHUNK = 512;
+  static final int CHUNK = 128;
 
   /** Chunk fill when built from a sorted array: room for later inserts without a split. */
   static final int BULK_FILL = CHUNK * 7 / 8;

@@ -198,6 +198,9 @@ final class SourceState {
     }
   }
 
+  /** The backlog series of the last refresh (see KpiEngine.BacklogPlan). */
+  KpiEngine.BacklogPlan backlogPlan;
+
   /** The incremental aggregates, or null when every refresh scans (the tests' oracle). */
   final IncrementalWindows windows;
 

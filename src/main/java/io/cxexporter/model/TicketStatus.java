@@ -16,8 +16,10 @@ public enum TicketStatus {
     return this != SOLVED && this != CLOSED;
   }
 
+  private final String label = name().toLowerCase(Locale.ROOT);
+
   /** The label value, e.g. {@code on_hold}. */
   public String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return label;
   }
 }
