@@ -122,7 +122,7 @@ final class IncrementalWindows implements WindowView {
   private SortedLongs[] tagCreated = new SortedLongs[0];
 
   /** Surveys by the id of their ticket (a SurveyFacts or a list of them). */
-  private final Map<String, Object> surveysByTicket = new HashMap<>();
+  private Map<String, Object> surveysByTicket = new HashMap<>();
 
   /** Solve and response times up to here were pruned; later records that old are in late*. */
   private long prunedUpTo = Long.MIN_VALUE;
@@ -1010,8 +1010,6 @@ final class IncrementalWindows implements WindowView {
       int[] ps = payload[stream];
       int len = size[stream];
       SortedLongs.sortPairs(ks, ps, len);
-      long[][] out = new long[aggs * nw][];
-      int[] fill = new int[aggs * nw];
       int mask = (1 << ID_BITS) - 1;
       for (int i = 0; i < len; i++) {
         int p = ps[i];
@@ -1021,25 +1019,17 @@ final class IncrementalWindows implements WindowView {
         for (int q = ring; q < nw; q++) {
           int w = windowOfRank[q];
           for (int agg : a) {
-            int j = agg * nw + w;
-            long[] o = out[j];
-            if (o == null) {
-              o = out[j] = new long[(int) n[j * S + stream]];
+            int j = (agg * nw + w) * S + stream;
+            SortedLongs set = values[j];
+            if (set == null) {
+              set = values[j] = new SortedLongs();
             }
-            o[fill[j]++] = key;
+            set.append(key);
           }
         }
       }
       keys[stream] = null;
       payload[stream] = null;
-      for (int j = 0; j < out.length; j++) {
-        if (out[j] != null) {
-          SortedLongs set = new SortedLongs();
-          set.fill(out[j], fill[j]);
-          values[j * S + stream] = set;
-          out[j] = null;
-        }
-      }
     }
   }
 
@@ -1236,7 +1226,7 @@ final class IncrementalWindows implements WindowView {
     tagAtRisk = new long[0];
     tagCreated = new SortedLongs[0];
     events.clear();
-    surveysByTicket.clear();
+    surveysByTicket = new HashMap<>(Math.max(16, s.surveyTable.limit() * 4 / 3));
     lateTickets.clear();
     lateSurveys.clear();
     prunedUpTo = cutoff.toEpochMilli();
@@ -1284,6 +1274,7 @@ final class IncrementalWindows implements WindowView {
    */
   private void rebuildByRings() {
     RingSink sink = new RingSink();
+    Events ev = new Events(s.ticketTable.limit() * 3 + s.surveyTable.limit());
     TicketFacts[] items = s.ticketTable.items();
     for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
       TicketFacts f = items[i];
@@ -1297,21 +1288,21 @@ final class IncrementalWindows implements WindowView {
       if (f.open) {
         backlog(f, 1);
       }
-      events.add(f.createdMillis, code | CREATED);
+      ev.add(f.createdMillis, code | CREATED);
       int r = ring(f.createdMillis);
       if (r >= 0) {
         sink.at(a, r);
         ticketEvent(f, CREATED, sink, 1);
       }
       if (f.firstReplyMillis != TicketFacts.NO_TIME) {
-        events.add(f.firstReplyMillis, code | REPLY);
+        ev.add(f.firstReplyMillis, code | REPLY);
         if ((r = ring(f.firstReplyMillis)) >= 0) {
           sink.at(a, r);
           ticketEvent(f, REPLY, sink, 1);
         }
       }
       if (f.solvedMillis != TicketFacts.NO_TIME) {
-        events.add(f.solvedMillis, code | SOLVED);
+        ev.add(f.solvedMillis, code | SOLVED);
         if ((r = ring(f.solvedMillis)) >= 0) {
           sink.at(a, r);
           ticketEvent(f, SOLVED, sink, 1);
@@ -1320,7 +1311,7 @@ final class IncrementalWindows implements WindowView {
       for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
         Instant due = dueEvent(f, kind);
         if (due != null) {
-          events.add(due.toEpochMilli(), code | kind);
+          ev.add(due.toEpochMilli(), code | kind);
           if ((r = ring(due)) >= 0) {
             sink.at(a, r);
             ticketEvent(f, kind, sink, 1);
@@ -1340,15 +1331,37 @@ final class IncrementalWindows implements WindowView {
       f.windowAggs = null;
       link(f);
       f.windowAggs = surveyAggs(f);
-      events.add(f.respondedMillis, f.slot << 3 | SURVEY);
+      ev.add(f.respondedMillis, f.slot << 3 | SURVEY);
       int r = ring(f.respondedMillis);
       if (r >= 0) {
         sink.at(f.windowAggs, r);
         surveyEvent(f, sink, 1);
       }
     }
+    events.load(ev.millis, ev.codes, ev.n);
     sink.dealSums();
     java.util.stream.IntStream.range(0, S).parallel().forEach(sink::dealValues);
+  }
+
+  /** Event times and codes collected by a rebuild, loaded into the time index at once. */
+  private static final class Events {
+    long[] millis;
+    int[] codes;
+    int n;
+
+    Events(int capacity) {
+      millis = new long[Math.max(16, capacity)];
+      codes = new int[millis.length];
+    }
+
+    void add(long t, int code) {
+      if (n == millis.length) {
+        millis = Arrays.copyOf(millis, n * 2);
+        codes = Arrays.copyOf(codes, n * 2);
+      }
+      millis[n] = t;
+      codes[n++] = code;
+    }
   }
 
   /** The rank of the shortest window holding a time (epoch millis), or -1 for none. */

@@ -172,6 +172,27 @@ final class SortedLongs {
     return (int) (((v ^ Long.MIN_VALUE) >>> shift) & 0xffff);
   }
 
+  /**
+   * Appends a value not below any value in the set (building it in ascending order): fills chunks
+   * to {@link #BULK_FILL}, as {@link #fill} does, without an intermediate array.
+   */
+  void append(long v) {
+    if (count > 0 && sizes[count - 1] < BULK_FILL && chunks[count - 1].length == CHUNK) {
+      chunks[count - 1][sizes[count - 1]++] = v;
+    } else {
+      grow(count + 1);
+      if (count == 1 && sizes[0] == 0) {
+        count = 0; // the empty chunk kept by drop
+      }
+      long[] c = new long[CHUNK];
+      c[0] = v;
+      chunks[count] = c;
+      firsts[count] = v;
+      sizes[count++] = 1;
+    }
+    total++;
+  }
+
   /** Adds one value. */
   void add(long v) {
     if (count == 0) {

@@ -148,6 +148,29 @@ final class TimeBuckets {
     return Arrays.copyOf(out, n);
   }
 
+  /**
+   * Replaces the contents with {@code n} codes and their times: sorted by time first, so each
+   * bucket is built in one go and the buckets are created in order (a rebuild's million events
+   * would otherwise land in random buckets one by one). Reorders both arrays.
+   */
+  void load(long[] millis, int[] codes, int n) {
+    clear();
+    SortedLongs.sortPairs(millis, codes, n);
+    int i = 0;
+    while (i < n) {
+      long k = bucket(millis[i]);
+      int j = i + 1;
+      while (j < n && bucket(millis[j]) == k) {
+        j++;
+      }
+      Bucket b = create(k);
+      b.codes = Arrays.copyOfRange(codes, i, Math.max(j, i + 4));
+      b.size = j - i;
+      i = j;
+    }
+    size = n;
+  }
+
   long size() {
     return size;
   }

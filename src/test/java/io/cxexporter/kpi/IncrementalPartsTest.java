@@ -23,14 +23,20 @@ class IncrementalPartsTest {
     for (int run = 0; run < 20; run++) {
       SortedLongs s = new SortedLongs();
       List<Long> model = new ArrayList<>();
-      if (r.nextBoolean()) {
+      if (run % 3 != 0) {
         long[] start = new long[r.nextInt(3000)];
         for (int i = 0; i < start.length; i++) {
           start[i] = r.nextLong(-50, 500);
           model.add(start[i]);
         }
         Arrays.sort(start);
-        s.fill(start, start.length);
+        if (run % 3 == 1) {
+          s.fill(start, start.length);
+        } else {
+          for (long v : start) {
+            s.append(v); // a rebuild's way: ascending appends
+          }
+        }
       }
       for (int op = 0; op < 20_000; op++) {
         long v = r.nextLong(-50, 500); // many duplicates, spanning chunks
@@ -52,6 +58,28 @@ class IncrementalPartsTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void radixSortsSortAsArraysSortDoes() {
+    SplittableRandom r = new SplittableRandom(4);
+    for (int n : new int[] {0, 1, 100, 5000, 70_000}) {
+      long[] a = new long[n];
+      int[] p = new int[n];
+      for (int i = 0; i < n; i++) {
+        a[i] = r.nextInt(3) == 0 ? r.nextLong() : SortedLongs.key(r.nextDouble() * 1e6 - 10);
+        p[i] = i;
+      }
+      long[] expected = a.clone();
+      Arrays.sort(expected);
+      long[] pairs = a.clone();
+      SortedLongs.sortPairs(pairs, p, n);
+      assertThat(pairs).isEqualTo(expected);
+      for (int i = 0; i < n; i++) {
+        assertThat(a[p[i]]).isEqualTo(pairs[i]); // the payload moved along
+      }
+      assertThat(Arrays.copyOf(SortedLongs.sort(a.clone(), n, null), n)).isEqualTo(expected);
     }
   }
 
@@ -136,6 +164,22 @@ class IncrementalPartsTest {
       model.remove(code);
     }
     assertThat(b.remove(0, 0)).isFalse();
+    // a rebuild loads the same contents at once
+    TimeBuckets loaded = new TimeBuckets();
+    long[] times = new long[model.size()];
+    int[] codes = new int[model.size()];
+    int k = 0;
+    for (Map.Entry<Integer, Long> e : model.entrySet()) {
+      times[k] = e.getValue();
+      codes[k++] = e.getKey();
+    }
+    loaded.load(times, codes, k);
+    assertThat(loaded.size()).isEqualTo(model.size());
+    for (Map.Entry<Integer, Long> e : model.entrySet()) {
+      assertThat(loaded.copy(e.getValue(), e.getValue())).contains(e.getKey());
+    }
+    assertThat(loaded.remove(times[0], codes[0])).isTrue();
+    loaded.add(times[0], codes[0]);
     assertThat(b.size()).isEqualTo(model.size());
     for (int i = 0; i < 200; i++) {
       long from = r.nextLong(-20 * TimeBuckets.WIDTH_MS, 520 * TimeBuckets.WIDTH_MS);

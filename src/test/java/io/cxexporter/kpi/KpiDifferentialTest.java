@@ -13,11 +13,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential fuzz of the KPI engine: an engine fed a random history page by page, in arrival
- * order, with {@code apply} and {@code tick} as its clock moves, must compute the same snapshot as
- * the oracle, a fresh engine that {@code load}s the latest version of every record at the same
- * instant. Issue 17's incremental engine takes the place of the first engine; today's full-scan
- * engine stays the oracle.
+ * Differential fuzz of the KPI engine: the incremental engine ({@code new KpiEngine}) fed a random
+ * history page by page, in arrival order, with {@code apply}, {@code tick} and refreshes as its
+ * clock moves, must compute the same snapshot as the oracle, a fresh full-scan engine ({@link
+ * KpiEngine#fullScan}, which scans every record at each refresh) that {@code load}s the latest
+ * version of every record at the same instant.
  *
  * <p>Compared, by {@link KpiOracle#assertSameSnapshot}: every series of the snapshot (each {@code
  * cx_kpi_*} value and the backlog, oldest-open and at-risk gauges) by name and labels, exactly,
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * <p>One difference today's engine has is left out of the histories and pinned by {@link
  * KpiKnownDifferenceTest}: vendor SLA events pruned before their ticket arrives.
  *
- * <p>Each run draws {@code cx.fuzz.runs} history seeds (default 300) from a base seed: {@code
+ * <p>Each run draws {@code cx.fuzz.runs} history seeds (default 1,000) from a base seed: {@code
  * cx.fuzz.seed}, by default the fixed {@link #DEFAULT_SEED} so that CI is repeatable, or {@code
  * random} for a new one each run (printed) when exploring; a failure names the history's own seed.
  * To rerun exactly that history:
@@ -87,7 +87,7 @@ class KpiDifferentialTest {
     // -Dcx.fuzz.seed=random (a new base seed, printed) and a larger -Dcx.fuzz.runs
     String given = System.getProperty("cx.fuzz.seed", Long.toString(DEFAULT_SEED));
     long base = given.equals("random") ? new SplittableRandom().nextLong() : Long.parseLong(given);
-    int runs = Integer.getInteger("cx.fuzz.runs", 300);
+    int runs = Integer.getInteger("cx.fuzz.runs", 1_000);
     SplittableRandom seeds = new SplittableRandom(base);
     System.out.println("KpiDifferentialTest: -Dcx.fuzz.seed=" + base + " -Dcx.fuzz.runs=" + runs);
     for (int i = 0; i < runs; i++) {
