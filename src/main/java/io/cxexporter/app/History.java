@@ -171,7 +171,7 @@ final class History implements Callable<Integer> {
     }
     Path parentDir = out.toAbsolutePath().getParent();
     try (HistoryWriter writer = HistoryWriter.create(parentDir, extra)) {
-      KpiReplay replay = KpiReplay.fullScan(config.kpi(), instants.get(0));
+      KpiReplay replay = KpiReplay.of(config.kpi(), instants.get(0));
       Map<String, OpenTicketsHistory> open = new LinkedHashMap<>();
       long records = 0;
       // REFUSE: a damaged state file is reported, never moved aside by a read-only command

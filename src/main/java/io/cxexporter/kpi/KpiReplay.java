@@ -14,16 +14,17 @@ import java.util.function.Consumer;
  * past value is what the exporter would have served then had it known today's records.
  *
  * <pre>{@code
- * KpiReplay replay = KpiReplay.fullScan(config.kpi(), from);
+ * KpiReplay replay = KpiReplay.of(config.kpi(), from);
  * replay.load("zd", action -> store.forEach("zd", action));
  * for (Instant t = from; !t.isAfter(until); t = t.plus(step)) {
  *   KpiSnapshot s = replay.at(t);
  * }
  * }</pre>
  *
- * <p>An interface so that an incremental engine, which moves its windows forward instead of
- * rescanning every record at each instant, can take the place of {@link #fullScan} without the
- * command changing.
+ * <p>{@link #of} replays on the incremental engine, which moves its windows forward by the step
+ * (each record enters and leaves each window once over the whole replay); {@link #fullScan} on the
+ * full-scan engine, which rescans every record at each instant, for tests that want an independent
+ * computation.
  */
 public interface KpiReplay {
   /**
@@ -42,24 +43,34 @@ public interface KpiReplay {
   KpiSnapshot at(Instant t);
 
   /**
-   * A replay on today's full-scan {@link KpiEngine}: each instant costs one full {@link
-   * KpiEngine#compute()} (O(records kept)).
+   * A replay on the incremental {@link KpiEngine}: an instant costs the records its step moves
+   * across window edges, plus writing the snapshot.
+   *
+   * @param first the first instant {@link #at} will be asked for
+   */
+  static KpiReplay of(KpiConfig config, Instant first) {
+    return new OnEngine(config, first, true);
+  }
+
+  /**
+   * A replay on the full-scan engine ({@link KpiEngine#fullScan}): each instant costs one full scan
+   * of the records kept.
    *
    * @param first the first instant {@link #at} will be asked for
    */
   static KpiReplay fullScan(KpiConfig config, Instant first) {
-    return new FullScan(config, first);
+    return new OnEngine(config, first, false);
   }
 
-  /** {@link KpiReplay#fullScan}: one engine whose clock is moved to each instant. */
-  final class FullScan implements KpiReplay {
+  /** One engine whose clock is moved to each instant. */
+  final class OnEngine implements KpiReplay {
     private final SettableClock clock;
     private final KpiEngine engine;
     private Instant last;
 
-    private FullScan(KpiConfig config, Instant first) {
+    private OnEngine(KpiConfig config, Instant first, boolean incremental) {
       this.clock = new SettableClock(Objects.requireNonNull(first, "first"));
-      this.engine = new KpiEngine(config, clock);
+      this.engine = incremental ? new KpiEngine(config, clock) : KpiEngine.fullScan(config, clock);
       this.last = first;
     }
 

@@ -148,7 +148,7 @@ class HistoryIT {
 
   /** A KPI engine of the test's own, loaded from the state file, its clock at {@code t}. */
   KpiSnapshot engineAt(Instant t) {
-    KpiEngine kpi = new KpiEngine(config.kpi(), Clock.fixed(t, ZoneOffset.UTC));
+    KpiEngine kpi = KpiEngine.fullScan(config.kpi(), Clock.fixed(t, ZoneOffset.UTC));
     try (Store store = Store.open(config.statePath(), Clock.systemUTC())) {
       kpi.load("demo", action -> store.forEach("demo", action));
     }
