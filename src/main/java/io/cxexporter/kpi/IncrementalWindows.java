@@ -1084,7 +1084,7 @@ final class IncrementalWindows implements WindowView {
   /** A survey's aggregates: its own dimension values, else its ticket's, else none. */
   private int[] surveyAggs(SourceState.SurveyFacts f) {
     String id = f.survey.ticketId();
-    TicketFacts t = id == null ? null : s.tickets.get(id);
+    TicketFacts t = id == null ? null : s.ticketOf(f); // remembered: no map look-up
     if (t != null && t.windowAggs == null) {
       t = null; // a version on its way out or not indexed
     }
