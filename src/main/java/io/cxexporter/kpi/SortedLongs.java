@@ -22,8 +22,11 @@ final class SortedLongs {
   /** Values per chunk at most; a full chunk splits in two. */
   static final int CHUNK = 128;
 
-  /** Chunk fill when built from a sorted array: room for later inserts without a split. */
-  static final int BULK_FILL = CHUNK * 7 / 8;
+  /**
+   * Chunk fill when built in order: full, as memory counts more than the split a later insert into
+   * a full chunk costs.
+   */
+  static final int BULK_FILL = CHUNK;
 
   private static final long[][] NO_CHUNKS = new long[0][];
   private static final int[] NO_SIZES = new int[0];

@@ -259,7 +259,67 @@ final class SourceState {
   }
 
   /** Gives the facts their shared dimension combination and agent index. */
+  /**
+   * Equal strings and raw label lists of this source's records, one instance each: a store's JSON
+   * decoding hands every record fresh copies of the same group, channel, assignee and tag names,
+   * which would otherwise be kept once per ticket. Bounded: past {@value #MAX_SHARED} distinct
+   * values, new ones are kept as they come.
+   */
+  private final Map<Object, Object> sharedValues = new HashMap<>();
+
+  private static final int MAX_SHARED = 100_000;
+
+  @SuppressWarnings("unchecked")
+  private <T> T share(T v) {
+    if (v == null) {
+      return null;
+    }
+    Object c = sharedValues.get(v);
+    if (c != null) {
+      return (T) c;
+    }
+    if (sharedValues.size() < MAX_SHARED) {
+      sharedValues.put(v, v);
+    }
+    return v;
+  }
+
+  /** The ticket with its label-like strings shared (the same ticket when they already are). */
+  private Ticket shared(Ticket t) {
+    String channel = share(t.channel());
+    String group = share(t.group());
+    String assignee = share(t.assignee());
+    String assigneeId = share(t.assigneeId());
+    List<String> tagList = t.tags();
+    boolean same =
+        channel == t.channel()
+            && group == t.group()
+            && assignee == t.assignee()
+            && assigneeId == t.assigneeId();
+    if (!tagList.isEmpty()) {
+      String[] shared = new String[tagList.size()];
+      for (int i = 0; i < shared.length; i++) {
+        shared[i] = share(tagList.get(i));
+        same &= shared[i] == tagList.get(i);
+      }
+      if (!same) {
+        tagList = List.of(shared);
+      }
+    }
+    if (same) {
+      return t;
+    }
+    return t.toBuilder()
+        .channel(channel)
+        .group(group)
+        .assignee(assignee)
+        .assigneeId(assigneeId)
+        .tags(tagList)
+        .build();
+  }
+
   private void canonical(TicketFacts f) {
+    f.rawDims = share(f.rawDims);
     Combo c = combo(f.dims);
     f.dims = c.values;
     f.dimIndex = c.index;
@@ -429,6 +489,7 @@ final class SourceState {
    * pruned its own copy), so transitions never mistake an old ticket for a new one.
    */
   private void ticket(Ticket t, Ticket prev, boolean live, Instant now, List<Transition> out) {
+    t = shared(t);
     TicketFacts old = tickets.get(t.id());
     removeTicket(old);
     TicketFacts f = rules.facts(withVendorSla(t), caps);

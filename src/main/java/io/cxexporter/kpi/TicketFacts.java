@@ -65,7 +65,9 @@ final class TicketFacts {
   int agent = -1;
 
   /** Its tags' ids in the source's {@link TagLabels} (empty without {@code kpi.tags}). */
-  int[] tags = new int[0];
+  int[] tags = NO_TAGS;
+
+  private static final int[] NO_TAGS = new int[0];
 
   /** Whether {@link #tags} are counted in the source's tag frequencies. */
   boolean tagsCounted;
