@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,12 +20,13 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) io.cxexporter.metrics.HistoryWriterBench \
- *     [steps] [out-file] [distinct]
+ *     [steps] [out-file] [distinct] [keep]
  * </pre>
  *
  * <p>{@code distinct} makes every non-integer value a fresh random double (the worst case for
  * formatting); by default ratios are small fractions and the seconds' means repeat within a series
- * for a few steps, as windowed values do.
+ * for a few steps, as windowed values do. {@code keep} leaves the output file (both repetitions
+ * write the same one).
  */
 public final class HistoryWriterBench {
   private HistoryWriterBench() {}
@@ -34,12 +36,30 @@ public final class HistoryWriterBench {
   public static void main(String[] args) throws Exception {
     int steps = args.length > 0 ? Integer.parseInt(args[0]) : 8641;
     Path out = Path.of(args.length > 1 ? args[1] : "/tmp/history-bench.om");
-    boolean distinct = args.length > 2 && args[2].equals("distinct");
+    List<String> flags = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+    boolean distinct = flags.contains("distinct");
     List<Series> all = series();
     Path tmp = Files.createTempDirectory("hwbench");
     SplittableRandom rnd = new SplittableRandom(17);
     double[] state = new double[all.size()];
+    long b0 = System.nanoTime();
+    double sum = 0;
+    Instant base = Instant.parse("2026-10-01T00:00:00Z");
+    for (int s = 0; s < steps; s++) {
+      sum += base.plusSeconds(300L * s).toEpochMilli();
+      for (int i = 0; i < all.size(); i++) {
+        Series x = all.get(i);
+        sum += value(x.kind, i, s, state, rnd, distinct) + x.names.size() + x.family.length();
+      }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "the loop without the writer (values, instants): %.2f s (%s)%n",
+        (System.nanoTime() - b0) / 1e9,
+        sum > 0 ? "+" : "-");
     for (int rep = 0; rep < 2; rep++) {
+      rnd = new SplittableRandom(17);
+      Arrays.fill(state, 0);
       long t0 = System.nanoTime();
       try (HistoryWriter w =
           HistoryWriter.create(tmp, Map.of("job", "cx-exporter", "instance", "bench:9877"))) {
@@ -70,7 +90,9 @@ public final class HistoryWriterBench {
             Files.size(out));
       }
     }
-    Files.deleteIfExists(out);
+    if (!flags.contains("keep")) {
+      Files.deleteIfExists(out);
+    }
     Files.deleteIfExists(tmp);
   }
 
