@@ -265,6 +265,7 @@ public final class HistoryWriter implements AutoCloseable {
     int[] lastStep = new int[16];
     int[] counts = new int[16];
     int size;
+    int expect;
 
     /** Open addressing over the series: id + 1, 0 when free; at most half full. */
     int[] table = new int[64];
@@ -285,16 +286,22 @@ public final class HistoryWriter implements AutoCloseable {
     }
 
     void add(int step, List<String> names, List<String> values, double value) {
-      int n = names.size();
-      int h = n;
-      for (int i = 0; i < n; i++) {
-        // label names are part of the key: {group="x"} and {priority="x"} are two series
-        h = 31 * (31 * h + names.get(i).hashCode()) + values.get(i).hashCode();
+      // a snapshot gives a family's series in the same order step after step: try the one after
+      // the previous first, compared by label (mostly the same String instances), before hashing
+      int id = expect;
+      if (id >= size || !same(id, names, values)) {
+        int n = names.size();
+        int h = n;
+        for (int i = 0; i < n; i++) {
+          // label names are part of the key: {group="x"} and {priority="x"} are two series
+          h = 31 * (31 * h + names.get(i).hashCode()) + values.get(i).hashCode();
+        }
+        id = find(h, names, values);
+        if (id < 0) {
+          id = create(h, names, values);
+        }
       }
-      int id = find(h, names, values);
-      if (id < 0) {
-        id = create(h, names, values);
-      }
+      expect = id + 1;
       if (lastStep[id] == step) {
         throw new IllegalStateException("twice at one instant: " + text(id));
       }

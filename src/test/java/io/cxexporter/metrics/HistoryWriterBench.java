@@ -20,13 +20,13 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) io.cxexporter.metrics.HistoryWriterBench \
- *     [steps] [out-file] [distinct] [keep]
+ *     [steps] [out-file] [distinct] [keep] [null]
  * </pre>
  *
  * <p>{@code distinct} makes every non-integer value a fresh random double (the worst case for
  * formatting); by default ratios are small fractions and the seconds' means repeat within a series
  * for a few steps, as windowed values do. {@code keep} leaves the output file (both repetitions
- * write the same one).
+ * write the same one); {@code null} writes to no file, to see the formatting alone.
  */
 public final class HistoryWriterBench {
   private HistoryWriterBench() {}
@@ -72,8 +72,12 @@ public final class HistoryWriterBench {
           }
         }
         long t1 = System.nanoTime();
-        try (OutputStream os = Files.newOutputStream(out)) {
-          w.writeTo(os, n -> {});
+        if (flags.contains("null")) {
+          w.writeTo(OutputStream.nullOutputStream(), n -> {});
+        } else {
+          try (OutputStream os = Files.newOutputStream(out)) {
+            w.writeTo(os, n -> {});
+          }
         }
         long t2 = System.nanoTime();
         System.out.printf(
@@ -87,7 +91,7 @@ public final class HistoryWriterBench {
             (t1 - t0) / 1e9,
             (double) (t1 - t0) / w.samples(),
             (t2 - t1) / 1e9,
-            Files.size(out));
+            Files.exists(out) ? Files.size(out) : -1);
       }
     }
     if (!flags.contains("keep")) {
