@@ -20,13 +20,14 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp target/classes:target/test-classes:$(cat cp.txt) io.cxexporter.metrics.HistoryWriterBench \
- *     [steps] [out-file] [distinct] [keep] [null]
+ *     [steps] [out-file] [distinct] [keep] [null] [ballast=MB]
  * </pre>
  *
  * <p>{@code distinct} makes every non-integer value a fresh random double (the worst case for
  * formatting); by default ratios are small fractions and the seconds' means repeat within a series
  * for a few steps, as windowed values do. {@code keep} leaves the output file (both repetitions
- * write the same one); {@code null} writes to no file, to see the formatting alone.
+ * write the same one); {@code null} writes to no file, to see the formatting alone; {@code
+ * ballast=MB} keeps that many MB of small objects alive throughout.
  */
 public final class HistoryWriterBench {
   private HistoryWriterBench() {}
@@ -38,6 +39,17 @@ public final class HistoryWriterBench {
     Path out = Path.of(args.length > 1 ? args[1] : "/tmp/history-bench.om");
     List<String> flags = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
     boolean distinct = flags.contains("distinct");
+    // live objects the size of a loaded KPI engine, so the collector has a full heap to work with
+    int ballastMb =
+        flags.stream()
+            .filter(f -> f.startsWith("ballast="))
+            .mapToInt(f -> Integer.parseInt(f.substring(8)))
+            .findFirst()
+            .orElse(0);
+    List<long[]> ballast = new ArrayList<>();
+    for (long b = 0; b < ballastMb * 1024L * 1024; b += 64 + 16) {
+      ballast.add(new long[8]);
+    }
     List<Series> all = series();
     Path tmp = Files.createTempDirectory("hwbench");
     SplittableRandom rnd = new SplittableRandom(17);
@@ -94,6 +106,7 @@ public final class HistoryWriterBench {
             Files.exists(out) ? Files.size(out) : -1);
       }
     }
+    System.out.println("ballast objects: " + ballast.size());
     if (!flags.contains("keep")) {
       Files.deleteIfExists(out);
     }
