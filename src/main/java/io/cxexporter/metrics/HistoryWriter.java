@@ -15,11 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,8 +60,17 @@ public final class HistoryWriter implements AutoCloseable {
   /** Bytes each family buffers before it writes to its spill file. */
   private static final int SPILL_BUFFER = 1 << 18;
 
-  /** Bytes gathered before a write to the output. */
-  private static final int OUT_BUFFER = 1 << 20;
+  /** Bytes of one chunk of formatted text: below G1's humongous size even with 1 MB regions. */
+  private static final int CHUNK = 1 << 18;
+
+  /** Bytes of output (estimated) formatted as one part, on one thread. */
+  private static final int PART_BYTES = 8 << 20;
+
+  /** Parts formatted ahead of the one being written. */
+  private static final int AHEAD = 4;
+
+  /** Threads formatting parts: the CPUs, at most this many. */
+  private static final int FORMATTERS = 2;
 
   private static final byte[] NAN = bytes("NaN");
   private static final byte[] POS_INF = bytes("+Inf");
@@ -186,27 +199,99 @@ public final class HistoryWriter implements AutoCloseable {
    */
   public void writeTo(OutputStream out, java.util.function.LongConsumer progress)
       throws IOException {
-    ExecutorService io =
-        Executors.newSingleThreadExecutor(
+    Timestamps ts = timestamps();
+    int threads = Math.max(1, Math.min(FORMATTERS, Runtime.getRuntime().availableProcessors()));
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
             r -> {
-              Thread t = new Thread(r, "cx-history-write");
+              Thread t = new Thread(r, "cx-history-format");
               t.setDaemon(true);
               return t;
             });
-    Out o = new Out(out, io, timestamps(), new ValueText());
+    // parts formatted on the pool, written here in order; at most AHEAD parts are under way
+    ArrayDeque<Part> parts = new ArrayDeque<>();
+    ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
     try {
       long written = 0;
       for (Family f : families.values()) {
-        f.write(o);
-        written += f.samples;
+        Samples s = f.read();
         f.delete();
-        progress.accept(written);
+        written += f.samples;
+        int from = 0;
+        long bytes = 0;
+        for (int id = 0; id < f.size || from == 0; id++) {
+          if (id < f.size) {
+            bytes += (long) (s.start[id + 1] - s.start[id]) * (f.prefix[id].length + 16 + ts.max);
+            if (bytes < PART_BYTES && id + 1 < f.size) {
+              continue;
+            }
+          }
+          int a = from;
+          int b = Math.min(id + 1, f.size);
+          boolean last = b >= f.size;
+          Future<List<Chunk>> text =
+              pool.submit(
+                  () -> {
+                    Out o = new Out(free, ts);
+                    if (a == 0) {
+                      o.put(f.header());
+                    }
+                    for (int k = a; k < b; k++) {
+                      o.series(f.prefix[k], s.at, s.values, s.start[k], s.start[k + 1]);
+                    }
+                    return o.chunks();
+                  });
+          parts.add(new Part(text, last ? written : -1));
+          while (parts.size() > AHEAD) {
+            write(parts.poll(), out, free, progress);
+          }
+          from = b;
+          bytes = 0;
+          if (last) {
+            break;
+          }
+        }
       }
-      o.put(bytes("# EOF\n"));
-      o.flush();
+      while (!parts.isEmpty()) {
+        write(parts.poll(), out, free, progress);
+      }
+      out.write(bytes("# EOF\n"));
+      out.flush();
     } finally {
-      o.settle(); // no write left running when this returns, even after a failure
-      io.shutdown();
+      pool.shutdownNow(); // after a failure: the parts under way are dropped
+    }
+  }
+
+  /** Part of the output being formatted; {@code written} to report after it, or -1. */
+  private record Part(Future<List<Chunk>> text, long written) {}
+
+  private static void write(
+      Part p, OutputStream out, Queue<byte[]> free, java.util.function.LongConsumer progress)
+      throws IOException {
+    List<Chunk> chunks;
+    try {
+      chunks = p.text().get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing");
+    }
+    for (Chunk c : chunks) {
+      out.write(c.bytes(), 0, c.length());
+      if (c.bytes().length == CHUNK) {
+        free.offer(c.bytes());
+      }
+    }
+    if (p.written() >= 0) {
+      progress.accept(p.written());
     }
   }
 
@@ -254,10 +339,15 @@ public final class HistoryWriter implements AutoCloseable {
       b.append('\n');
     }
     at[steps] = b.length();
-    return new Timestamps(bytes(b.toString()), at);
+    int max = 0;
+    for (int i = 0; i < steps; i++) {
+      max = Math.max(max, at[i + 1] - at[i]);
+    }
+    return new Timestamps(bytes(b.toString()), at, max);
   }
 
-  private record Timestamps(byte[] text, int[] at) {}
+  /** Step {@code i}'s text is {@code text[at[i]..at[i + 1])}, at most {@code max} bytes. */
+  private record Timestamps(byte[] text, int[] at, int max) {}
 
   /**
    * One metric family: its series and its spilled samples. The spill holds records of {@link
@@ -448,7 +538,7 @@ public final class HistoryWriter implements AutoCloseable {
     }
 
     /** Reads the spill back, each series' samples together: their steps and values. */
-    private Samples read() throws IOException {
+    Samples read() throws IOException {
       try {
         flush();
       } catch (UncheckedIOException e) {
@@ -491,8 +581,8 @@ public final class HistoryWriter implements AutoCloseable {
       return new Samples(start, at, values);
     }
 
-    void write(Out o) throws IOException {
-      Samples s = read();
+    /** The family's TYPE, UNIT and HELP lines. */
+    byte[] header() {
       String metric = meta.getPrometheusName();
       StringBuilder b = new StringBuilder(256);
       b.append("# TYPE ").append(metric).append(" gauge\n");
@@ -502,10 +592,7 @@ public final class HistoryWriter implements AutoCloseable {
       b.append("# HELP ").append(metric).append(' ');
       escape(b, meta.getHelp());
       b.append('\n');
-      o.put(b.toString().getBytes(StandardCharsets.UTF_8));
-      for (int id = 0; id < size; id++) {
-        o.series(prefix[id], s.at, s.values, s.start[id], s.start[id + 1]);
-      }
+      return bytes(b.toString());
     }
 
     void delete() throws IOException {
@@ -522,44 +609,44 @@ public final class HistoryWriter implements AutoCloseable {
    */
   private record Samples(int[] start, int[] at, double[] values) {}
 
+  /** Formatted text: {@code bytes[0..length)}. */
+  private record Chunk(byte[] bytes, int length) {}
+
   /**
-   * The output: lines gathered as bytes in a large buffer. A full buffer is written by {@code io}
-   * (one thread, so in order) while the next one is filled: formatting and the copy into the file
-   * take about as long as each other.
+   * Lines gathered as bytes in chunks of {@link #CHUNK} (taken from {@code free}, the chunks
+   * already written, when there are some).
    */
   private static final class Out {
-    final OutputStream out;
-    final ExecutorService io;
-    byte[] spare = new byte[OUT_BUFFER];
-    Future<?> pending;
+    final Queue<byte[]> free;
     final byte[] ts;
     final int[] tsAt;
     final int tsMax;
-    final ValueText text;
-    byte[] buf = new byte[OUT_BUFFER];
+    final ValueText text = new ValueText();
+    final List<Chunk> chunks = new ArrayList<>();
+    byte[] buf;
     int pos;
 
-    Out(OutputStream out, ExecutorService io, Timestamps t, ValueText text) {
-      this.out = out;
-      this.io = io;
+    Out(Queue<byte[]> free, Timestamps t) {
+      this.free = free;
       this.ts = t.text();
       this.tsAt = t.at();
-      int max = 0;
-      for (int i = 0; i + 1 < tsAt.length; i++) {
-        max = Math.max(max, tsAt[i + 1] - tsAt[i]);
-      }
-      this.tsMax = max;
-      this.text = text;
+      this.tsMax = t.max();
+      this.buf = chunk();
     }
 
-    void put(byte[] b) throws IOException {
+    private byte[] chunk() {
+      byte[] b = free.poll();
+      return b != null ? b : new byte[CHUNK];
+    }
+
+    void put(byte[] b) {
       reserve(b.length);
       System.arraycopy(b, 0, buf, pos, b.length);
       pos += b.length;
     }
 
     /** The lines of one series: its prefix, each value, each value's timestamp. */
-    void series(byte[] prefix, int[] at, double[] values, int from, int to) throws IOException {
+    void series(byte[] prefix, int[] at, double[] values, int from, int to) {
       int line = prefix.length + ValueText.MAX + tsMax;
       for (int k = from; k < to; k++) {
         if (pos + line > buf.length) {
@@ -577,57 +664,17 @@ public final class HistoryWriter implements AutoCloseable {
       }
     }
 
-    private void reserve(int n) throws IOException {
+    private void reserve(int n) {
       if (pos + n > buf.length) {
-        byte[] full = buf;
-        int len = pos;
-        await(); // the spare buffer is written: fill it next
-        pending =
-            io.submit(
-                () -> {
-                  out.write(full, 0, len);
-                  return null;
-                });
-        buf = n > spare.length ? new byte[n] : spare;
-        spare = full;
+        chunks.add(new Chunk(buf, pos));
+        buf = n > CHUNK ? new byte[n] : chunk();
         pos = 0;
       }
     }
 
-    /** Waits for the write under way, if any. */
-    private void await() throws IOException {
-      Future<?> f = pending;
-      if (f == null) {
-        return;
-      }
-      pending = null;
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw new IOException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while writing");
-      }
-    }
-
-    void flush() throws IOException {
-      await();
-      out.write(buf, 0, pos);
-      pos = 0;
-      out.flush();
-    }
-
-    /** Waits for the write under way, ignoring its failure (one is already being thrown). */
-    void settle() {
-      try {
-        await();
-      } catch (IOException e) {
-        // reported by the caller's own failure, or already thrown
-      }
+    List<Chunk> chunks() {
+      chunks.add(new Chunk(buf, pos));
+      return chunks;
     }
   }
 

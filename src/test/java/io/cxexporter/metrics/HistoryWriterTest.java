@@ -287,9 +287,9 @@ class HistoryWriterTest {
 
   @Test
   void writesManySeriesAndStepsThroughItsBuffers() throws Exception {
-    // 120 series x 1,000 steps, some missing at some steps: more than one spill buffer, read
-    // buffer and output buffer
-    int series = 120;
+    // 250 series x 1,000 steps, some missing at some steps: more than one spill buffer, read
+    // buffer, output chunk and formatted part
+    int series = 250;
     int steps = 1000;
     StringBuilder expected = new StringBuilder();
     try (HistoryWriter w = HistoryWriter.create(tmp, Map.of("job", "j"))) {
