@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
@@ -174,6 +175,7 @@ final class History implements Callable<Integer> {
       KpiReplay replay = KpiReplay.of(config.kpi(), instants.get(0));
       Map<String, OpenTicketsHistory> open = new LinkedHashMap<>();
       long records = 0;
+      long reading = nanos.getAsLong();
       // REFUSE: a damaged state file is reported, never moved aside by a read-only command
       try (Store store = Store.open(config.statePath(), clock, OnCorruption.REFUSE)) {
         for (ConnectorSpec c : config.connectors()) {
@@ -194,6 +196,12 @@ final class History implements Callable<Integer> {
         err.println(e.getMessage());
         return 1;
       }
+      err.println(
+          String.format(
+              Locale.ROOT,
+              "history: read %d stored records into the KPI engine in %.1f s",
+              records,
+              (nanos.getAsLong() - reading) / 1e9));
       Progress progress = new Progress(err, nanos, instants.size());
       List<String> sourceLabel = List.of("source");
       String openName = MetricNames.TICKETS_OPEN_HISTORY.substring(MetricNames.PREFIX.length());
@@ -207,6 +215,8 @@ final class History implements Callable<Integer> {
         progress.update("computing", i + 1);
       }
       progress.done("computing");
+      replay = null; // the engine's memory is free for the writing
+      open.clear();
       Progress writing = new Progress(err, nanos, writer.samples());
       Path tmp = parentDir.resolve(out.getFileName() + ".tmp");
       try {

@@ -98,6 +98,7 @@ class HistoryCommandTest {
         .endsWith("# EOF\n");
     assertThat(text.lines().filter(l -> l.startsWith("# TYPE cx_kpi_tickets_created "))).hasSize(1);
     assertThat(err.toString())
+        .containsPattern("history: read \\d+ stored records into the KPI engine in \\d+\\.\\d s")
         .contains("\rhistory: computing 100% (3/3)")
         .contains("3 steps from 2026-11-20T10:00:00Z to 2026-11-20T12:00:00Z");
     assertThat(dir).isDirectoryNotContaining("glob:**.tmp");

@@ -245,4 +245,81 @@ class HistoryWriterTest {
       assertThat(w.families()).isEqualTo(2);
     }
   }
+
+  @Test
+  void keepsSeriesApartWhoseLabelNamesDifferWithEqualValues() throws Exception {
+    try (HistoryWriter w = HistoryWriter.create(tmp, Map.of())) {
+      for (int i = 0; i < 2; i++) {
+        w.step(T0.plusSeconds(60L * i));
+        w.add("kpi_backlog", List.of("source", "group"), List.of("zd", "x"), 1 + i);
+        w.add("kpi_backlog", List.of("source", "priority"), List.of("zd", "x"), 10 + i);
+        w.add("kpi_backlog", List.of("source"), List.of("zd"), 100 + i);
+      }
+
+      assertThat(write(w).lines().filter(l -> !l.startsWith("#")))
+          .containsExactly(
+              "cx_kpi_backlog{group=\"x\",source=\"zd\"} 1 " + S0,
+              "cx_kpi_backlog{group=\"x\",source=\"zd\"} 2 " + (S0 + 60),
+              "cx_kpi_backlog{priority=\"x\",source=\"zd\"} 10 " + S0,
+              "cx_kpi_backlog{priority=\"x\",source=\"zd\"} 11 " + (S0 + 60),
+              "cx_kpi_backlog{source=\"zd\"} 100 " + S0,
+              "cx_kpi_backlog{source=\"zd\"} 101 " + (S0 + 60));
+      assertThat(w.series()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void findsASeriesByEqualLabelsNotOnlyByTheSameStrings() {
+    try (HistoryWriter w = HistoryWriter.create(tmp, Map.of())) {
+      w.step(T0);
+      w.add("kpi_backlog", List.of("source", "group"), List.of("zd", "x"), 1);
+      assertThatThrownBy(
+              () ->
+                  w.add(
+                      "kpi_backlog",
+                      List.of(new String("source"), new String("group")),
+                      List.of(new String("zd"), new String("x")),
+                      2))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage("twice at one instant: cx_kpi_backlog{group=\"x\",source=\"zd\"} ");
+    }
+  }
+
+  @Test
+  void writesManySeriesAndStepsThroughItsBuffers() throws Exception {
+    // 250 series x 1,000 steps, some missing at some steps: more than one spill buffer, read
+    // buffer, output chunk and formatted part
+    int series = 250;
+    int steps = 1000;
+    StringBuilder expected = new StringBuilder();
+    try (HistoryWriter w = HistoryWriter.create(tmp, Map.of("job", "j"))) {
+      for (int s = 0; s < steps; s++) {
+        w.step(T0.plusSeconds(300L * s));
+        for (int i = 0; i < series; i++) {
+          if (s == 0 || (i + s) % 7 != 0) {
+            w.add("kpi_wait_seconds", List.of("group"), List.of("g" + i), s * 0.25 + i);
+          }
+        }
+      }
+      for (int i = 0; i < series; i++) {
+        for (int s = 0; s < steps; s++) {
+          if (s == 0 || (i + s) % 7 != 0) {
+            StringBuilder v = new StringBuilder();
+            HistoryWriter.value(v, s * 0.25 + i);
+            expected
+                .append("cx_kpi_wait_seconds{group=\"g")
+                .append(i)
+                .append("\",job=\"j\"} ")
+                .append(v)
+                .append(' ')
+                .append(S0 + 300L * s)
+                .append('\n');
+          }
+        }
+      }
+      String text = write(w);
+
+      assertThat(text.substring(text.indexOf("\ncx_") + 1)).isEqualTo(expected + "# EOF\n");
+    }
+  }
 }
