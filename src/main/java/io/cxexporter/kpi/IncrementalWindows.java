@@ -44,24 +44,24 @@ final class IncrementalWindows implements WindowView {
   static final int DUE_RES = 4;
   static final int SURVEY = 5;
 
-  static final int C_CREATED = 0;
-  static final int C_ESCALATED = 1;
-  static final int C_SOLVED = 2;
-  static final int C_FCR_SOLVED = 3;
-  static final int C_FCR_KNOWN = 4;
-  static final int C_REOPENED = 5;
-  static final int C_SLA_FIRST_MET = 6;
-  static final int C_SLA_FIRST_BREACHED = 7;
-  static final int C_SLA_RES_MET = 8;
-  static final int C_SLA_RES_BREACHED = 9;
-  static final int C_CSAT_SATISFIED = 10;
-  static final int C_CSAT_TOTAL = 11;
-  static final int C_NPS_PROMOTERS = 12;
-  static final int C_NPS_DETRACTORS = 13;
-  static final int C_NPS_TOTAL = 14;
-  static final int C_CES_TOTAL = 15;
-  static final int C_REPLIES = 16;
-  static final int COUNTERS = 17;
+  static final int C_CREATED = WindowAggregates.C_CREATED;
+  static final int C_ESCALATED = WindowAggregates.C_ESCALATED;
+  static final int C_SOLVED = WindowAggregates.C_SOLVED;
+  static final int C_FCR_SOLVED = WindowAggregates.C_FCR_SOLVED;
+  static final int C_FCR_KNOWN = WindowAggregates.C_FCR_KNOWN;
+  static final int C_REOPENED = WindowAggregates.C_REOPENED;
+  static final int C_SLA_FIRST_MET = WindowAggregates.C_SLA_FIRST_MET;
+  static final int C_SLA_FIRST_BREACHED = WindowAggregates.C_SLA_FIRST_BREACHED;
+  static final int C_SLA_RES_MET = WindowAggregates.C_SLA_RES_MET;
+  static final int C_SLA_RES_BREACHED = WindowAggregates.C_SLA_RES_BREACHED;
+  static final int C_CSAT_SATISFIED = WindowAggregates.C_CSAT_SATISFIED;
+  static final int C_CSAT_TOTAL = WindowAggregates.C_CSAT_TOTAL;
+  static final int C_NPS_PROMOTERS = WindowAggregates.C_NPS_PROMOTERS;
+  static final int C_NPS_DETRACTORS = WindowAggregates.C_NPS_DETRACTORS;
+  static final int C_NPS_TOTAL = WindowAggregates.C_NPS_TOTAL;
+  static final int C_CES_TOTAL = WindowAggregates.C_CES_TOTAL;
+  static final int C_REPLIES = WindowAggregates.C_REPLIES;
+  static final int COUNTERS = WindowAggregates.COUNTERS;
 
   private static final int S = WindowAggregates.STREAMS;
   private static final int ST = TicketStatus.values().length;
@@ -328,94 +328,23 @@ final class IncrementalWindows implements WindowView {
     if (!synced) {
       return;
     }
-    int[] a = aggsOf(f);
-    f.windowAggs = a;
-    int code = f.slot << 3;
+    f.windowAggs = aggsOf(f);
     if (f.open) {
       backlog(f, 1);
     }
-    events.add(f.createdMillis, code | CREATED);
-    for (int w = 0; w < nw; w++) {
-      if (inWindow(f.createdMillis, w)) {
-        ticketEvent(f, CREATED, w, 1);
-      }
-    }
-    if (f.firstReplyMillis != TicketFacts.NO_TIME) {
-      events.add(f.firstReplyMillis, code | REPLY);
-      for (int w = 0; w < nw; w++) {
-        if (inWindow(f.firstReplyMillis, w)) {
-          ticketEvent(f, REPLY, w, 1);
-        }
-      }
-    }
-    if (f.solvedMillis != TicketFacts.NO_TIME) {
-      events.add(f.solvedMillis, code | SOLVED);
-      for (int w = 0; w < nw; w++) {
-        if (inWindow(f.solvedMillis, w)) {
-          ticketEvent(f, SOLVED, w, 1);
-        }
-      }
-      if (f.solvedMillis <= prunedUpTo) {
-        lateTickets.add(f.ticket.id());
-      }
-    }
-    for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
-      Instant due = dueEvent(f, kind);
-      if (due != null) {
-        events.add(due.toEpochMilli(), code | kind);
-        for (int w = 0; w < nw; w++) {
-          if (inWindow(due, w)) {
-            ticketEvent(f, kind, w, 1);
-          }
-        }
-        if (riskEligible(f, kind) && due.isAfter(now) && !due.isAfter(riskTo)) {
-          risk(f, 1);
-        }
-      }
+    ticketEvents(f, 1);
+    if (f.solvedMillis != TicketFacts.NO_TIME && f.solvedMillis <= prunedUpTo) {
+      lateTickets.add(f.ticket.id());
     }
     surveysOf(f.ticket.id());
   }
 
   /** A ticket's facts are about to leave the source's table (slot still theirs). */
   void ticketOut(TicketFacts f) {
-    int[] a = f.windowAggs;
-    if (a == null) {
+    if (f.windowAggs == null) {
       return;
     }
-    int code = f.slot << 3;
-    events.remove(f.createdMillis, code | CREATED);
-    for (int w = 0; w < nw; w++) {
-      if (inWindow(f.createdMillis, w)) {
-        ticketEvent(f, CREATED, w, -1);
-      }
-    }
-    if (f.firstReplyMillis != TicketFacts.NO_TIME) {
-      events.remove(f.firstReplyMillis, code | REPLY);
-      for (int w = 0; w < nw; w++) {
-        if (inWindow(f.firstReplyMillis, w)) {
-          ticketEvent(f, REPLY, w, -1);
-        }
-      }
-    }
-    if (f.solvedMillis != TicketFacts.NO_TIME) {
-      events.remove(f.solvedMillis, code | SOLVED);
-      for (int w = 0; w < nw; w++) {
-        if (inWindow(f.solvedMillis, w)) {
-          ticketEvent(f, SOLVED, w, -1);
-        }
-      }
-    }
-    for (int kind = DUE_FIRST; kind <= DUE_RES; kind++) {
-      Instant due = dueEvent(f, kind);
-      if (due != null) {
-        events.remove(due.toEpochMilli(), code | kind);
-        for (int w = 0; w < nw; w++) {
-          if (inWindow(due, w)) {
-            ticketEvent(f, kind, w, -1);
-          }
-        }
-      }
-    }
+    ticketEvents(f, -1);
     if (f.risk > 0) {
       f.risk = 1;
       risk(f, -1);
@@ -424,6 +353,44 @@ final class IncrementalWindows implements WindowView {
       backlog(f, -1);
     }
     f.windowAggs = null;
+  }
+
+  /**
+   * Adds ({@code sign} 1) or removes (-1) a ticket's events: in the time index and in every window
+   * holding them; an added due time within the at-risk horizon counts the ticket at risk.
+   */
+  private void ticketEvents(TicketFacts f, int sign) {
+    int code = f.slot << 3;
+    for (int kind = CREATED; kind <= DUE_RES; kind++) {
+      Instant due = kind >= DUE_FIRST ? dueEvent(f, kind) : null;
+      long t =
+          switch (kind) {
+            case CREATED -> f.createdMillis;
+            case REPLY -> f.firstReplyMillis;
+            case SOLVED -> f.solvedMillis;
+            default -> due == null ? TicketFacts.NO_TIME : due.toEpochMilli();
+          };
+      if (t == TicketFacts.NO_TIME) {
+        continue;
+      }
+      if (sign > 0) {
+        events.add(t, code | kind);
+      } else {
+        events.remove(t, code | kind);
+      }
+      for (int w = 0; w < nw; w++) {
+        if (due != null ? inWindow(due, w) : inWindow(t, w)) {
+          ticketEvent(f, kind, w, sign);
+        }
+      }
+      if (sign > 0
+          && due != null
+          && riskEligible(f, kind)
+          && due.isAfter(now)
+          && !due.isAfter(riskTo)) {
+        risk(f, 1);
+      }
+    }
   }
 
   /** The ticket of id {@code id} changed or left: its surveys take their labels again. */
@@ -1422,24 +1389,7 @@ final class IncrementalWindows implements WindowView {
   public WindowAggregates aggregates(int w, int agg) {
     int k = agg * nw + w;
     WindowAggregates a = new WindowAggregates();
-    int c = k * COUNTERS;
-    a.created = counts[c + C_CREATED];
-    a.escalated = counts[c + C_ESCALATED];
-    a.solved = counts[c + C_SOLVED];
-    a.fcrSolved = counts[c + C_FCR_SOLVED];
-    a.fcrKnown = counts[c + C_FCR_KNOWN];
-    a.replies = counts[c + C_REPLIES];
-    a.reopened = counts[c + C_REOPENED];
-    a.slaFirstMet = counts[c + C_SLA_FIRST_MET];
-    a.slaFirstBreached = counts[c + C_SLA_FIRST_BREACHED];
-    a.slaResMet = counts[c + C_SLA_RES_MET];
-    a.slaResBreached = counts[c + C_SLA_RES_BREACHED];
-    a.csatSatisfied = counts[c + C_CSAT_SATISFIED];
-    a.csatTotal = counts[c + C_CSAT_TOTAL];
-    a.npsPromoters = counts[c + C_NPS_PROMOTERS];
-    a.npsDetractors = counts[c + C_NPS_DETRACTORS];
-    a.npsTotal = counts[c + C_NPS_TOTAL];
-    a.cesTotal = counts[c + C_CES_TOTAL];
+    a.counters(counts, k * COUNTERS);
     a.cesSum = ExactSum.get(ces, k * 2);
     a.agents = agents[k] == null ? 0 : agents[k].distinct();
     for (int st = 0; st < S; st++) {

@@ -755,13 +755,9 @@ final class SourceState {
     if (before instanceof Ticket t) {
       removeTicket(tickets.remove(t.id()));
     } else if (before instanceof SurveyResponse s) {
-      SurveyFacts f = surveys.remove(c.stream() + "/" + s.id());
+      SurveyFacts f = surveys.get(c.stream() + "/" + s.id());
       if (f != null) {
-        if (windows != null) {
-          windows.surveyOut(f);
-        }
-        countSurvey(f.survey, -1);
-        surveyTable.remove(f.slot);
+        dropSurvey(f);
       }
     } else if (before instanceof Customer cu) {
       customers.remove(cu.id());
@@ -778,6 +774,16 @@ final class SourceState {
       }
       refreshSla(e.ticketId(), live, now, out);
     }
+  }
+
+  /** Forgets a survey: its key, its windows, its label counts, its slot. */
+  private void dropSurvey(SurveyFacts f) {
+    surveys.remove(f.key);
+    if (windows != null) {
+      windows.surveyOut(f);
+    }
+    countSurvey(f.survey, -1);
+    surveyTable.remove(f.slot);
   }
 
   private void removeTicket(TicketFacts f) {
@@ -865,12 +871,7 @@ final class SourceState {
           continue;
         }
         if (f.respondedMillis <= c) {
-          surveys.remove(f.key);
-          if (windows != null) {
-            windows.surveyOut(f);
-          }
-          countSurvey(f.survey, -1);
-          surveyTable.remove(i);
+          dropSurvey(f);
         } else {
           min = Math.min(min, f.respondedMillis);
         }
@@ -913,10 +914,7 @@ final class SourceState {
     for (String key : surveyKeys) {
       SurveyFacts f = surveys.get(key);
       if (f != null && f.respondedMillis <= c) {
-        surveys.remove(key);
-        windows.surveyOut(f);
-        countSurvey(f.survey, -1);
-        surveyTable.remove(f.slot);
+        dropSurvey(f);
       }
     }
     pruneDeals(cutoff);

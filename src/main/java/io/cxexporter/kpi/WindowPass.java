@@ -22,24 +22,24 @@ import java.util.List;
  * second scan collects only that bucket's values, which are sorted to pick it.
  */
 final class WindowPass implements WindowView {
-  private static final int CREATED = 0;
-  private static final int ESCALATED = 1;
-  private static final int SOLVED = 2;
-  private static final int FCR_SOLVED = 3;
-  private static final int FCR_KNOWN = 4;
-  private static final int REOPENED = 5;
-  private static final int SLA_FIRST_MET = 6;
-  private static final int SLA_FIRST_BREACHED = 7;
-  private static final int SLA_RES_MET = 8;
-  private static final int SLA_RES_BREACHED = 9;
-  private static final int CSAT_SATISFIED = 10;
-  private static final int CSAT_TOTAL = 11;
-  private static final int NPS_PROMOTERS = 12;
-  private static final int NPS_DETRACTORS = 13;
-  private static final int NPS_TOTAL = 14;
-  private static final int CES_TOTAL = 15;
-  private static final int REPLIES = 16;
-  private static final int COUNTERS = 17;
+  private static final int CREATED = WindowAggregates.C_CREATED;
+  private static final int ESCALATED = WindowAggregates.C_ESCALATED;
+  private static final int SOLVED = WindowAggregates.C_SOLVED;
+  private static final int FCR_SOLVED = WindowAggregates.C_FCR_SOLVED;
+  private static final int FCR_KNOWN = WindowAggregates.C_FCR_KNOWN;
+  private static final int REOPENED = WindowAggregates.C_REOPENED;
+  private static final int SLA_FIRST_MET = WindowAggregates.C_SLA_FIRST_MET;
+  private static final int SLA_FIRST_BREACHED = WindowAggregates.C_SLA_FIRST_BREACHED;
+  private static final int SLA_RES_MET = WindowAggregates.C_SLA_RES_MET;
+  private static final int SLA_RES_BREACHED = WindowAggregates.C_SLA_RES_BREACHED;
+  private static final int CSAT_SATISFIED = WindowAggregates.C_CSAT_SATISFIED;
+  private static final int CSAT_TOTAL = WindowAggregates.C_CSAT_TOTAL;
+  private static final int NPS_PROMOTERS = WindowAggregates.C_NPS_PROMOTERS;
+  private static final int NPS_DETRACTORS = WindowAggregates.C_NPS_DETRACTORS;
+  private static final int NPS_TOTAL = WindowAggregates.C_NPS_TOTAL;
+  private static final int CES_TOTAL = WindowAggregates.C_CES_TOTAL;
+  private static final int REPLIES = WindowAggregates.C_REPLIES;
+  private static final int COUNTERS = WindowAggregates.COUNTERS;
 
   private static final int S = WindowAggregates.STREAMS;
 
@@ -580,24 +580,7 @@ final class WindowPass implements WindowView {
     int r = rankOfWindow[window];
     int k = r * aggs + aggregate;
     WindowAggregates a = new WindowAggregates();
-    int c = k * COUNTERS;
-    a.created = counts[c + CREATED];
-    a.escalated = counts[c + ESCALATED];
-    a.solved = counts[c + SOLVED];
-    a.fcrSolved = counts[c + FCR_SOLVED];
-    a.fcrKnown = counts[c + FCR_KNOWN];
-    a.replies = counts[c + REPLIES];
-    a.reopened = counts[c + REOPENED];
-    a.slaFirstMet = counts[c + SLA_FIRST_MET];
-    a.slaFirstBreached = counts[c + SLA_FIRST_BREACHED];
-    a.slaResMet = counts[c + SLA_RES_MET];
-    a.slaResBreached = counts[c + SLA_RES_BREACHED];
-    a.csatSatisfied = counts[c + CSAT_SATISFIED];
-    a.csatTotal = counts[c + CSAT_TOTAL];
-    a.npsPromoters = counts[c + NPS_PROMOTERS];
-    a.npsDetractors = counts[c + NPS_DETRACTORS];
-    a.npsTotal = counts[c + NPS_TOTAL];
-    a.cesTotal = counts[c + CES_TOTAL];
+    a.counters(counts, k * COUNTERS);
     a.cesSum = cesSum[k];
     a.agents = agents[k] == null ? 0 : agents[k].cardinality();
     for (int st = 0; st < S; st++) {
