@@ -28,8 +28,14 @@ import java.util.function.Consumer;
  * <pre>{@code
  * KpiEngine kpi = new KpiEngine(config.kpi(), Clock.systemUTC());
  * List<Transition> t = kpi.apply("zd", store.apply("zd", "tickets", page), true);
- * KpiSnapshot snap = kpi.compute();   // O(records kept): two scans, see WindowPass
+ * KpiSnapshot snap = kpi.compute();   // the changes since the last compute, see IncrementalWindows
  * }</pre>
+ *
+ * <p>By default each source's aggregates are kept incrementally ({@link IncrementalWindows}): a
+ * refresh moves the windows' edges over the records that crossed them and applies the changes since
+ * the last one; the first refresh after a {@link #load} rebuilds them in one pass. {@link
+ * #fullScan} instead scans every record kept at each refresh ({@link WindowPass}): the same
+ * results, kept as the differential tests' oracle.
  *
  * <p>Which window a record falls in: first response by the first reply time, resolution by the
  * solve time, a survey by its response time, creation by the creation time. Quantiles are
