@@ -111,6 +111,21 @@ class KpiDifferentialTest {
 
   /** Drives one history through an engine and compares it with the oracle at each check. */
   static void check(FuzzHistory h, String what) {
+    // half the histories rebuild on two threads, half load the time index by counting (the paths
+    // of large sources)
+    int parallelMin = IncrementalWindows.parallelRebuildMin;
+    long slack = TimeBuckets.countingSlack;
+    IncrementalWindows.parallelRebuildMin = (h.seed & 1) == 0 ? 0 : Integer.MAX_VALUE;
+    TimeBuckets.countingSlack = (h.seed & 2) == 0 ? 1 << 22 : 0;
+    try {
+      checkOnce(h, what);
+    } finally {
+      IncrementalWindows.parallelRebuildMin = parallelMin;
+      TimeBuckets.countingSlack = slack;
+    }
+  }
+
+  private static void checkOnce(FuzzHistory h, String what) {
     KpiConfig config = config(h);
     MutableClock clock = new MutableClock(h.start);
     KpiEngine engine = new KpiEngine(config, clock);
