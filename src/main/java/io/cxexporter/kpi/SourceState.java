@@ -856,12 +856,7 @@ final class SourceState {
       }
       minSolvedMillis = min;
     }
-    slaEvents
-        .entrySet()
-        .removeIf(
-            e ->
-                !tickets.containsKey(e.getKey())
-                    && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
+    pruneSlaEvents(cutoff);
     if (c >= minRespondedMillis) {
       long min = Long.MAX_VALUE;
       SurveyFacts[] items = surveyTable.items();
@@ -879,6 +874,16 @@ final class SourceState {
       minRespondedMillis = min;
     }
     pruneDeals(cutoff);
+  }
+
+  /** Forgets SLA events older than the cutoff whose ticket the engine does not hold. */
+  private void pruneSlaEvents(Instant cutoff) {
+    slaEvents
+        .entrySet()
+        .removeIf(
+            e ->
+                !tickets.containsKey(e.getKey())
+                    && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
   }
 
   private void pruneDeals(Instant cutoff) {
@@ -905,12 +910,7 @@ final class SourceState {
         slaEvents.remove(id);
       }
     }
-    slaEvents
-        .entrySet()
-        .removeIf(
-            e ->
-                !tickets.containsKey(e.getKey())
-                    && e.getValue().values().stream().allMatch(ev -> ev.at().isBefore(cutoff)));
+    pruneSlaEvents(cutoff);
     for (String key : surveyKeys) {
       SurveyFacts f = surveys.get(key);
       if (f != null && f.respondedMillis <= c) {
