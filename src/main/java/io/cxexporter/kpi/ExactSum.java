@@ -100,9 +100,4 @@ final class ExactSum {
     double v = hi + (lo >>> 11) * 0x1p-53;
     return negative ? -v : v;
   }
-
-  /** Whether the sum is exactly zero. */
-  static boolean isZero(long[] sums, int at) {
-    return sums[at] == 0 && sums[at + 1] == 0;
-  }
 }

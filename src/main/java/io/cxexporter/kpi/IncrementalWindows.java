@@ -452,23 +452,29 @@ final class IncrementalWindows implements WindowView {
 
   private void enterSurvey(SourceState.SurveyFacts f) {
     f.windowAggs = surveyAggs(f);
-    int code = f.slot << 3 | SURVEY;
-    events.add(f.respondedMillis, code);
-    for (int w = 0; w < nw; w++) {
-      if (inWindow(f.respondedMillis, w)) {
-        surveyEvent(f, w, 1);
-      }
-    }
+    surveyEvents(f, 1);
   }
 
   private void leaveSurvey(SourceState.SurveyFacts f) {
-    events.remove(f.respondedMillis, f.slot << 3 | SURVEY);
+    surveyEvents(f, -1);
+    f.windowAggs = null;
+  }
+
+  /**
+   * Adds (1) or removes (-1) a survey's response: in the time index and every window holding it.
+   */
+  private void surveyEvents(SourceState.SurveyFacts f, int sign) {
+    int code = f.slot << 3 | SURVEY;
+    if (sign > 0) {
+      events.add(f.respondedMillis, code);
+    } else {
+      events.remove(f.respondedMillis, code);
+    }
     for (int w = 0; w < nw; w++) {
       if (inWindow(f.respondedMillis, w)) {
-        surveyEvent(f, w, -1);
+        surveyEvent(f, w, sign);
       }
     }
-    f.windowAggs = null;
   }
 
   /** Re-labels the surveys of a ticket whose labels may have changed. */
@@ -651,11 +657,9 @@ final class IncrementalWindows implements WindowView {
   private void event(int code, int w, int sign) {
     int kind = code & 7;
     if (kind == SURVEY) {
-      SourceState.SurveyFacts f = s.surveyTable.items()[code >>> 3];
-      surveyEvent(f, sinks[w].at(f.windowAggs), sign);
+      surveyEvent(s.surveyTable.items()[code >>> 3], w, sign);
     } else {
-      TicketFacts f = s.ticketTable.items()[code >>> 3];
-      ticketEvent(f, kind, sinks[w].at(f.windowAggs), sign);
+      ticketEvent(s.ticketTable.items()[code >>> 3], kind, w, sign);
     }
   }
 

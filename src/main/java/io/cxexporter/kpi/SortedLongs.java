@@ -22,12 +22,6 @@ final class SortedLongs {
   /** Values per chunk at most; a full chunk splits in two. */
   static final int CHUNK = 128;
 
-  /**
-   * Chunk fill when built in order: full, as memory counts more than the split a later insert into
-   * a full chunk costs.
-   */
-  static final int BULK_FILL = CHUNK;
-
   private static final long[][] NO_CHUNKS = new long[0][];
   private static final int[] NO_SIZES = new int[0];
 
@@ -57,25 +51,6 @@ final class SortedLongs {
     return total;
   }
 
-  /** Empties the set and fills it with {@code n} values of {@code sorted}, ascending. */
-  void fill(long[] sorted, int n) {
-    int k = (n + BULK_FILL - 1) / BULK_FILL;
-    chunks = new long[Math.max(k, 1)][];
-    sizes = new int[chunks.length];
-    firsts = new long[chunks.length];
-    count = 0;
-    total = 0;
-    for (int i = 0; i < n; i += BULK_FILL) {
-      int len = Math.min(BULK_FILL, n - i);
-      long[] c = new long[len == BULK_FILL ? CHUNK : capacityFor(len)];
-      System.arraycopy(sorted, i, c, 0, len);
-      chunks[count] = c;
-      firsts[count] = c[0];
-      sizes[count++] = len;
-      total += len;
-    }
-  }
-
   private static int capacityFor(int len) {
     int c = 8;
     while (c < len) {
@@ -85,48 +60,9 @@ final class SortedLongs {
   }
 
   /**
-   * Sorts {@code a[0..n)} ascending: a radix sort (16-bit digits, digits that are the same in every
-   * value skipped) for large arrays, several times faster than {@link Arrays#sort(long[])} on the
-   * durations a rebuild sorts; {@code tmp} is scratch of at least n, or null.
-   *
-   * @return the array holding the sorted values ({@code a} or {@code tmp})
-   */
-  static long[] sort(long[] a, int n, long[] tmp) {
-    if (n < 4096) {
-      Arrays.sort(a, 0, n);
-      return a;
-    }
-    long[] src = a;
-    long[] dst = tmp != null && tmp.length >= n ? tmp : new long[n];
-    int[] count = new int[1 << 16];
-    for (int shift = 0; shift < 64; shift += 16) {
-      Arrays.fill(count, 0);
-      for (int i = 0; i < n; i++) {
-        count[digit(src[i], shift)]++;
-      }
-      if (count[digit(src[0], shift)] == n) {
-        continue; // the same digit everywhere
-      }
-      int sum = 0;
-      for (int d = 0; d < count.length; d++) {
-        int c = count[d];
-        count[d] = sum;
-        sum += c;
-      }
-      for (int i = 0; i < n; i++) {
-        long v = src[i];
-        dst[count[digit(v, shift)]++] = v;
-      }
-      long[] t = src;
-      src = dst;
-      dst = t;
-    }
-    return src;
-  }
-
-  /**
-   * Sorts {@code keys[0..n)} ascending and moves {@code payload[0..n)} along (stable): the same
-   * radix sort as {@link #sort}, on pairs; the result is in the given arrays.
+   * Sorts {@code keys[0..n)} ascending and moves {@code payload[0..n)} along (stable): a radix sort
+   * (16-bit digits, digits that are the same in every value skipped), several times faster than
+   * sorting objects on the durations a rebuild sorts; the result is in the given arrays.
    */
   static void sortPairs(long[] keys, int[] payload, int n) {
     if (n < 2) {
@@ -176,11 +112,11 @@ final class SortedLongs {
   }
 
   /**
-   * Appends a value not below any value in the set (building it in ascending order): fills chunks
-   * to {@link #BULK_FILL}, as {@link #fill} does, without an intermediate array.
+   * Appends a value not below any value in the set (building it in ascending order): fills whole
+   * chunks.
    */
   void append(long v) {
-    if (count > 0 && sizes[count - 1] < BULK_FILL && chunks[count - 1].length == CHUNK) {
+    if (count > 0 && sizes[count - 1] < CHUNK && chunks[count - 1].length == CHUNK) {
       chunks[count - 1][sizes[count - 1]++] = v;
     } else {
       grow(count + 1);

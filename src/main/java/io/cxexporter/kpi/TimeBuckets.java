@@ -1,9 +1,7 @@
 package io.cxexporter.kpi;
 
 import java.util.Arrays;
-import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.IntConsumer;
 
 /**
  * Event codes (ints) by time, in buckets of {@value #WIDTH_MS} ms: the time-ordered queues the
@@ -13,11 +11,11 @@ import java.util.function.IntConsumer;
  * <pre>{@code
  * TimeBuckets events = new TimeBuckets();
  * events.add(createdMillis, code);
- * events.forEach(fromMillis, toMillis, code -> ...); // every code in the buckets of [from, to]
+ * int[] codes = events.copy(fromMillis, toMillis); // every code in the buckets of [from, to]
  * }</pre>
  *
- * <p>{@link #forEach} hands out every code of the buckets overlapping the range, some outside it:
- * the caller checks each event's exact time. Not thread-safe.
+ * <p>{@link #copy} hands out every code of the buckets overlapping the range, some outside it: the
+ * caller checks each event's exact time. Not thread-safe.
  */
 final class TimeBuckets {
   static final long WIDTH_MS = 60_000;
@@ -109,23 +107,6 @@ final class TimeBuckets {
       }
     }
     return false;
-  }
-
-  /**
-   * Calls {@code action} with every code in the buckets overlapping {@code [fromMillis, toMillis]}.
-   * The action must not add or remove codes.
-   */
-  void forEach(long fromMillis, long toMillis, IntConsumer action) {
-    if (fromMillis > toMillis) {
-      return;
-    }
-    for (Map.Entry<Long, Bucket> e :
-        buckets.subMap(bucket(fromMillis), true, bucket(toMillis), true).entrySet()) {
-      Bucket b = e.getValue();
-      for (int i = 0; i < b.size; i++) {
-        action.accept(b.codes[i]);
-      }
-    }
   }
 
   /**

@@ -30,12 +30,8 @@ class IncrementalPartsTest {
           model.add(start[i]);
         }
         Arrays.sort(start);
-        if (run % 3 == 1) {
-          s.fill(start, start.length);
-        } else {
-          for (long v : start) {
-            s.append(v); // a rebuild's way: ascending appends
-          }
+        for (long v : start) {
+          s.append(v); // a rebuild's way: ascending appends
         }
       }
       for (int op = 0; op < 20_000; op++) {
@@ -79,7 +75,6 @@ class IncrementalPartsTest {
       for (int i = 0; i < n; i++) {
         assertThat(a[p[i]]).isEqualTo(pairs[i]); // the payload moved along
       }
-      assertThat(Arrays.copyOf(SortedLongs.sort(a.clone(), n, null), n)).isEqualTo(expected);
     }
   }
 
@@ -121,7 +116,7 @@ class IncrementalPartsTest {
     for (int i = 0; i < 3; i++) {
       ExactSum.remove(sums, 0, kept.get(i));
     }
-    assertThat(ExactSum.isZero(sums, 0)).isTrue();
+    assertThat(sums).containsExactly(0, 0);
     // negative values (a CES scale may start below zero) and zeros
     ExactSum.add(sums, 0, -2.5);
     ExactSum.add(sums, 0, 0.0);
@@ -185,9 +180,8 @@ class IncrementalPartsTest {
       long from = r.nextLong(-20 * TimeBuckets.WIDTH_MS, 520 * TimeBuckets.WIDTH_MS);
       long to = from + r.nextLong(30 * TimeBuckets.WIDTH_MS);
       List<Integer> got = new ArrayList<>();
-      b.forEach(from, to, got::add);
       for (int code : b.copy(from, to)) {
-        assertThat(got).contains(code);
+        got.add(code);
       }
       for (Map.Entry<Integer, Long> e : model.entrySet()) {
         if (e.getValue() >= from && e.getValue() <= to) {
