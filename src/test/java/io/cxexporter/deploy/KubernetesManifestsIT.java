@@ -420,6 +420,17 @@ class KubernetesManifestsIT {
     Map<String, String> b = sets.get(1).getSpec().getSelector().getMatchLabels();
     assertThat(selects(a, sets.get(1))).as("a's selector matches b's pods").isFalse();
     assertThat(selects(b, sets.get(0))).as("b's selector matches a's pods").isFalse();
+    // both replicas of a shard preferably on different nodes
+    for (StatefulSet sts : sets) {
+      assertThat(sts.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+          .singleElement()
+          .satisfies(
+              t -> {
+                assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                assertThat(t.getLabelSelector().getMatchLabels())
+                    .containsExactlyEntriesOf(Map.of("app.kubernetes.io/name", "cx-exporter"));
+              });
+    }
     // one config, one set of connectors, shared by every shard
     assertThat(sets)
         .extracting(s -> volumeAt(s, "/etc/cx-exporter/conf.d").getConfigMap().getName())
@@ -446,7 +457,8 @@ class KubernetesManifestsIT {
           .as(file + " in its ConfigMap")
           .isEqualTo(DashboardConfigMaps.canonical(source).getBytes(StandardCharsets.UTF_8))
           .isEqualTo(Files.readAllBytes(DashboardConfigMaps.dir().resolve(file)));
-      assertThat(DashboardConfigMaps.tree(data)).isEqualTo(YAML.readTree(source.toFile()));
+      assertThat(DashboardConfigMaps.tree(data))
+          .isEqualTo(DashboardConfigMaps.tree(Files.readString(source)));
       assertThat(DashboardConfigMaps.lastAppliedBytes(file, data))
           .isLessThan(DashboardConfigMaps.ANNOTATION_LIMIT_BYTES / 2);
     }
