@@ -42,6 +42,9 @@ final class DashboardConfigMaps {
 
   static final String GENERATED = "kustomization.yaml";
 
+  /** The Grafana folder, as in grafana-dashboards/provisioning/dashboards/cx-exporter.yml. */
+  static final String FOLDER = "Customer Service";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private DashboardConfigMaps() {}
@@ -80,8 +83,9 @@ final class DashboardConfigMaps {
             # each well under the 262,144 bytes kubectl's client-side apply stores in its
             # last-applied-configuration annotation. The Grafana sidecar loads every ConfigMap
             # labelled grafana_dashboard: "1" (kube-prometheus-stack: in Grafana's namespace unless
-            # sidecar.dashboards.searchNamespace is ALL); grafana_folder names the folder where the
-            # sidecar's folderAnnotation is set to it.
+            # sidecar.dashboards.searchNamespace is ALL); grafana_folder names the folder (as the
+            # file provisioning of grafana-dashboards/provisioning does) where the sidecar's
+            # folderAnnotation is set to it.
             apiVersion: kustomize.config.k8s.io/v1beta1
             kind: Kustomization
             generatorOptions:
@@ -91,7 +95,7 @@ final class DashboardConfigMaps {
                 app.kubernetes.io/component: dashboards
                 grafana_dashboard: "1"
               annotations:
-                grafana_folder: cx-exporter
+                grafana_folder: Customer Service
             configMapGenerator:
             """
                 .formatted(REGENERATE));
@@ -161,7 +165,7 @@ final class DashboardConfigMaps {
     cm.put("apiVersion", "v1");
     cm.put("kind", "ConfigMap");
     ObjectNode meta = cm.putObject("metadata");
-    meta.putObject("annotations").put("grafana_folder", "cx-exporter");
+    meta.putObject("annotations").put("grafana_folder", FOLDER);
     meta.putObject("labels")
         .put("app.kubernetes.io/component", "dashboards")
         .put("app.kubernetes.io/name", "cx-exporter")
