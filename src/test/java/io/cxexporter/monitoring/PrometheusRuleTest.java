@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * deploy/kubernetes/prometheus-rule.yaml is the Prometheus Operator rendering of
+ * deploy/kubernetes/base/prometheus-rule.yaml is the Prometheus Operator rendering of
  * alert-rules/*.rules.yml: the same groups under {@code spec.groups}. The file is generated; this
  * test fails when it differs from the rule files (compared as YAML trees, not as text), and with
  * {@code -Dcx.regenerate=true} it rewrites the file instead:
@@ -41,7 +41,8 @@ class PrometheusRuleTest {
       #
       # A PrometheusRule for the Prometheus Operator (keep_firing_for needs operator >= 0.66).
       # Its labels must match your Prometheus resource's ruleSelector; kube-prometheus-stack,
-      # for example, selects `release: <helm release name>`: add that label with kustomize.
+      # for example, selects `release: <helm release name>`: add that label with the kustomize
+      # component deploy/kubernetes/components/prometheus-release (README "Kubernetes").
       """
           .formatted(REGENERATE);
 
@@ -57,7 +58,7 @@ class PrometheusRuleTest {
               .build());
 
   static Path file() {
-    return RuleFiles.root().resolve("deploy/kubernetes/prometheus-rule.yaml");
+    return RuleFiles.root().resolve("deploy/kubernetes/base/prometheus-rule.yaml");
   }
 
   /** The PrometheusRule as a tree: every group of every rule file, in file-name order. */
