@@ -253,7 +253,7 @@ public final class ConfigLoader {
   private static KpiConfig kpi(Settings s) {
     Map<String, Duration> windows = new LinkedHashMap<>();
     List<String> windowNames =
-        s.has("windows") ? s.strings("windows") : List.of("1h", "24h", "7d", "30d");
+        s.has("windows") ? s.strings("windows") : List.of("24h", "7d", "30d");
     for (int i = 0; i < windowNames.size(); i++) {
       String w = windowNames.get(i).trim();
       String key = "windows[" + i + "]";

@@ -143,7 +143,7 @@ class ConfigLoaderTest {
     ExporterConfig c = loader.load(dir.resolve("cx.yml"));
     assertThat(c.server().port()).isEqualTo(9877);
     assertThat(c.server().host()).isEmpty();
-    assertThat(c.kpi().windows().keySet()).containsExactly("1h", "24h", "7d", "30d");
+    assertThat(c.kpi().windows().keySet()).containsExactly("24h", "7d", "30d");
     assertThat(c.kpi().dimensions()).containsExactly("group", "priority", "channel");
     assertThat(c.kpi().maxLabelValues()).isEqualTo(50);
     assertThat(c.connectors().get(0).pollInterval()).isEqualTo(Duration.ofSeconds(60));
