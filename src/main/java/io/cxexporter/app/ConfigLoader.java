@@ -496,6 +496,10 @@ public final class ConfigLoader {
       if (min.isPresent() == max.isPresent()) {
         t.problem(null, "needs exactly one of min or max");
         ok = false;
+      } else if (min.isPresent() && KpiCatalog.DURATION_KPIS.contains(kpi)) {
+        // KpiDurationAboveTarget compares with ">": a shorter time is never a miss
+        t.problem("min", "a duration goal is a maximum: use max");
+        ok = false;
       }
       if (ok && !seen.add(kpi + "/" + stat + "/" + window + "/" + hours)) {
         t.problem(
