@@ -165,6 +165,42 @@ class SeriesBudgetMetricsTest {
   }
 
   @Test
+  void aReloadsNewEngineFoldingTheSameCombinationsAgainCountsNothingTwice() throws Exception {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    TransitionMetrics metrics = TransitionMetrics.register(registry, CONFIG);
+    metrics.initialize(dropped(15)); // the first engine's running total
+    metrics.initialize(dropped(15)); // nothing new since
+    metrics.initialize(dropped(15)); // a reload's new engine loaded the same store
+    metrics.initialize(dropped(17)); // two more folded since
+
+    assertThat(
+            registry.scrape().stream()
+                .filter(m -> m.getMetadata().getPrometheusName().equals("cx_series_dropped"))
+                .flatMap(m -> m.getDataPoints().stream())
+                .mapToDouble(
+                    d ->
+                        ((io.prometheus.metrics.model.snapshots.CounterSnapshot
+                                    .CounterDataPointSnapshot)
+                                d)
+                            .getValue())
+                .boxed()
+                .toList())
+        .containsExactly(17.0);
+  }
+
+  static io.cxexporter.kpi.SeenLabels dropped(long total) {
+    return new io.cxexporter.kpi.SeenLabels(
+        List.of(),
+        List.of(),
+        List.of(),
+        true,
+        List.of(),
+        List.of(),
+        List.of(),
+        java.util.Map.of("zd", total));
+  }
+
+  @Test
   void theDroppedCounterStartsAtZeroForEverySource() throws Exception {
     String text = scrape(CONFIG, List.of(), List.of());
 
