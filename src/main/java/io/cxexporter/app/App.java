@@ -221,17 +221,17 @@ public final class App implements StatusSource, AutoCloseable {
    * same (a reload keeps their values), else new ones in their place.
    */
   private TransitionMetrics transitionMetrics(ExporterConfig config) {
-    List<String> dims = config.kpi().dimensions();
-    boolean tags = config.kpi().tags() != null;
     TransitionMetrics now = transitions;
-    if (now != null && now.sameLabels(dims, tags)) {
+    if (now != null && now.sameLabels(config.kpi())) {
       return now;
     }
     if (now != null) {
-      LOG.info("kpi.dimensions or kpi.tags changed: the ticket counters start again at 0");
+      LOG.info(
+          "kpi.dimensions, kpi.histogram_dimensions or kpi.tags changed: the ticket counters"
+              + " start again at 0");
       now.unregister();
     }
-    return TransitionMetrics.register(registry, dims, tags);
+    return TransitionMetrics.register(registry, config.kpi());
   }
 
   /** The bound HTTP port. */

@@ -253,7 +253,7 @@ public final class ConfigLoader {
   private static KpiConfig kpi(Settings s) {
     Map<String, Duration> windows = new LinkedHashMap<>();
     List<String> windowNames =
-        s.has("windows") ? s.strings("windows") : List.of("1h", "24h", "7d", "30d");
+        s.has("windows") ? s.strings("windows") : List.of("24h", "7d", "30d");
     for (int i = 0; i < windowNames.size(); i++) {
       String w = windowNames.get(i).trim();
       String key = "windows[" + i + "]";
@@ -289,12 +289,20 @@ public final class ConfigLoader {
         s.problem("dimensions[" + i + "]", "duplicate dimension \"" + dims.get(i) + "\"");
       }
     }
+    List<String> validDims = dims.stream().filter(DIMENSIONS::contains).distinct().toList();
+    List<String> histogramDims = histogramDimensions(s, validDims);
     int maxLabels = s.intValue("max_label_values", 50, 1, 10_000);
+    int maxSeries =
+        s.intValue(
+            "max_series_per_source",
+            KpiConfig.DEFAULT_MAX_SERIES_PER_SOURCE,
+            KpiConfig.MIN_MAX_SERIES_PER_SOURCE,
+            10_000_000);
     BusinessHoursConfig bh =
         s.optionalObject("business_hours").map(BusinessHoursParser::parse).orElse(null);
     List<SlaPolicy> sla = sla(s, bh);
     Duration horizon = s.duration("sla_risk_horizon", Duration.ofHours(1));
-    List<KpiTarget> targets = targets(s, windows);
+    List<KpiTarget> targets = targets(s, windows, bh);
     Duration refresh = s.duration("refresh_interval", Duration.ofSeconds(15));
     if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
       s.problem("refresh_interval", "must be at least 1s");
@@ -304,7 +312,7 @@ public final class ConfigLoader {
     Secret hashKey = assigneeHashKey(s, assigneeLabel);
     return new KpiConfig(
         windows,
-        dims.stream().filter(DIMENSIONS::contains).distinct().toList(),
+        validDims,
         maxLabels,
         bh,
         sla,
@@ -313,7 +321,34 @@ public final class ConfigLoader {
         refresh,
         tags,
         assigneeLabel,
-        hashKey);
+        hashKey,
+        histogramDims,
+        maxSeries);
+  }
+
+  /**
+   * {@code kpi.histogram_dimensions}: each one of {@code kpi.dimensions}, no duplicates; default
+   * {@code [group]} when {@code group} is a dimension, else {@code []}.
+   */
+  private static List<String> histogramDimensions(Settings s, List<String> dims) {
+    if (!s.has("histogram_dimensions")) {
+      return KpiConfig.defaultHistogramDimensions(dims);
+    }
+    List<String> listed = s.strings("histogram_dimensions");
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < listed.size(); i++) {
+      String d = listed.get(i);
+      String key = "histogram_dimensions[" + i + "]";
+      if (!dims.contains(d)) {
+        s.problem(
+            key, "\"" + d + "\" is not one of kpi.dimensions (" + String.join(", ", dims) + ")");
+      } else if (out.contains(d)) {
+        s.problem(key, "duplicate dimension \"" + d + "\"");
+      } else {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   /**
@@ -404,13 +439,15 @@ public final class ConfigLoader {
     return out;
   }
 
-  private static List<KpiTarget> targets(Settings s, Map<String, Duration> windows) {
+  private static List<KpiTarget> targets(
+      Settings s, Map<String, Duration> windows, BusinessHoursConfig bh) {
     List<KpiTarget> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Settings t : s.objects("targets")) {
       String kpi = t.string("kpi");
       String stat = t.string("stat", "");
       String window = t.string("window", "");
+      String hours = t.string("hours", "");
       Optional<Double> min = t.optionalDouble("min");
       Optional<Double> max = t.optionalDouble("max");
       if (kpi == null) {
@@ -427,6 +464,19 @@ public final class ConfigLoader {
           ok = false;
         } else if (!duration && !stat.isEmpty()) {
           t.problem("stat", kpi + " has no stat");
+          ok = false;
+        }
+        if (duration && hours.isEmpty()) {
+          // the goal is for what the team controls when a schedule is configured
+          hours = bh != null ? "business" : "calendar";
+        } else if (duration && !hours.equals("business") && !hours.equals("calendar")) {
+          t.problem("hours", "expected calendar or business, got \"" + hours + "\"");
+          ok = false;
+        } else if (duration && hours.equals("business") && bh == null) {
+          t.problem("hours", "business needs kpi.business_hours");
+          ok = false;
+        } else if (!duration && !hours.isEmpty()) {
+          t.problem("hours", kpi + " is not a duration");
           ok = false;
         }
         if (KpiCatalog.isWindowed(kpi) && !windows.containsKey(window)) {
@@ -446,13 +496,25 @@ public final class ConfigLoader {
       if (min.isPresent() == max.isPresent()) {
         t.problem(null, "needs exactly one of min or max");
         ok = false;
+      } else if (min.isPresent() && KpiCatalog.DURATION_KPIS.contains(kpi)) {
+        // KpiDurationAboveTarget compares with ">": a shorter time is never a miss
+        t.problem("min", "a duration goal is a maximum: use max");
+        ok = false;
       }
-      if (ok && !seen.add(kpi + "/" + stat + "/" + window)) {
-        t.problem(null, "duplicate target for " + kpi + " " + stat + " " + window);
+      if (ok && !seen.add(kpi + "/" + stat + "/" + window + "/" + hours)) {
+        t.problem(
+            null,
+            "duplicate target for "
+                + kpi
+                + " "
+                + stat
+                + " "
+                + window
+                + (hours.isEmpty() ? "" : " " + hours));
         ok = false;
       }
       if (ok) {
-        out.add(new KpiTarget(kpi, stat, window, min.orElseGet(max::get), min.isPresent()));
+        out.add(new KpiTarget(kpi, stat, window, min.orElseGet(max::get), min.isPresent(), hours));
       }
     }
     return out;

@@ -21,6 +21,11 @@ import java.util.Map;
  *     it), {@code id} (the vendor's agent id; {@code unknown} for a named assignee without one,
  *     never the name) or {@code hash} (a keyed hash of the name); only used with that dimension
  * @param assigneeHashKey the HMAC key for {@code hash}, else null
+ * @param histogramDimensions the dimensions the ticket histograms carry ({@code
+ *     kpi.histogram_dimensions}), each one of {@code dimensions}; counters and gauges carry all of
+ *     {@code dimensions}
+ * @param maxSeriesPerSource the series budget of a source ({@code kpi.max_series_per_source}): past
+ *     it, a new label combination folds into {@code other} (see {@code SeriesBudget})
  */
 public record KpiConfig(
     Map<String, Duration> windows,
@@ -33,7 +38,55 @@ public record KpiConfig(
     Duration refreshInterval,
     TagConfig tags,
     String assigneeLabel,
-    Secret assigneeHashKey) {
+    Secret assigneeHashKey,
+    List<String> histogramDimensions,
+    int maxSeriesPerSource) {
+
+  /** The default of {@code kpi.max_series_per_source}. */
+  public static final int DEFAULT_MAX_SERIES_PER_SOURCE = 20_000;
+
+  /**
+   * The least {@code kpi.max_series_per_source}: room for one label combination with SLA series and
+   * both histograms in both {@code hours} (78 series) and the all-{@code other} one beside it.
+   */
+  public static final int MIN_MAX_SERIES_PER_SOURCE = 160;
+
+  /**
+   * The default of {@code kpi.histogram_dimensions}: {@code [group]} when {@code group} is one of
+   * {@code dimensions}, else none.
+   */
+  public static List<String> defaultHistogramDimensions(List<String> dimensions) {
+    return dimensions.contains("group") ? List.of("group") : List.of();
+  }
+
+  /** A config with the default histogram dimensions and series budget. */
+  public KpiConfig(
+      Map<String, Duration> windows,
+      List<String> dimensions,
+      int maxLabelValues,
+      BusinessHoursConfig businessHours,
+      List<SlaPolicy> sla,
+      Duration slaRiskHorizon,
+      List<KpiTarget> targets,
+      Duration refreshInterval,
+      TagConfig tags,
+      String assigneeLabel,
+      Secret assigneeHashKey) {
+    this(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        tags,
+        assigneeLabel,
+        assigneeHashKey,
+        defaultHistogramDimensions(dimensions),
+        DEFAULT_MAX_SERIES_PER_SOURCE);
+  }
 
   /** A config without the {@code tag} label. */
   public KpiConfig(
@@ -72,7 +125,9 @@ public record KpiConfig(
         refreshInterval,
         other,
         assigneeLabel,
-        assigneeHashKey);
+        assigneeHashKey,
+        histogramDimensions,
+        maxSeriesPerSource);
   }
 
   /** This config with other {@code kpi.sla} policies. */
@@ -88,7 +143,27 @@ public record KpiConfig(
         refreshInterval,
         tags,
         assigneeLabel,
-        assigneeHashKey);
+        assigneeHashKey,
+        histogramDimensions,
+        maxSeriesPerSource);
+  }
+
+  /** This config with other {@code kpi.histogram_dimensions} and series budget. */
+  public KpiConfig withCardinality(List<String> histogramDims, int maxSeries) {
+    return new KpiConfig(
+        windows,
+        dimensions,
+        maxLabelValues,
+        businessHours,
+        sla,
+        slaRiskHorizon,
+        targets,
+        refreshInterval,
+        tags,
+        assigneeLabel,
+        assigneeHashKey,
+        histogramDims,
+        maxSeries);
   }
 
   public KpiConfig {
@@ -96,6 +171,15 @@ public record KpiConfig(
     dimensions = List.copyOf(dimensions);
     sla = List.copyOf(sla);
     targets = List.copyOf(targets);
+    histogramDimensions = List.copyOf(histogramDimensions);
+    if (!dimensions.containsAll(histogramDimensions)) {
+      throw new IllegalArgumentException(
+          "histogram dimensions " + histogramDimensions + " not all in " + dimensions);
+    }
+    if (maxSeriesPerSource < MIN_MAX_SERIES_PER_SOURCE) {
+      throw new IllegalArgumentException(
+          "maxSeriesPerSource must be at least " + MIN_MAX_SERIES_PER_SOURCE);
+    }
   }
 
   /** The longest window: how much history the KPI engine must keep indexed. */

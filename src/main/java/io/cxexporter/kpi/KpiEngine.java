@@ -182,7 +182,12 @@ public final class KpiEngine {
       s.newCombos.clear();
       s.newSurveyScores.clear();
     }
-    return new SeenLabels(combos, surveys, dealSources, rules.calendar != null, sla, tags, slaTags);
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    for (SourceState s : sources.values()) {
+      dropped.put(s.source, s.budget.dropped());
+    }
+    return new SeenLabels(
+        combos, surveys, dealSources, rules.calendar != null, sla, tags, slaTags, dropped);
   }
 
   /**
@@ -867,8 +872,8 @@ public final class KpiEngine {
     for (KpiTarget t : rules.config.targets()) {
       out.add(
           "kpi_target",
-          List.of("kpi", "stat", "window"),
-          List.of(t.kpi(), t.stat(), t.window()),
+          List.of("kpi", "stat", "window", "hours"),
+          List.of(t.kpi(), t.stat(), t.window(), t.hours()),
           t.value());
     }
   }

@@ -14,6 +14,9 @@ import java.util.List;
  * @param tags {@code tag} label values per source ({@code kpi.tags}), one value each
  * @param slaTags {@code tag} values whose per-tag SLA series start now, by the same rule as {@code
  *     slaTickets}
+ * @param seriesDropped per source known to the engine: the distinct label combinations its series
+ *     budget folded into {@code other} so far (a running total, not the new ones; see {@link
+ *     SeriesBudget})
  */
 public record SeenLabels(
     List<Combo> tickets,
@@ -22,7 +25,28 @@ public record SeenLabels(
     boolean businessHours,
     List<Combo> slaTickets,
     List<Combo> tags,
-    List<Combo> slaTags) {
+    List<Combo> slaTags,
+    java.util.Map<String, Long> seriesDropped) {
+
+  /** Label values without series budget totals. */
+  public SeenLabels(
+      List<Combo> tickets,
+      List<Combo> surveys,
+      List<String> dealSources,
+      boolean businessHours,
+      List<Combo> slaTickets,
+      List<Combo> tags,
+      List<Combo> slaTags) {
+    this(
+        tickets,
+        surveys,
+        dealSources,
+        businessHours,
+        slaTickets,
+        tags,
+        slaTags,
+        java.util.Map.of());
+  }
 
   /** Label values without {@code tag} values. */
   public SeenLabels(

@@ -198,6 +198,11 @@ final class SourceState {
     }
   }
 
+  /**
+   * Bounds the series this source's label combinations create ({@code kpi.max_series_per_source}).
+   */
+  final SeriesBudget budget;
+
   /** The backlog series of the last refresh (see KpiEngine.BacklogPlan). */
   KpiEngine.BacklogPlan backlogPlan;
 
@@ -217,6 +222,13 @@ final class SourceState {
       dimValues.add(new ArrayList<>());
       dimIndex.add(new HashMap<>());
     }
+    this.budget =
+        new SeriesBudget(
+            rules.config.maxSeriesPerSource(),
+            rules.config.dimensions(),
+            rules.config.histogramDimensions(),
+            rules.calendar != null,
+            () -> !rules.config.sla().isEmpty() || vendorSla);
     this.windows =
         incremental
             ? new IncrementalWindows(
@@ -237,10 +249,19 @@ final class SourceState {
     return i;
   }
 
-  /** The shared combination equal to {@code dims}; reports a new one. */
+  /**
+   * The shared combination of {@code dims}, or of its fold when a new combination does not fit the
+   * series budget ({@link SeriesBudget}); reports a new one.
+   */
   private Combo combo(List<String> dims) {
     Combo c = combos.get(dims);
+    if (c != null) {
+      return c;
+    }
+    dims = budget.place(dims, combos::containsKey);
+    c = combos.get(dims);
     if (c == null) {
+      budget.admit(dims);
       int[] index = new int[dims.size()];
       for (int i = 0; i < dims.size(); i++) {
         index[i] = valueIndex(i, dims.get(i));
@@ -424,9 +445,24 @@ final class SourceState {
     comboById.clear();
     newCombos.clear();
     surveyDims.clear();
+    budget.clear();
     for (int i = 0; i < dimValues.size(); i++) {
       dimValues.get(i).clear();
       dimIndex.get(i).clear();
+    }
+    // the series budget admits the combinations carried by most tickets first (ties by values),
+    // so which ones fold depends on the records kept, not on the order they were read in
+    Map<List<String>, Integer> carried = new HashMap<>();
+    for (TicketFacts f : tickets.values()) {
+      carried.merge(labels(f.rawDims), 1, Integer::sum);
+    }
+    List<Map.Entry<List<String>, Integer>> order = new ArrayList<>(carried.entrySet());
+    order.sort(
+        Map.Entry.<List<String>, Integer>comparingByValue()
+            .reversed()
+            .thenComparing(e -> String.join("\u0000", e.getKey())));
+    for (Map.Entry<List<String>, Integer> e : order) {
+      combo(e.getKey());
     }
     for (TicketFacts f : tickets.values()) {
       setCombo(f, labels(f.rawDims));

@@ -21,6 +21,7 @@ public final class MetricNames {
   public static final String SLA_BREACHES = "cx_sla_breaches_total";
   public static final String DEALS_CLOSED = "cx_deals_closed_total";
   public static final String SURVEY_RESPONSES = "cx_survey_responses_total";
+  public static final String SERIES_DROPPED = "cx_series_dropped_total";
 
   public static final String CONNECTOR_UP = "cx_connector_up";
   public static final String CONNECTOR_LAST_SUCCESS = "cx_connector_last_success_timestamp_seconds";

@@ -16,7 +16,13 @@ import java.util.List;
  * <p>With {@code kpi.tags} the counters also carry {@code tag}: a transition counts once with
  * {@code tag=""} and its dimensions (summable, as without tags), and once per tag value of its
  * ticket with {@code tag} alone (dimensions empty), so the per-tag series are not summable. The
- * histograms carry no {@code tag}.
+ * histograms carry no {@code tag}, and of the dimensions only {@code kpi.histogram_dimensions}
+ * (default {@code [group]}): their buckets multiply every label set by 18, so the full cross
+ * product is the largest series cost; the counters keep every dimension.
+ *
+ * <p>{@code cx_series_dropped_total{source}} counts the label combinations the series budget
+ * ({@code kpi.max_series_per_source}) folded into {@code other}, from 0 for every source the engine
+ * knows.
  */
 public final class TransitionMetrics {
   private final PrometheusRegistry registry;
@@ -29,6 +35,16 @@ public final class TransitionMetrics {
   private final Counter deals;
   private final Histogram firstResponse;
   private final Histogram resolution;
+  private final Counter seriesDropped;
+
+  /** Per source: the engine's running total already counted in {@link #seriesDropped}. */
+  private final java.util.Map<String, Long> droppedCounted =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Per histogram dimension: its index in the dimensions. */
+  private final int[] histogramIndex;
+
+  private final List<String> histogramDimensions;
 
   /** Whether the ticket counters carry {@code tag}; how many dimension labels they carry. */
   private final boolean tags;
@@ -37,17 +53,27 @@ public final class TransitionMetrics {
 
   private final List<String> dimensions;
 
-  private TransitionMetrics(PrometheusRegistry registry, List<String> dimensions, boolean tags) {
+  private TransitionMetrics(
+      PrometheusRegistry registry,
+      List<String> dimensions,
+      List<String> histogramDimensions,
+      boolean tags) {
+    if (!dimensions.containsAll(histogramDimensions)) {
+      throw new IllegalArgumentException(
+          "histogram dimensions " + histogramDimensions + " not all in " + dimensions);
+    }
     this.registry = registry;
     this.tags = tags;
     this.dims = dimensions.size();
     this.dimensions = List.copyOf(dimensions);
+    this.histogramDimensions = List.copyOf(histogramDimensions);
+    this.histogramIndex = histogramDimensions.stream().mapToInt(dimensions::indexOf).toArray();
     List<String> tagged = new ArrayList<>(dimensions);
     if (tags) {
       tagged.add("tag");
     }
     String[] ticket = names(tagged);
-    String[] timed = names(dimensions, "hours");
+    String[] timed = names(histogramDimensions, "hours");
     String[] sla = names(tagged, "target");
     created = counter(MetricNames.TICKETS_CREATED, "Tickets created (first seen live).", ticket);
     solved =
@@ -70,6 +96,12 @@ public final class TransitionMetrics {
             MetricNames.DEALS_CLOSED,
             "CRM deals closed, by outcome (won or lost).",
             new String[] {"source", "outcome"});
+    seriesDropped =
+        counter(
+            MetricNames.SERIES_DROPPED,
+            "Label combinations of a source folded into other by its series budget"
+                + " (kpi.max_series_per_source), each once.",
+            new String[] {"source"});
     firstResponse =
         histogram(
             MetricNames.FIRST_RESPONSE,
@@ -83,7 +115,8 @@ public final class TransitionMetrics {
   }
 
   /**
-   * Registers the transition metrics with {@code dimensions} as labels after {@code source}.
+   * Registers the transition metrics with {@code dimensions} as labels after {@code source} (of the
+   * histograms too).
    *
    * @throws IllegalArgumentException when they are already registered
    */
@@ -93,13 +126,44 @@ public final class TransitionMetrics {
 
   /**
    * Registers the transition metrics with {@code dimensions}, and {@code tag} when {@code tags}, as
-   * labels of the ticket counters after {@code source}.
+   * labels of the ticket counters after {@code source} (the histograms carry all {@code
+   * dimensions}).
    *
    * @throws IllegalArgumentException when they are already registered
    */
   public static TransitionMetrics register(
       PrometheusRegistry registry, List<String> dimensions, boolean tags) {
-    TransitionMetrics m = new TransitionMetrics(registry, dimensions, tags);
+    return register(registry, dimensions, dimensions, tags);
+  }
+
+  /**
+   * Registers the transition metrics as {@code kpi} labels them: its dimensions on the counters,
+   * its histogram dimensions on the histograms, {@code tag} on the counters with {@code kpi.tags}.
+   *
+   * <pre>{@code
+   * TransitionMetrics t = TransitionMetrics.register(registry, config.kpi());
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when they are already registered
+   */
+  public static TransitionMetrics register(
+      PrometheusRegistry registry, io.cxexporter.config.KpiConfig kpi) {
+    return register(registry, kpi.dimensions(), kpi.histogramDimensions(), kpi.tags() != null);
+  }
+
+  /**
+   * Registers the transition metrics with {@code dimensions} (and {@code tag} when {@code tags}) on
+   * the counters and {@code histogramDimensions}, a subset of them, on the histograms.
+   *
+   * @throws IllegalArgumentException when they are already registered, or a histogram dimension is
+   *     not one of {@code dimensions}
+   */
+  public static TransitionMetrics register(
+      PrometheusRegistry registry,
+      List<String> dimensions,
+      List<String> histogramDimensions,
+      boolean tags) {
+    TransitionMetrics m = new TransitionMetrics(registry, dimensions, histogramDimensions, tags);
     for (var c : m.collectors()) {
       registry.register(c);
     }
@@ -121,6 +185,15 @@ public final class TransitionMetrics {
     return this.tags == tags && this.dimensions.equals(dimensions);
   }
 
+  /**
+   * Whether these metrics have the label names {@code kpi} gives them (dimensions, histogram
+   * dimensions, tags): a reload that keeps them keeps these metrics and their values.
+   */
+  public boolean sameLabels(io.cxexporter.config.KpiConfig kpi) {
+    return sameLabels(kpi.dimensions(), kpi.tags() != null)
+        && histogramDimensions.equals(kpi.histogramDimensions());
+  }
+
   /** Drops every series of a connector removed by a reload; the others keep counting. */
   public void forget(String source) {
     for (var c : List.of(created, solved, reopened, escalated, breaches, surveys, deals)) {
@@ -128,11 +201,22 @@ public final class TransitionMetrics {
     }
     firstResponse.removeIf(l -> l.get(0).equals(source));
     resolution.removeIf(l -> l.get(0).equals(source));
+    seriesDropped.remove(source);
+    droppedCounted.remove(source);
   }
 
   private List<io.prometheus.metrics.model.registry.Collector> collectors() {
     return List.of(
-        created, solved, reopened, escalated, breaches, surveys, deals, firstResponse, resolution);
+        created,
+        solved,
+        reopened,
+        escalated,
+        breaches,
+        surveys,
+        deals,
+        firstResponse,
+        resolution,
+        seriesDropped);
   }
 
   /** Creates the series of newly seen label values at 0, so the first increase is visible. */
@@ -145,8 +229,8 @@ public final class TransitionMetrics {
       escalated.labelValues(v);
       for (String hours :
           seen.businessHours() ? List.of("calendar", "business") : List.of("calendar")) {
-        firstResponse.labelValues(values(c.source(), c.values(), hours));
-        resolution.labelValues(values(c.source(), c.values(), hours));
+        firstResponse.labelValues(timed(c.source(), c.values(), hours));
+        resolution.labelValues(timed(c.source(), c.values(), hours));
       }
     }
     for (var c : seen.slaTickets()) {
@@ -173,6 +257,18 @@ public final class TransitionMetrics {
       deals.labelValues(source, "won");
       deals.labelValues(source, "lost");
     }
+    // a running total per engine: a reload's new engine folds the same combinations again, so
+    // only what passes the most counted so far is new
+    seen.seriesDropped()
+        .forEach(
+            (source, total) -> {
+              long before = droppedCounted.getOrDefault(source, 0L);
+              var c = seriesDropped.labelValues(source);
+              if (total > before) {
+                c.inc(total - before);
+                droppedCounted.put(source, total);
+              }
+            });
   }
 
   /** Counts each transition once. */
@@ -224,17 +320,26 @@ public final class TransitionMetrics {
     return v.toArray(String[]::new);
   }
 
-  private static void observe(Histogram h, Transition t) {
+  private void observe(Histogram h, Transition t) {
     if (!Double.isNaN(t.calendarSeconds())) {
-      h.labelValues(values(t, "calendar")).observe(t.calendarSeconds());
+      h.labelValues(timed(t.source(), t.dimensions(), "calendar")).observe(t.calendarSeconds());
     }
     if (!Double.isNaN(t.businessSeconds())) {
-      h.labelValues(values(t, "business")).observe(t.businessSeconds());
+      h.labelValues(timed(t.source(), t.dimensions(), "business")).observe(t.businessSeconds());
     }
   }
 
-  private static String[] values(Transition t, String... extra) {
-    return values(t.source(), t.dimensions(), extra);
+  /**
+   * Label values of a histogram: {@code source}, the histogram dimensions' values, {@code hours}.
+   */
+  private String[] timed(String source, List<String> dimValues, String hours) {
+    String[] v = new String[histogramIndex.length + 2];
+    v[0] = source;
+    for (int i = 0; i < histogramIndex.length; i++) {
+      v[i + 1] = dimValues.get(histogramIndex[i]);
+    }
+    v[v.length - 1] = hours;
+    return v;
   }
 
   private static String[] values(String source, List<String> dims, String... extra) {

@@ -112,9 +112,12 @@ class ConfigLoaderTest {
     assertThat(c.kpi().targets())
         .containsExactly(
             new KpiTarget("csat_ratio", "", "24h", 0.85, true),
-            new KpiTarget("first_response_seconds", "p90", "15m", 3600, false),
+            // a duration goal is for business hours when a schedule is configured
+            new KpiTarget("first_response_seconds", "p90", "15m", 3600, false, "business"),
             new KpiTarget("tickets_open", "", "", 400, false),
             new KpiTarget("ticket_unassigned_oldest_age_seconds", "", "", 3600, false));
+    assertThat(c.kpi().histogramDimensions()).containsExactly("group");
+    assertThat(c.kpi().maxSeriesPerSource()).isEqualTo(20_000);
     assertThat(c.connectors())
         .singleElement()
         .satisfies(
@@ -140,7 +143,7 @@ class ConfigLoaderTest {
     ExporterConfig c = loader.load(dir.resolve("cx.yml"));
     assertThat(c.server().port()).isEqualTo(9877);
     assertThat(c.server().host()).isEmpty();
-    assertThat(c.kpi().windows().keySet()).containsExactly("1h", "24h", "7d", "30d");
+    assertThat(c.kpi().windows().keySet()).containsExactly("24h", "7d", "30d");
     assertThat(c.kpi().dimensions()).containsExactly("group", "priority", "channel");
     assertThat(c.kpi().maxLabelValues()).isEqualTo(50);
     assertThat(c.connectors().get(0).pollInterval()).isEqualTo(Duration.ofSeconds(60));

@@ -130,8 +130,10 @@ class DemoEndToEndIT {
                 + "window=\"30d\"} [0-9]");
     assertThat(text)
         .containsPattern(
-            "(?m)^cx_ticket_first_response_seconds_bucket\\{channel=\"email\",group=\"Billing\","
-                + "hours=\"business\",priority=\"normal\",source=\"demo\",le=\"60.0\"} ");
+            "(?m)^cx_ticket_first_response_seconds_bucket\\{group=\"Billing\","
+                + "hours=\"business\",source=\"demo\",le=\"60.0\"} ");
+    // kpi.histogram_dimensions defaults to [group]: the histograms carry no other dimension
+    assertThat(text).doesNotContainPattern("(?m)^cx_ticket_\\w+_seconds_bucket\\{[^}]*priority=");
     assertThat(text)
         .containsPattern(
             "(?m)^cx_connector_requests_total\\{code=\"200\",endpoint=\"demo/tickets\",source=\"demo\"} [1-9]");

@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code kpi.tags} (and the assignee label) read into the validated config. */
+/**
+ * {@code kpi.tags}, the assignee label, the histograms' dimensions and the series budget read into
+ * the validated config.
+ */
 class KpiLabelsConfigTest {
   final ConfigLoader loader =
       new ConfigLoader(
@@ -38,6 +41,63 @@ class KpiLabelsConfigTest {
   @Test
   void withoutTagsThereIsNoTagLabel(@TempDir Path dir) throws Exception {
     assertThat(load(dir, "  windows: [1h]\n").kpi().tags()).isNull();
+  }
+
+  @Test
+  void theHistogramsCarryGroupByDefault(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  dimensions: [priority, group]\n").kpi().histogramDimensions())
+        .containsExactly("group");
+  }
+
+  @Test
+  void withoutTheGroupDimensionTheHistogramsCarryNoneByDefault(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  dimensions: [priority, channel]\n").kpi().histogramDimensions())
+        .isEmpty();
+  }
+
+  @Test
+  void anEmptyHistogramDimensionsListIsAllowed(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  histogram_dimensions: []\n").kpi().histogramDimensions()).isEmpty();
+  }
+
+  @Test
+  void theHistogramDimensionsAreKeptInTheirOrder(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  histogram_dimensions: [channel, group]\n").kpi().histogramDimensions())
+        .containsExactly("channel", "group");
+  }
+
+  @Test
+  void theSeriesBudgetIsRead(@TempDir Path dir) throws Exception {
+    assertThat(load(dir, "  max_series_per_source: 5000\n").kpi().maxSeriesPerSource())
+        .isEqualTo(5000);
+  }
+
+  @Test
+  void aDurationTargetIsForCalendarHoursWithoutASchedule(@TempDir Path dir) throws Exception {
+    assertThat(
+            load(dir, "  targets: [{kpi: resolution_seconds, stat: p90, window: 24h, max: 60}]\n")
+                .kpi()
+                .targets()
+                .get(0)
+                .hours())
+        .isEqualTo("calendar");
+  }
+
+  @Test
+  void twoGoalsMayDifferByHoursOnly(@TempDir Path dir) throws Exception {
+    assertThat(
+            load(
+                    dir,
+                    "  business_hours: {timezone: UTC, week: {mon: \"08:00-17:00\"}}\n"
+                        + "  targets:\n"
+                        + "    - {kpi: resolution_seconds, stat: p90, window: 24h, max: 60}\n"
+                        + "    - {kpi: resolution_seconds, stat: p90, window: 24h, max: 90,"
+                        + " hours: calendar}\n")
+                .kpi()
+                .targets()
+                .stream()
+                .map(t -> t.hours() + " " + t.value()))
+        .containsExactly("business 60.0", "calendar 90.0");
   }
 
   @Test

@@ -888,14 +888,44 @@ class KpiEngineTest {
             Configs.kpi(
                 Configs.officeHours("UTC"),
                 List.of(),
-                List.of(new KpiTarget("csat_ratio", "", "7d", 0.85, true)),
+                List.of(
+                    new KpiTarget("csat_ratio", "", "7d", 0.85, true),
+                    new KpiTarget("first_response_seconds", "p90", "24h", 3600, false, "business"),
+                    new KpiTarget("first_response_seconds", "p90", "24h", 7200, false, "calendar")),
                 50),
             clock);
+    KpiSnapshot snap = engine.compute();
     assertThat(
-            engine
-                .compute()
-                .value("kpi_target", Map.of("kpi", "csat_ratio", "stat", "", "window", "7d")))
+            snap.value(
+                "kpi_target", Map.of("kpi", "csat_ratio", "stat", "", "window", "7d", "hours", "")))
         .isEqualTo(0.85);
+    // one goal per hours: a calendar-hours series is never compared with a business-hours goal
+    assertThat(
+            snap.value(
+                "kpi_target",
+                Map.of(
+                    "kpi",
+                    "first_response_seconds",
+                    "stat",
+                    "p90",
+                    "window",
+                    "24h",
+                    "hours",
+                    "business")))
+        .isEqualTo(3600);
+    assertThat(
+            snap.value(
+                "kpi_target",
+                Map.of(
+                    "kpi",
+                    "first_response_seconds",
+                    "stat",
+                    "p90",
+                    "window",
+                    "24h",
+                    "hours",
+                    "calendar")))
+        .isEqualTo(7200);
   }
 
   @Test

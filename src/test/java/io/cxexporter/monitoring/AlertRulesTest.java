@@ -40,6 +40,7 @@ class AlertRulesTest {
     FOR_AND_SEVERITY.put("UnassignedTicketsAging", List.of("10m", "warning"));
     FOR_AND_SEVERITY.put("CsatDrop", List.of("1h", "warning"));
     FOR_AND_SEVERITY.put("NpsDrop", List.of("2h", "warning"));
+    FOR_AND_SEVERITY.put("KpiDurationAboveTarget", List.of("1h", "info"));
     FOR_AND_SEVERITY.put("CxExporterDown", List.of("5m,10m", "critical"));
     FOR_AND_SEVERITY.put("CxConnectorStale", List.of("5m", "warning"));
     FOR_AND_SEVERITY.put("CxConnectorRateLimited", List.of("15m", "warning"));

@@ -39,7 +39,8 @@ final class RuleFiles {
           "BacklogGrowing",
           "UnassignedTicketsAging",
           "CsatDrop",
-          "NpsDrop");
+          "NpsDrop",
+          "KpiDurationAboveTarget");
 
   /** Every alert name of the contract, KPI alerts first. */
   static final List<String> ALERTS =
