@@ -214,12 +214,12 @@ public final class AlertAgent implements AutoCloseable {
   }
 
   /**
-   * The client for the Lease: in-cluster (service account) or from the kubeconfig, with requests
-   * bounded well within {@code renew_deadline} and no retries of its own (the elector retries every
-   * {@code retry_period}), so a leader that cannot reach the API stops in time.
+   * The client for the Lease: in-cluster (service account) or from the kubeconfig, with no retries
+   * of its own (the elector retries every {@code retry_period}) and requests bounded by {@link
+   * #requestTimeout}, so a leader that cannot reach the API stops in time.
    */
   static KubernetesClient kubernetesClient(LeaseConfig c) {
-    int timeout = (int) Math.max(1000, c.renewDeadline().toMillis() / 2);
+    int timeout = (int) requestTimeout(c).toMillis();
     Config k =
         new ConfigBuilder(Config.autoConfigure(null))
             .withNamespace(c.namespace())
@@ -228,6 +228,19 @@ public final class AlertAgent implements AutoCloseable {
             .withRequestRetryBackoffLimit(0)
             .build();
     return new KubernetesClientBuilder().withConfig(k).build();
+  }
+
+  /**
+   * How long one API request may take: half the time between {@code renew_deadline} and {@code
+   * lease_duration} (2.5 s with the defaults), at least 1 s, at most half the renew deadline. A
+   * renewal that starts just before the deadline and hangs then still ends, and the leader stops
+   * sending, before a follower may take the Lease.
+   */
+  static Duration requestTimeout(LeaseConfig c) {
+    Duration margin = c.leaseDuration().minus(c.renewDeadline()).dividedBy(2);
+    Duration half = c.renewDeadline().dividedBy(2);
+    Duration t = margin.compareTo(half) < 0 ? margin : half;
+    return t.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : t;
   }
 
   /** The state file's delivery log as the HA hand-over reads and replaces it. */

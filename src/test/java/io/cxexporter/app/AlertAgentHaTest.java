@@ -492,6 +492,35 @@ class AlertAgentHaTest {
     }
   }
 
+  @Test
+  void requestsEndBeforeAFollowerMayTakeOver() {
+    LeaseConfig defaults =
+        new LeaseConfig(
+            "cx",
+            NS,
+            "cx-0",
+            Duration.ofSeconds(15),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2));
+    assertThat(AlertAgent.requestTimeout(defaults)).isEqualTo(Duration.ofMillis(2500));
+    LeaseConfig roomy =
+        new LeaseConfig(
+            "cx",
+            NS,
+            "cx-0",
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(2));
+    assertThat(AlertAgent.requestTimeout(roomy)).isEqualTo(Duration.ofSeconds(5));
+    LeaseConfig tight = new LeaseConfig("cx", NS, "cx-0", LEASE, Duration.ofMillis(1500), RETRY);
+    assertThat(AlertAgent.requestTimeout(tight)).isEqualTo(Duration.ofSeconds(1));
+    try (KubernetesClient k = AlertAgent.kubernetesClient(defaults)) {
+      assertThat(k.getConfiguration().getRequestTimeout()).isEqualTo(2500);
+      assertThat(k.getConfiguration().getConnectionTimeout()).isEqualTo(2500);
+      assertThat(k.getConfiguration().getRequestRetryBackoffLimit()).isZero();
+    }
+  }
+
   static Set<String> threadNames() {
     Set<String> out = new HashSet<>();
     Thread.getAllStackTraces().keySet().forEach(t -> out.add(t.getName()));
