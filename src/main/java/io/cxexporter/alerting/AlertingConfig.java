@@ -1,5 +1,6 @@
 package io.cxexporter.alerting;
 
+import io.cxexporter.alerting.ha.LeaseConfig;
 import io.cxexporter.config.Settings;
 import io.cxexporter.kpi.KpiCatalog;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,22 +29,29 @@ import java.util.TreeMap;
  *       for: 10m
  *   notifiers:
  *     - {name: hook, type: webhook, url: "https://hooks.example/cx"}
+ *   ha:
+ *     kubernetes_lease: {name: cx-exporter-alerts}
  * }</pre>
  *
  * @param notifiers the validated {@code notifiers[i]} blocks; {@code notify.Notifiers} builds them
+ * @param ha {@code ha.kubernetes_lease}: only the replica holding that Lease notifies; empty
+ *     without {@code ha}
  */
 public record AlertingConfig(
     Duration evaluationInterval,
     Duration repeatInterval,
     List<AlertRule> rules,
-    List<Settings> notifiers) {
+    List<Settings> notifiers,
+    Optional<LeaseConfig> ha) {
   /** No {@code alerting:} block: nothing is evaluated. */
   public static final AlertingConfig NONE =
-      new AlertingConfig(Duration.ofSeconds(30), Duration.ofHours(4), List.of(), List.of());
+      new AlertingConfig(
+          Duration.ofSeconds(30), Duration.ofHours(4), List.of(), List.of(), Optional.empty());
 
   public AlertingConfig {
     rules = List.copyOf(rules);
     notifiers = List.copyOf(notifiers);
+    ha = Objects.requireNonNull(ha, "ha");
   }
 
   /** True when there is anything to evaluate. */
@@ -84,7 +93,20 @@ public record AlertingConfig(
     }
     // rules without notifiers are allowed: alerts still show on the status page and in cx_alerts
     List<Settings> notifiers = s.objects("notifiers");
-    return new AlertingConfig(eval, repeat, rules, notifiers);
+    return new AlertingConfig(eval, repeat, rules, notifiers, ha(s));
+  }
+
+  /** {@code ha:}, whose only kind today is {@code kubernetes_lease}. */
+  private static Optional<LeaseConfig> ha(Settings s) {
+    Optional<Settings> ha = s.optionalObject("ha");
+    if (ha.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!ha.get().has("kubernetes_lease")) {
+      ha.get().problem("kubernetes_lease", "required, e.g. {name: cx-exporter-alerts}");
+      return Optional.empty();
+    }
+    return LeaseConfig.read(ha.get().object("kubernetes_lease"));
   }
 
   private static AlertRule rule(Settings r, List<String> dimensions, Set<String> windows) {

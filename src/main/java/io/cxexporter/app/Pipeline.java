@@ -119,9 +119,11 @@ final class Pipeline implements AutoCloseable {
               () -> tickets.dueTickets(publisher.latest()),
               clock,
               statusUrl(config, scheme));
+      // shard 0 of 1: with alerting.ha the Lease is alerting.ha.kubernetes_lease.name itself; a
+      // sharded process passes its --shard and --total-shards here (Lease "<name>-shard-<N>")
       alerts =
           AlertAgent.create(
-              config.alerting(), evaluator, reminders, log, registry, notifications, clock);
+              config.alerting(), evaluator, reminders, log, registry, notifications, clock, 0, 1);
       alerts.start();
     }
     if (alerts == null) {

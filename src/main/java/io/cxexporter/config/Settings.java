@@ -142,6 +142,15 @@ public final class Settings {
     return v;
   }
 
+  /**
+   * An environment variable, through the same lookup as {@code ${NAME}} substitution: for defaults
+   * that come from the environment ({@code alerting.ha.kubernetes_lease.namespace} from {@code
+   * POD_NAMESPACE}). Empty when unset or empty.
+   */
+  public Optional<String> environment(String name) {
+    return Optional.ofNullable(env.apply(name)).filter(v -> !v.isEmpty());
+  }
+
   /** The keys present in this block, in file order. Reading them marks none as used. */
   public Set<String> keys() {
     return Collections.unmodifiableSet(values.keySet());

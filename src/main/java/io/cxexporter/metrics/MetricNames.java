@@ -38,6 +38,8 @@ public final class MetricNames {
   public static final String ALERTS = "cx_alerts";
   public static final String NOTIFICATIONS = "cx_notifications_total";
   public static final String REMINDERS = "cx_reminders_total";
+  public static final String ALERTING_LEADER = "cx_alerting_leader";
+  public static final String ALERTING_LEADER_CHANGES = "cx_alerting_leader_changes_total";
   public static final String BUILD_INFO = "cx_build_info";
   public static final String RELOAD_OK = "cx_config_last_reload_successful";
   public static final String RELOAD_TIME = "cx_config_last_reload_success_timestamp_seconds";

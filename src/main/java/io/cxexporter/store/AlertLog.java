@@ -234,6 +234,60 @@ public final class AlertLog {
     }
   }
 
+  /** One row of {@code notifications_sent}: {@code notifier} last got {@code fingerprint} at. */
+  public record SentRow(String notifier, String fingerprint, Instant at) {}
+
+  /** Every recorded delivery of a firing alert (the delivery log a new HA leader hands over). */
+  public List<SentRow> allSent() {
+    synchronized (store) {
+      try (Statement st = conn().createStatement();
+          ResultSet rs =
+              st.executeQuery("SELECT notifier, fingerprint, at FROM notifications_sent")) {
+        List<SentRow> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(
+              new SentRow(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3))));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw rollback("cannot read the notifications sent", e);
+      }
+    }
+  }
+
+  /**
+   * Replaces every recorded delivery, alerts and reminders, in one transaction: what an HA replica
+   * does when it takes over, with its predecessor's log.
+   */
+  public void replaceDeliveries(List<SentRow> sent, List<ReminderRow> reminders) {
+    synchronized (store) {
+      try (Statement del = conn().createStatement();
+          PreparedStatement insSent =
+              conn().prepareStatement("INSERT OR REPLACE INTO notifications_sent VALUES (?,?,?)");
+          PreparedStatement insReminder =
+              conn()
+                  .prepareStatement(
+                      "INSERT OR REPLACE INTO reminders_sent VALUES (?,?,?,?,?,?,?)")) {
+        del.execute("DELETE FROM notifications_sent");
+        del.execute("DELETE FROM reminders_sent");
+        for (SentRow r : sent) {
+          insSent.setString(1, r.notifier());
+          insSent.setString(2, r.fingerprint());
+          insSent.setLong(3, r.at().toEpochMilli());
+          insSent.executeUpdate();
+        }
+        for (ReminderRow r : reminders) {
+          bind(insReminder, r.key());
+          insReminder.setLong(7, r.at().toEpochMilli());
+          insReminder.executeUpdate();
+        }
+        conn().commit();
+      } catch (SQLException e) {
+        throw rollback("cannot replace the delivery log", e);
+      }
+    }
+  }
+
   /** One delivered SLA reminder's identity: which ticket, which threshold, which due time. */
   public record ReminderKey(
       String rule, String source, String ticket, String notifier, String threshold, Instant due) {}
@@ -276,6 +330,36 @@ public final class AlertLog {
         conn().commit();
       } catch (SQLException e) {
         throw rollback("cannot record a reminder delivery", e);
+      }
+    }
+  }
+
+  /** One row of {@code reminders_sent}: the reminder and when it was last delivered. */
+  public record ReminderRow(ReminderKey key, Instant at) {}
+
+  /** Every recorded reminder delivery. */
+  public List<ReminderRow> allReminders() {
+    synchronized (store) {
+      try (Statement st = conn().createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT rule, source, ticket, notifier, threshold, due, at FROM reminders_sent")) {
+        List<ReminderRow> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(
+              new ReminderRow(
+                  new ReminderKey(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getString(3),
+                      rs.getString(4),
+                      rs.getString(5),
+                      Instant.ofEpochMilli(rs.getLong(6))),
+                  Instant.ofEpochMilli(rs.getLong(7))));
+        }
+        return out;
+      } catch (SQLException e) {
+        throw rollback("cannot read the reminders sent", e);
       }
     }
   }

@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +54,9 @@ import org.slf4j.LoggerFactory;
  *       s, 4 s, ... up to 60 s) for retryable errors, honouring {@code Retry-After} (at most 5
  *       minutes); a non-retryable error (4xx) fails at once.
  *   <li>A full queue ({@value #QUEUE_CAPACITY} batches) drops its oldest batch.
+ *   <li>With {@link #deliverOnlyWhile} (HA: only the leader notifies), every attempt first asks the
+ *       gate; when it says no, the batch is dropped untouched: not sent, not retried, and the
+ *       {@link SentLog} neither records nor forgets anything.
  * </ul>
  *
  * <p>{@code cx_notifications_total{notifier,result}} counts alerts, see {@link NotifyMetrics}.
@@ -81,6 +85,7 @@ public final class Dispatcher implements AutoCloseable {
   private final int capacity;
   private final Duration flushTimeout;
   private volatile boolean closed;
+  private volatile BooleanSupplier gate = () -> true;
 
   /**
    * A dispatcher that sleeps for real between retries.
@@ -203,6 +208,14 @@ public final class Dispatcher implements AutoCloseable {
     for (Worker w : workers) {
       w.thread.start();
     }
+  }
+
+  /**
+   * Lets the workers send only while {@code gate} says yes, asked before every attempt: a replica
+   * that loses the HA Lease stops at once, even in the middle of a batch's retries.
+   */
+  public void deliverOnlyWhile(BooleanSupplier gate) {
+    this.gate = Objects.requireNonNull(gate, "gate");
   }
 
   /**
@@ -352,6 +365,14 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
+  /** How a batch's delivery ended. */
+  private enum Outcome {
+    SENT,
+    FAILED,
+    /** The gate closed ({@link #deliverOnlyWhile}): not sent, and not to be recorded. */
+    STOPPED
+  }
+
   private void countDropped(String name, Batch b) {
     metrics.count(name, "dropped", b.size());
     metrics.countReminders(name, "dropped", b.reminders().size());
@@ -480,7 +501,13 @@ public final class Dispatcher implements AutoCloseable {
       }
       List<Alert> all = new ArrayList<>(firing);
       all.addAll(resolved);
-      boolean ok = sendWithRetries(all);
+      Outcome outcome = sendWithRetries(all);
+      if (outcome == Outcome.STOPPED) {
+        LOG.info("notifier {}: not the leader any more, dropped {} alert(s)", name, all.size());
+        metrics.count(name, "dropped", all.size());
+        return;
+      }
+      boolean ok = outcome == Outcome.SENT;
       if (!notifier.resendWhileFiring()) {
         Instant at = clock.instant();
         if (ok) {
@@ -508,7 +535,13 @@ public final class Dispatcher implements AutoCloseable {
       if (due.isEmpty()) {
         return;
       }
-      boolean ok = sendWithRetries(due.stream().map(Reminder::alert).toList());
+      Outcome outcome = sendWithRetries(due.stream().map(Reminder::alert).toList());
+      if (outcome == Outcome.STOPPED) {
+        LOG.info("notifier {}: not the leader any more, dropped {} reminder(s)", name, due.size());
+        metrics.countReminders(name, "dropped", due.size());
+        return;
+      }
+      boolean ok = outcome == Outcome.SENT;
       if (ok) {
         Instant at = clock.instant();
         due.forEach(r -> reminderLog.sent(name, r.key(), at));
@@ -521,13 +554,16 @@ public final class Dispatcher implements AutoCloseable {
       return last.isEmpty() || Duration.between(last.get(), now).compareTo(repeatInterval) >= 0;
     }
 
-    private boolean sendWithRetries(List<Alert> alerts) {
+    private Outcome sendWithRetries(List<Alert> alerts) {
       for (int attempt = 1; ; attempt++) {
+        if (!gate.getAsBoolean()) {
+          return Outcome.STOPPED;
+        }
         try {
           notifier.send(alerts);
           lastSuccess = clock.instant();
           lastError = null;
-          return true;
+          return Outcome.SENT;
         } catch (DeliveryException e) {
           lastError = e.getMessage();
           if (!e.retryable() || attempt >= MAX_ATTEMPTS) {
@@ -537,7 +573,7 @@ public final class Dispatcher implements AutoCloseable {
                 alerts.size(),
                 attempt,
                 e.getMessage());
-            return false;
+            return Outcome.FAILED;
           }
           int retry = attempt;
           Duration wait =
@@ -554,13 +590,13 @@ public final class Dispatcher implements AutoCloseable {
             sleeper.sleep(wait);
           } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
-            return false;
+            return Outcome.FAILED;
           }
         } catch (RuntimeException e) {
           // Not the message: an unexpected exception might carry a URL.
           lastError = "unexpected " + e.getClass().getName();
           LOG.error("notifier {}: unexpected {} while sending", name, e.getClass().getName());
-          return false;
+          return Outcome.FAILED;
         }
       }
     }
