@@ -212,4 +212,42 @@ class ConnectorFilesTest {
     assertThat(otherKpi.sameBesidesConnectors(first)).isFalse();
     assertThat(otherAlerting.sameBesidesConnectors(first)).isFalse();
   }
+
+  @Test
+  void theExampleRunsThreeDemoConnectorsFromTwoFiles() throws Exception {
+    ExporterConfig c =
+        new ConfigLoader(n -> null, ConfigLoader.discoverFactories())
+            .load(Path.of("examples/connector-files.yml"));
+
+    assertThat(c.connectors())
+        .extracting(ConnectorSpec::name, ConnectorSpec::file)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("acme-support", "conf.d/acme.yml"),
+            org.assertj.core.groups.Tuple.tuple("acme-billing", "conf.d/acme.yml"),
+            org.assertj.core.groups.Tuple.tuple("globex", "conf.d/globex.yml"));
+    assertThat(c.connectors()).extracting(ConnectorSpec::type).containsOnly("demo");
+  }
+
+  @Test
+  void configCheckReadsTheConnectorFiles() throws Exception {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine cli =
+        new picocli.CommandLine(new Main())
+            .setOut(new java.io.PrintWriter(out, true))
+            .setErr(new java.io.PrintWriter(err, true));
+    assertThat(cli.execute("--config.file=examples/connector-files.yml", "--config.check"))
+        .isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            "examples/connector-files.yml: valid, 3 connector(s): acme-support (demo),"
+                + " acme-billing (demo), globex (demo)\n");
+
+    write("conf.d/a.yml", "connectors: [{name: a, type: demo, pol_interval: 5s}]\n");
+    Path main = main("connector_files: [\"conf.d/*.yml\"]\n");
+    assertThat(cli.execute("--config.file=" + main, "--config.check")).isEqualTo(1);
+    assertThat(err.toString())
+        .isEqualTo(
+            main + ": 1 problem(s):\n  conf.d/a.yml: connectors[0].pol_interval: unknown key\n");
+  }
 }
