@@ -10,6 +10,7 @@ import io.cxexporter.alerting.notify.Notifiers;
 import io.cxexporter.config.BusinessHoursConfig;
 import io.cxexporter.config.BusinessHoursParser;
 import io.cxexporter.config.ConfigException;
+import io.cxexporter.config.Fingerprint;
 import io.cxexporter.config.KpiConfig;
 import io.cxexporter.config.KpiTarget;
 import io.cxexporter.config.Problems;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the YAML config into a validated {@link ExporterConfig}: strict (unknown keys fail), {@code
@@ -49,6 +53,8 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class ConfigLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
+
   /** The classpath resource of the built-in demo config (the same text as examples/demo.yml). */
   public static final String DEMO_RESOURCE = "/io/cxexporter/config/demo.yml";
 
@@ -135,7 +141,7 @@ public final class ConfigLoader {
     Path state = Path.of(stateBlock.string("path", "./cx-data")).normalize();
     OnCorruption onCorruption = onCorruption(stateBlock);
     KpiConfig kpi = kpi(root.object("kpi"));
-    List<ConnectorSpec> connectors = connectors(root);
+    List<ConnectorSpec> connectors = connectors(root, origin, baseDir);
     AlertingConfig alerting =
         root.has("alerting")
             ? AlertingConfig.read(root.object("alerting"), kpi.dimensions(), kpi.windows().keySet())
@@ -155,8 +161,19 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException(origin, problems.messages());
     }
+    Map<String, Object> rest = new LinkedHashMap<>(tree);
+    rest.remove("connectors");
+    rest.remove("connector_files");
     return new ExporterConfig(
-        origin, server, state, kpi, connectors, alerting, onCorruption, shutdownTimeout);
+        origin,
+        server,
+        state,
+        kpi,
+        connectors,
+        alerting,
+        onCorruption,
+        shutdownTimeout,
+        Fingerprint.of(rest, baseDir, env));
   }
 
   /** {@code state.on_corruption}: {@code reset} (the default) or {@code refuse}. */
@@ -520,22 +537,98 @@ public final class ConfigLoader {
     return out;
   }
 
-  private List<ConnectorSpec> connectors(Settings root) {
+  /**
+   * The connectors of the main file's {@code connectors:} list, then those of the files {@code
+   * connector_files} matches, in sorted path order. Names are unique across all of them.
+   */
+  private List<ConnectorSpec> connectors(Settings root, String origin, Path baseDir) {
     List<ConnectorSpec> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
+    Map<String, String> names = new HashMap<>(); // name -> the file that declares it
+    boolean files = root.has("connector_files");
+    List<Path> matched = files ? connectorFiles(root, origin, baseDir) : List.of();
     List<Settings> list = root.objects("connectors");
     if (list.isEmpty()
+        && !files
         && !root.problems().messages().stream().anyMatch(m -> m.startsWith("connectors"))) {
-      root.problem("connectors", "must list at least one connector");
+      root.problem(
+          "connectors", "must list at least one connector (or connector_files must be set)");
     }
+    readConnectors(list, origin, names, out);
+    for (Path f : matched) {
+      String shown = shown(f, baseDir);
+      Problems fileProblems = new Problems();
+      try {
+        Map<String, Object> tree = parseYaml(Files.readString(f, StandardCharsets.UTF_8), shown);
+        Path dir = f.getParent() == null ? Path.of(".") : f.getParent();
+        Settings fileRoot = Settings.root(tree, fileProblems, env, dir);
+        readConnectors(fileRoot.objects("connectors"), shown, names, out);
+        fileRoot.finish(); // any key but connectors is unknown here
+      } catch (ConfigException e) {
+        e.problems().forEach(m -> fileProblems.add("", m));
+      } catch (IOException e) {
+        fileProblems.add("", "cannot read file (" + e.getClass().getSimpleName() + ")");
+      }
+      fileProblems.messages().forEach(m -> root.problems().add(shown, m));
+    }
+    return out;
+  }
+
+  /** A file as messages name it: relative to the main file's folder when inside it. */
+  private static String shown(Path f, Path baseDir) {
+    Path base = baseDir.toAbsolutePath().normalize();
+    return f.startsWith(base) ? base.relativize(f).toString() : f.toString();
+  }
+
+  /**
+   * The files {@code connector_files} matches: each pattern is a glob relative to the main file's
+   * folder (or absolute), its {@code *} never crossing a {@code /} (use {@code **} for that);
+   * hidden entries (Kubernetes' {@code ..data} links of a mounted ConfigMap) are skipped and the
+   * main file itself is never read as one. A pattern whose folder does not exist is a problem; one
+   * that matches no file is logged as a warning (an empty ConfigMap is a valid state).
+   */
+  private static List<Path> connectorFiles(Settings root, String origin, Path baseDir) {
+    java.util.TreeSet<Path> out = new java.util.TreeSet<>();
+    Path self = Path.of(origin).toAbsolutePath().normalize();
+    List<String> patterns = root.strings("connector_files");
+    for (int i = 0; i < patterns.size(); i++) {
+      String key = "connector_files[" + i + "]";
+      String pattern = patterns.get(i).trim();
+      if (pattern.isEmpty()) {
+        root.problem(key, "must not be empty");
+        continue;
+      }
+      try {
+        List<Path> found = ConnectorFiles.match(pattern, baseDir);
+        found.stream().filter(f -> !f.equals(self)).forEach(out::add);
+        if (found.isEmpty()) {
+          LOG.warn("{}: \"{}\" matches no file (yet): no connectors from it", key, pattern);
+        }
+      } catch (IllegalArgumentException e) {
+        root.problem(key, e.getMessage());
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
+  /** Reads one {@code connectors:} list of the file {@code where} into {@code out}. */
+  private void readConnectors(
+      List<Settings> list, String where, Map<String, String> names, List<ConnectorSpec> out) {
     for (Settings c : list) {
       String name = c.string("name");
       String type = c.string("type");
       Duration poll = c.duration("poll_interval", Duration.ofSeconds(60));
       if (name != null && !name.matches("[a-zA-Z0-9_.-]{1,64}")) {
         c.problem("name", "must be 1-64 letters, digits, '_', '.' or '-', got \"" + name + "\"");
-      } else if (name != null && !names.add(name)) {
-        c.problem("name", "duplicate connector name \"" + name + "\"");
+      } else if (name != null && names.containsKey(name)) {
+        String first = names.get(name);
+        c.problem(
+            "name",
+            "duplicate connector name \""
+                + name
+                + "\""
+                + (first.equals(where) ? "" : " (also in " + first + ")"));
+      } else if (name != null) {
+        names.put(name, where);
       }
       if (poll.compareTo(Duration.ofSeconds(1)) < 0) {
         c.problem("poll_interval", "must be at least 1s");
@@ -554,12 +647,11 @@ public final class ConfigLoader {
         c.markAllRead(); // the type is unknown: its keys cannot be judged
         continue;
       }
-      ConnectorSpec spec = spec(factory, c, name, type, poll);
+      ConnectorSpec spec = spec(factory, c, name, type, poll, where, c.fingerprint());
       if (spec != null) {
         out.add(spec);
       }
     }
-    return out;
   }
 
   /**
@@ -567,13 +659,20 @@ public final class ConfigLoader {
    * null when the block has problems (they are in {@code c}'s problems).
    */
   private static <O> ConnectorSpec spec(
-      ConnectorFactory<O> factory, Settings c, String name, String type, Duration poll) {
+      ConnectorFactory<O> factory,
+      Settings c,
+      String name,
+      String type,
+      Duration poll,
+      String file,
+      String fingerprint) {
     int before = c.problems().messages().size();
     O options = factory.parse(c);
     c.finish(); // report its unknown keys next to its other problems
     if (c.problems().messages().size() != before || name == null) {
       return null;
     }
-    return new ConnectorSpec(name, type, poll, ctx -> factory.create(options, ctx));
+    return new ConnectorSpec(
+        name, type, poll, ctx -> factory.create(options, ctx), file, fingerprint);
   }
 }

@@ -480,6 +480,14 @@ public final class Settings {
     children.forEach(c -> c.collectKeysAsked(out));
   }
 
+  /**
+   * The {@link Fingerprint} of this block as written: its values with {@code ${ENV}} resolved and
+   * the files its {@code *_file} keys name (relative to this config file's folder).
+   */
+  public String fingerprint() {
+    return Fingerprint.of(values, baseDir, env);
+  }
+
   /** Marks every key of this block as read, so {@link #finish()} reports none of them. */
   public void markAllRead() {
     read.addAll(values.keySet());

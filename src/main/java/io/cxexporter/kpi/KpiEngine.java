@@ -124,6 +124,18 @@ public final class KpiEngine {
   }
 
   /**
+   * Forgets everything the engine knows of a source (a connector a reload removed): the next {@link
+   * #compute()} has none of its series. The store keeps its records; a later {@link #load} learns
+   * them again. Only the source's own state goes: the other sources' aggregates are untouched and
+   * stay incremental.
+   *
+   * @return whether the engine knew the source
+   */
+  public synchronized boolean drop(String source) {
+    return sources.remove(source) != null;
+  }
+
+  /**
    * Negative durations of a source's tickets left out of every KPI and histogram (the model refuses
    * them, so this stays 0 unless a connector bypasses its check).
    */

@@ -2,6 +2,7 @@ package io.cxexporter.metrics;
 
 import io.cxexporter.kpi.KpiEngine;
 import io.cxexporter.kpi.KpiSnapshot;
+import io.cxexporter.model.Record;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +75,35 @@ public final class KpiPublisher implements AutoCloseable {
     synchronized (newLabelsLock) {
       transitions.initialize(kpi.drainNewLabels());
     }
+  }
+
+  /**
+   * Learns one source from its stored records, as history (nothing counted), and refreshes soon: a
+   * connector a reload added or restarted. The other sources are not rebuilt. Call before the
+   * source's sync starts.
+   *
+   * <pre>{@code
+   * publisher.load("acme", action -> store.forEach("acme", action));
+   * }</pre>
+   *
+   * @return how many records were read
+   * @see KpiEngine#load
+   */
+  public long load(String source, Consumer<BiConsumer<String, Record>> records) {
+    long n = kpi.load(source, records);
+    markDirty();
+    return n;
+  }
+
+  /**
+   * Forgets one source (a connector a reload removed): its KPI series are gone from the next
+   * snapshot; call {@link #refresh()} to publish it now. Call after the source's sync stopped.
+   *
+   * @see KpiEngine#drop
+   */
+  public void drop(String source) {
+    kpi.drop(source);
+    markDirty();
   }
 
   /** Counts time-driven transitions (SLA breaches), recomputes and publishes the snapshot now. */
