@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
  * java -jar cx-exporter.jar --config.file=cx.yml --config.check
  * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
  * java -jar cx-exporter.jar --config.file=cx.yml --web.config.file=web.yml --web.enable-lifecycle
+ * java -jar cx-exporter.jar --config.file=cx.yml --shard=1 --total-shards=3   # see {@link Sharding}
  * java -jar cx-exporter.jar probe --config.file=cx.yml --connector=acme   # see {@link Probe}
  * java -jar cx-exporter.jar history --config.file=cx.yml --from 30d --step 5m   # see {@link History}
  * </pre>
@@ -111,6 +112,38 @@ public final class Main implements Callable<Integer> {
           "logfmt or json: one line per event on standard error (default ${DEFAULT-VALUE}).")
   String logFormat;
 
+  @Option(
+      names = "--shard",
+      paramLabel = "N",
+      description =
+          "This replica's shard, zero-indexed (default 0): it runs only the connectors whose name"
+              + " hashes to N (FNV-1a 64 mod --total-shards).")
+  Integer shard;
+
+  @Option(
+      names = "--total-shards",
+      paramLabel = "M",
+      defaultValue = "1",
+      description = "The number of shards; 1 turns sharding off (default ${DEFAULT-VALUE}).")
+  int totalShards;
+
+  @Option(
+      names = "--shard.from-pod-name",
+      description =
+          "Take the shard from the number after the last - of the pod name (environment"
+              + " POD_NAME, else HOSTNAME), as a StatefulSet names its pods: cx-exporter-2 is 2.")
+  boolean shardFromPodName;
+
+  /**
+   * Testing only: the system property that fixes the clock at an instant ({@code
+   * -Dcx.clock.fixed=2026-11-30T12:00:00Z}), so several processes compute the same KPIs. Never in
+   * production: windows stop moving and nothing new is ever read.
+   */
+  static final String FIXED_CLOCK = "cx.clock.fixed";
+
+  /** The environment, for {@code --shard.from-pod-name} (tests replace it). */
+  java.util.function.Function<String, String> env = System::getenv;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -137,6 +170,16 @@ public final class Main implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    Sharding sharding;
+    Clock clock;
+    try {
+      sharding = Sharding.fromFlags(shard, totalShards, shardFromPodName, env);
+      clock = clock(System.getProperty(FIXED_CLOCK));
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
     if (probe) {
       // the subcommand as registered (its defaults, the same out and err), on this config file
       return spec.commandLine()
@@ -146,6 +189,14 @@ public final class Main implements Callable<Integer> {
               configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
     LogSettings.configure(Level.valueOf(level.toUpperCase(Locale.ROOT)), format);
+    if (System.getProperty(FIXED_CLOCK) != null && !System.getProperty(FIXED_CLOCK).isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Main.class)
+          .warn(
+              "-D{}: the clock is fixed at {}; for tests only: KPI windows never move and no new"
+                  + " record is ever read",
+              FIXED_CLOCK,
+              clock.instant());
+    }
     ConfigLoader loader = ConfigLoader.standard();
     App.Overrides overrides = overrides();
     ExporterConfig config;
@@ -188,6 +239,14 @@ public final class Main implements Callable<Integer> {
                   config.connectors().stream()
                       .map(c -> c.name() + " (" + c.type() + ")")
                       .toList()));
+      if (sharding.sharded()) {
+        List<ConnectorSpec> here = sharding.mine(config.connectors());
+        out.println(
+            sharding.describe(here.size(), config.connectors().size())
+                + (here.isEmpty()
+                    ? ""
+                    : ": " + String.join(", ", here.stream().map(ConnectorSpec::name).toList())));
+      }
       out.flush();
       return 0;
     }
@@ -200,8 +259,9 @@ public final class Main implements Callable<Integer> {
               loader,
               configFile,
               overrides,
+              sharding,
               PrometheusRegistry.defaultRegistry,
-              Clock.systemUTC());
+              clock);
     } catch (RuntimeException e) {
       err.println("cannot start: " + e.getMessage());
       err.flush();
@@ -219,6 +279,27 @@ public final class Main implements Callable<Integer> {
     Signals.onHangup(app::requestReload);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The clock: the system's, or fixed at the instant of {@code -Dcx.clock.fixed} (testing only).
+   *
+   * @throws IllegalArgumentException when the property is not an ISO-8601 instant
+   */
+  static Clock clock(String fixed) {
+    if (fixed == null || fixed.isEmpty()) {
+      return Clock.systemUTC();
+    }
+    try {
+      return Clock.fixed(java.time.Instant.parse(fixed), java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "-D"
+              + FIXED_CLOCK
+              + ": expected an instant such as 2026-11-30T12:00:00Z, got \""
+              + fixed
+              + "\"");
+    }
   }
 
   /** What the flags change in each config, the first one and every reloaded one. */

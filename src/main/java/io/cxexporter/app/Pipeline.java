@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
+  /** The whole config: every connector, also those of other shards. */
   final ExporterConfig config;
+
+  /** The connectors of this shard, the ones this pipeline runs, in config order. */
+  final List<ConnectorSpec> connectors;
+
   final KpiEngine kpi;
   final KpiPublisher publisher;
   final SyncEngine sync;
@@ -46,11 +51,13 @@ final class Pipeline implements AutoCloseable {
 
   private Pipeline(
       ExporterConfig config,
+      List<ConnectorSpec> connectors,
       KpiEngine kpi,
       KpiPublisher publisher,
       SyncEngine sync,
       AlertAgent alerts) {
     this.config = config;
+    this.connectors = connectors;
     this.kpi = kpi;
     this.publisher = publisher;
     this.sync = sync;
@@ -67,11 +74,14 @@ final class Pipeline implements AutoCloseable {
       TransitionMetrics transitions,
       NotifyMetrics notifications,
       String scheme,
+      Sharding sharding,
       Clock clock) {
+    // the other shards' connectors were validated with the config; they neither load nor run here
+    List<ConnectorSpec> here = sharding.mine(config.connectors());
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
     long loaded = 0;
-    for (ConnectorSpec spec : config.connectors()) {
+    for (ConnectorSpec spec : here) {
       loaded += load(store, kpi, spec.name());
     }
     if (loaded > 0) {
@@ -89,7 +99,7 @@ final class Pipeline implements AutoCloseable {
             publisher::markDirty,
             self,
             clock);
-    for (ConnectorSpec spec : config.connectors()) {
+    for (ConnectorSpec spec : here) {
       sync.add(
           spec.create(
               new ConnectorContext(
@@ -127,7 +137,7 @@ final class Pipeline implements AutoCloseable {
     if (alerts == null) {
       notifications.retainOnly(List.of());
     }
-    return new Pipeline(config, kpi, publisher, sync, alerts);
+    return new Pipeline(config, here, kpi, publisher, sync, alerts);
   }
 
   /**
