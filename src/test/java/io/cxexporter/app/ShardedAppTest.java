@@ -138,6 +138,17 @@ class ShardedAppTest {
   }
 
   @Test
+  void aShardWithNoConnectorRunsEmptyAndIsReady() throws Exception {
+    app = start(new Sharding(1, 3), connectors("alpha", "bravo"));
+
+    assertThat(app.connectors()).isEmpty();
+    assertThat(Http.get(app.port(), "/-/ready").statusCode()).isEqualTo(200);
+    assertThat(up(metrics())).isEmpty();
+    assertThat(Http.get(app.port(), "/").body())
+        .contains("shard 1 of 3 (zero-indexed): 0 connectors here, 2 on other shards");
+  }
+
+  @Test
   void unshardedTheShardIsZeroOfOne() throws Exception {
     app = start(Sharding.NONE, connectors("alpha", "bravo", "charlie"));
 
