@@ -172,9 +172,10 @@ public final class Main implements Callable<Integer> {
     }
     Sharding sharding;
     Clock clock;
+    String fixedClock = System.getProperty(FIXED_CLOCK);
     try {
       sharding = Sharding.fromFlags(shard, totalShards, shardFromPodName, env);
-      clock = clock(System.getProperty(FIXED_CLOCK));
+      clock = clock(fixedClock);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
       err.flush();
@@ -189,7 +190,7 @@ public final class Main implements Callable<Integer> {
               configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
     LogSettings.configure(Level.valueOf(level.toUpperCase(Locale.ROOT)), format);
-    if (System.getProperty(FIXED_CLOCK) != null && !System.getProperty(FIXED_CLOCK).isEmpty()) {
+    if (fixedClock != null && !fixedClock.isEmpty()) {
       org.slf4j.LoggerFactory.getLogger(Main.class)
           .warn(
               "-D{}: the clock is fixed at {}; for tests only: KPI windows never move and no new"

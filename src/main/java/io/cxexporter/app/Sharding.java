@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
 /**
  * Which connectors this replica runs: shard {@code shard} of {@code total} ({@code --shard}, {@code
  * --total-shards}, the flags and semantics of kube-state-metrics). A connector runs on shard {@link
- * #shardOf(String) h(name) mod total}, where h is FNV-1a 64-bit over the UTF-8 bytes of its name,
- * read as an unsigned number: the same on every version and every replica, and unchanged when other
- * connectors are added or removed.
+ * #shardOf(String, int) h(name) mod total}, where h is FNV-1a 64-bit over the UTF-8 bytes of its
+ * name, read as an unsigned number: the same on every version and every replica, and unchanged when
+ * other connectors are added or removed.
  *
  * <pre>{@code
  * Sharding s = new Sharding(1, 3);       // --shard=1 --total-shards=3
