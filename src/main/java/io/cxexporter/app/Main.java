@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.event.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -112,27 +113,7 @@ public final class Main implements Callable<Integer> {
           "logfmt or json: one line per event on standard error (default ${DEFAULT-VALUE}).")
   String logFormat;
 
-  @Option(
-      names = "--shard",
-      paramLabel = "N",
-      description =
-          "This replica's shard, zero-indexed (default 0): it runs only the connectors whose name"
-              + " hashes to N (FNV-1a 64 mod --total-shards).")
-  Integer shard;
-
-  @Option(
-      names = "--total-shards",
-      paramLabel = "M",
-      defaultValue = "1",
-      description = "The number of shards; 1 turns sharding off (default ${DEFAULT-VALUE}).")
-  int totalShards;
-
-  @Option(
-      names = "--shard.from-pod-name",
-      description =
-          "Take the shard from the number after the last - of the pod name (environment"
-              + " POD_NAME, else HOSTNAME), as a StatefulSet names its pods: cx-exporter-2 is 2.")
-  boolean shardFromPodName;
+  @Mixin ShardFlags shardFlags = new ShardFlags();
 
   /**
    * Testing only: the system property that fixes the clock at an instant ({@code
@@ -140,9 +121,6 @@ public final class Main implements Callable<Integer> {
    * production: windows stop moving and nothing new is ever read.
    */
   static final String FIXED_CLOCK = "cx.clock.fixed";
-
-  /** The environment, for {@code --shard.from-pod-name} (tests replace it). */
-  java.util.function.Function<String, String> env = System::getenv;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
@@ -174,7 +152,7 @@ public final class Main implements Callable<Integer> {
     Clock clock;
     String fixedClock = System.getProperty(FIXED_CLOCK);
     try {
-      sharding = Sharding.fromFlags(shard, totalShards, shardFromPodName, env);
+      sharding = shardFlags.sharding();
       clock = clock(fixedClock);
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());

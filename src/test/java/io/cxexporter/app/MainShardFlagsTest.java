@@ -22,7 +22,7 @@ class MainShardFlagsTest {
 
   int run(Map<String, String> env, String... args) {
     Main main = new Main();
-    main.env = env::get;
+    main.shardFlags.env = env::get;
     return new CommandLine(main)
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
