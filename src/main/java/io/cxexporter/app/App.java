@@ -5,6 +5,7 @@ import io.cxexporter.connector.CheckResult;
 import io.cxexporter.kpi.KpiSnapshot;
 import io.cxexporter.metrics.RequestMetrics;
 import io.cxexporter.metrics.SelfMetrics;
+import io.cxexporter.metrics.ShardMetrics;
 import io.cxexporter.metrics.SnapshotCollector;
 import io.cxexporter.metrics.TransitionMetrics;
 import io.cxexporter.store.Quarantine;
@@ -62,6 +63,7 @@ public final class App implements StatusSource, AutoCloseable {
   private final ConfigLoader loader;
   private final Path configFile;
   private final Overrides overrides;
+  private final Sharding sharding;
   private final PrometheusRegistry registry;
   private final Clock clock;
   private final SelfMetrics self;
@@ -95,11 +97,13 @@ public final class App implements StatusSource, AutoCloseable {
       ConfigLoader loader,
       Path configFile,
       Overrides overrides,
+      Sharding sharding,
       PrometheusRegistry registry,
       Clock clock) {
     this.loader = loader;
     this.configFile = configFile;
     this.overrides = overrides;
+    this.sharding = sharding;
     this.registry = registry;
     this.clock = clock;
     Properties build = buildProperties();
@@ -108,6 +112,7 @@ public final class App implements StatusSource, AutoCloseable {
     this.collector = SnapshotCollector.register(registry);
     this.requests = RequestMetrics.register(registry, self.errors);
     this.notifications = io.cxexporter.alerting.notify.NotifyMetrics.register(registry);
+    ShardMetrics.register(registry, sharding.shard(), sharding.total());
   }
 
   /**
@@ -155,12 +160,8 @@ public final class App implements StatusSource, AutoCloseable {
   }
 
   /**
-   * Starts the web server, then the pipeline of {@code config}.
-   *
-   * @param config the config with {@code overrides} already applied
-   * @param web the {@code --web.*} flags
-   * @param configFile the file reloads read again, or null for the built-in demo
-   * @param overrides applied again to each reloaded config
+   * Like {@link #start(ExporterConfig, WebServer.Options, ConfigLoader, Path, Overrides, Sharding,
+   * PrometheusRegistry, Clock)}, unsharded.
    */
   public static App start(
       ExporterConfig config,
@@ -170,7 +171,30 @@ public final class App implements StatusSource, AutoCloseable {
       Overrides overrides,
       PrometheusRegistry registry,
       Clock clock) {
-    App app = new App(loader, configFile, overrides, registry, clock);
+    return start(config, web, loader, configFile, overrides, Sharding.NONE, registry, clock);
+  }
+
+  /**
+   * Starts the web server, then the pipeline of {@code config}: of its connectors, those of this
+   * shard only.
+   *
+   * @param config the config with {@code overrides} already applied
+   * @param web the {@code --web.*} flags
+   * @param configFile the file reloads read again, or null for the built-in demo
+   * @param overrides applied again to each reloaded config
+   * @param sharding which connectors run here ({@code --shard}, {@code --total-shards}); the same
+   *     for each reloaded config
+   */
+  public static App start(
+      ExporterConfig config,
+      WebServer.Options web,
+      ConfigLoader loader,
+      Path configFile,
+      Overrides overrides,
+      Sharding sharding,
+      PrometheusRegistry registry,
+      Clock clock) {
+    App app = new App(loader, configFile, overrides, sharding, registry, clock);
     JvmMetrics.builder().register(registry);
     app.web = WebServer.start(config.server(), web, registry, app, clock);
     try {
@@ -187,6 +211,7 @@ public final class App implements StatusSource, AutoCloseable {
               app.transitions,
               app.notifications,
               app.web.scheme(),
+              sharding,
               clock);
     } catch (RuntimeException e) {
       app.close();
@@ -200,6 +225,7 @@ public final class App implements StatusSource, AutoCloseable {
         config.connectors().size(),
         config.origin(),
         config.statePath());
+    LOG.info(sharding.describe(app.pipeline.connectors.size(), config.connectors().size()));
     return app;
   }
 
@@ -278,8 +304,9 @@ public final class App implements StatusSource, AutoCloseable {
     long t0 = System.nanoTime();
     old.close(old.config.shutdownTimeout());
     LOG.debug("previous connectors stopped in {} ms", (System.nanoTime() - t0) / 1_000_000);
-    for (String name : old.config.connectors().stream().map(c -> c.name()).toList()) {
-      if (next.connectors().stream().noneMatch(c -> c.name().equals(name))) {
+    List<ConnectorSpec> nextHere = sharding.mine(next.connectors());
+    for (String name : old.connectors.stream().map(c -> c.name()).toList()) {
+      if (nextHere.stream().noneMatch(c -> c.name().equals(name))) {
         LOG.info("connector {} removed; its stored records stay in the state file", name);
         self.forget(name);
         requests.forget(name);
@@ -302,11 +329,13 @@ public final class App implements StatusSource, AutoCloseable {
             transitions,
             notifications,
             web.scheme(),
+            sharding,
             clock);
     self.reloadSuccessful.set(1);
     self.reloadTimestamp.set(clock.millis() / 1000.0);
     lastReloadProblems = null;
     LOG.info("config reloaded from {}: {} connector(s)", next.origin(), next.connectors().size());
+    LOG.info(sharding.describe(pipeline.connectors.size(), next.connectors().size()));
     return null;
   }
 
@@ -315,8 +344,10 @@ public final class App implements StatusSource, AutoCloseable {
    * by one; the untouched ones keep running without a re-sync.
    */
   private List<String> reloadConnectors(Pipeline running, ExporterConfig next) {
+    // only this shard's connectors count: one of another shard changing is not this one's change
     ConnectorChanges changes =
-        ConnectorChanges.between(running.config.connectors(), next.connectors());
+        ConnectorChanges.between(
+            sharding.mine(running.config.connectors()), sharding.mine(next.connectors()));
     long t0 = System.nanoTime();
     running.update(next, changes);
     for (String name : changes.removed()) {
@@ -330,9 +361,10 @@ public final class App implements StatusSource, AutoCloseable {
     LOG.info(
         "config reloaded from {}: {} connector(s): {} (in {} ms; the rest kept running)",
         next.origin(),
-        next.connectors().size(),
+        running.connectors.size(),
         changes,
         (System.nanoTime() - t0) / 1_000_000);
+    LOG.info(sharding.describe(running.connectors.size(), next.connectors().size()));
     return null;
   }
 
@@ -444,6 +476,25 @@ public final class App implements StatusSource, AutoCloseable {
   @Override
   public List<String> lastReloadProblems() {
     return lastReloadProblems;
+  }
+
+  /**
+   * This replica's shard and the number of shards ({@code --shard}, {@code --total-shards}; {@link
+   * Sharding#NONE} unsharded), fixed for the life of the process.
+   */
+  public Sharding sharding() {
+    return sharding;
+  }
+
+  @Override
+  public StatusSource.Shard shard() {
+    Pipeline p = pipeline;
+    if (p == null) {
+      return new StatusSource.Shard(sharding.shard(), sharding.total(), 0, 0);
+    }
+    int here = p.connectors.size();
+    return new StatusSource.Shard(
+        sharding.shard(), sharding.total(), here, p.config.connectors().size() - here);
   }
 
   /** The running pipeline's KPI publisher (tests force a refresh through it). */

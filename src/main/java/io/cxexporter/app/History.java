@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -64,6 +65,9 @@ final class History implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @ParentCommand Main parent;
+
+  /** On a sharded replica, the replica's own connectors only (its state holds only theirs). */
+  @Mixin ShardFlags shardFlags = new ShardFlags();
 
   @Option(
       names = "--config.file",
@@ -130,7 +134,13 @@ final class History implements Callable<Integer> {
     Duration every;
     Instant last;
     Map<String, String> extra = new LinkedHashMap<>();
+    Sharding sharding;
     try {
+      // the subcommand's flags, else the exporter's given before it
+      sharding =
+          shardFlags.given() || parent == null
+              ? shardFlags.sharding()
+              : parent.shardFlags.sharding();
       back = duration("--from", from);
       every = duration("--step", step);
       if (every.toMillis() <= 0) {
@@ -178,7 +188,7 @@ final class History implements Callable<Integer> {
       long reading = nanos.getAsLong();
       // REFUSE: a damaged state file is reported, never moved aside by a read-only command
       try (Store store = Store.open(config.statePath(), clock, OnCorruption.REFUSE)) {
-        for (ConnectorSpec c : config.connectors()) {
+        for (ConnectorSpec c : sharding.mine(config.connectors())) {
           OpenTicketsHistory o = new OpenTicketsHistory();
           open.put(c.name(), o);
           records +=

@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.event.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
  * java -jar cx-exporter.jar --config.file=cx.yml --config.check
  * java -jar cx-exporter.jar --config.file=cx.yml --web.listen-address=127.0.0.1:9877
  * java -jar cx-exporter.jar --config.file=cx.yml --web.config.file=web.yml --web.enable-lifecycle
+ * java -jar cx-exporter.jar --config.file=cx.yml --shard=1 --total-shards=3   # see {@link Sharding}
  * java -jar cx-exporter.jar probe --config.file=cx.yml --connector=acme   # see {@link Probe}
  * java -jar cx-exporter.jar history --config.file=cx.yml --from 30d --step 5m   # see {@link History}
  * </pre>
@@ -111,6 +113,15 @@ public final class Main implements Callable<Integer> {
           "logfmt or json: one line per event on standard error (default ${DEFAULT-VALUE}).")
   String logFormat;
 
+  @Mixin ShardFlags shardFlags = new ShardFlags();
+
+  /**
+   * Testing only: the system property that fixes the clock at an instant ({@code
+   * -Dcx.clock.fixed=2026-11-30T12:00:00Z}), so several processes compute the same KPIs. Never in
+   * production: windows stop moving and nothing new is ever read.
+   */
+  static final String FIXED_CLOCK = "cx.clock.fixed";
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).execute(args));
   }
@@ -137,6 +148,17 @@ public final class Main implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    Sharding sharding;
+    Clock clock;
+    String fixedClock = System.getProperty(FIXED_CLOCK);
+    try {
+      sharding = shardFlags.sharding();
+      clock = clock(fixedClock);
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.flush();
+      return 2;
+    }
     if (probe) {
       // the subcommand as registered (its defaults, the same out and err), on this config file
       return spec.commandLine()
@@ -146,6 +168,14 @@ public final class Main implements Callable<Integer> {
               configFile == null ? new String[0] : new String[] {"--config.file=" + configFile});
     }
     LogSettings.configure(Level.valueOf(level.toUpperCase(Locale.ROOT)), format);
+    if (fixedClock != null && !fixedClock.isEmpty()) {
+      org.slf4j.LoggerFactory.getLogger(Main.class)
+          .warn(
+              "-D{}: the clock is fixed at {}; for tests only: KPI windows never move and no new"
+                  + " record is ever read",
+              FIXED_CLOCK,
+              clock.instant());
+    }
     ConfigLoader loader = ConfigLoader.standard();
     App.Overrides overrides = overrides();
     ExporterConfig config;
@@ -188,6 +218,14 @@ public final class Main implements Callable<Integer> {
                   config.connectors().stream()
                       .map(c -> c.name() + " (" + c.type() + ")")
                       .toList()));
+      if (sharding.sharded()) {
+        List<ConnectorSpec> here = sharding.mine(config.connectors());
+        out.println(
+            sharding.describe(here.size(), config.connectors().size())
+                + (here.isEmpty()
+                    ? ""
+                    : ": " + String.join(", ", here.stream().map(ConnectorSpec::name).toList())));
+      }
       out.flush();
       return 0;
     }
@@ -200,8 +238,9 @@ public final class Main implements Callable<Integer> {
               loader,
               configFile,
               overrides,
+              sharding,
               PrometheusRegistry.defaultRegistry,
-              Clock.systemUTC());
+              clock);
     } catch (RuntimeException e) {
       err.println("cannot start: " + e.getMessage());
       err.flush();
@@ -219,6 +258,27 @@ public final class Main implements Callable<Integer> {
     Signals.onHangup(app::requestReload);
     stopped.await();
     return 0;
+  }
+
+  /**
+   * The clock: the system's, or fixed at the instant of {@code -Dcx.clock.fixed} (testing only).
+   *
+   * @throws IllegalArgumentException when the property is not an ISO-8601 instant
+   */
+  static Clock clock(String fixed) {
+    if (fixed == null || fixed.isEmpty()) {
+      return Clock.systemUTC();
+    }
+    try {
+      return Clock.fixed(java.time.Instant.parse(fixed), java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "-D"
+              + FIXED_CLOCK
+              + ": expected an instant such as 2026-11-30T12:00:00Z, got \""
+              + fixed
+              + "\"");
+    }
   }
 
   /** What the flags change in each config, the first one and every reloaded one. */

@@ -39,8 +39,14 @@ import org.slf4j.LoggerFactory;
 final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-  /** The config running: replaced by {@link #update}. */
+  /**
+   * The whole config running (every connector, also those of other shards): replaced by {@link
+   * #update}.
+   */
   volatile ExporterConfig config;
+
+  /** The connectors of this shard, the ones this pipeline runs, in config order. */
+  volatile List<ConnectorSpec> connectors;
 
   final KpiEngine kpi;
   final KpiPublisher publisher;
@@ -51,24 +57,29 @@ final class Pipeline implements AutoCloseable {
 
   private final Store store;
   private final RequestMetrics requests;
+  private final Sharding sharding;
   private final Clock clock;
 
   private Pipeline(
       ExporterConfig config,
+      List<ConnectorSpec> connectors,
       KpiEngine kpi,
       KpiPublisher publisher,
       SyncEngine sync,
       AlertAgent alerts,
       Store store,
       RequestMetrics requests,
+      Sharding sharding,
       Clock clock) {
     this.config = config;
+    this.connectors = connectors;
     this.kpi = kpi;
     this.publisher = publisher;
     this.sync = sync;
     this.alerts = alerts;
     this.store = store;
     this.requests = requests;
+    this.sharding = sharding;
     this.clock = clock;
   }
 
@@ -82,11 +93,14 @@ final class Pipeline implements AutoCloseable {
       TransitionMetrics transitions,
       NotifyMetrics notifications,
       String scheme,
+      Sharding sharding,
       Clock clock) {
+    // the other shards' connectors were validated with the config; they neither load nor run here
+    List<ConnectorSpec> here = sharding.mine(config.connectors());
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
     long loaded = 0;
-    for (ConnectorSpec spec : config.connectors()) {
+    for (ConnectorSpec spec : here) {
       loaded += load(store, kpi, spec.name());
     }
     if (loaded > 0) {
@@ -104,7 +118,7 @@ final class Pipeline implements AutoCloseable {
             publisher::markDirty,
             self,
             clock);
-    for (ConnectorSpec spec : config.connectors()) {
+    for (ConnectorSpec spec : here) {
       add(sync, spec, requests, clock);
     }
     sync.start();
@@ -129,17 +143,26 @@ final class Pipeline implements AutoCloseable {
               () -> tickets.dueTickets(publisher.latest()),
               clock,
               statusUrl(config, scheme));
-      // shard 0 of 1: with alerting.ha the Lease is alerting.ha.kubernetes_lease.name itself; a
-      // sharded process passes its --shard and --total-shards here (Lease "<name>-shard-<N>")
+      // with alerting.ha each shard elects its own notifier: the Lease is
+      // alerting.ha.kubernetes_lease.name unsharded, "<name>-shard-<N>" on shard N of M > 1
       alerts =
           AlertAgent.create(
-              config.alerting(), evaluator, reminders, log, registry, notifications, clock, 0, 1);
+              config.alerting(),
+              evaluator,
+              reminders,
+              log,
+              registry,
+              notifications,
+              clock,
+              sharding.shard(),
+              sharding.total());
       alerts.start();
     }
     if (alerts == null) {
       notifications.retainOnly(List.of());
     }
-    return new Pipeline(config, kpi, publisher, sync, alerts, store, requests, clock);
+    return new Pipeline(
+        config, here, kpi, publisher, sync, alerts, store, requests, sharding, clock);
   }
 
   /** Adds one connector to {@code sync}, its request metrics gated by its own run. */
@@ -161,6 +184,7 @@ final class Pipeline implements AutoCloseable {
    * a snapshot without the removed ones before it returns. Unchanged connectors are not touched:
    * their stream runners, cursors, KPI state and counters go on as they were, and they make no
    * request because of the update. The removed connectors' metrics are the caller's to forget.
+   * {@code changes} are this shard's only: those between {@link Sharding#mine} of both configs.
    */
   void update(ExporterConfig next, ConnectorChanges changes) {
     long t0 = System.nanoTime();
@@ -188,6 +212,7 @@ final class Pipeline implements AutoCloseable {
       }
     }
     config = next;
+    connectors = sharding.mine(next.connectors());
     long t2 = System.nanoTime();
     if (!changes.removed().isEmpty()) {
       publisher.refresh(); // the removed connectors' series go before the reload returns

@@ -48,6 +48,8 @@ public final class MetricNames {
   public static final String HTTP_REQUESTS_REJECTED = "cx_http_requests_rejected_total";
   public static final String WEB_CONFIG_RELOAD_OK = "cx_web_config_last_reload_successful";
   public static final String STATE_RESETS = "cx_state_resets_total";
+  public static final String SHARD_ORDINAL = "cx_exporter_shard_ordinal";
+  public static final String TOTAL_SHARDS = "cx_exporter_total_shards";
 
   /** Written by {@code cx-exporter history} only, never served on {@code /metrics}. */
   public static final String TICKETS_OPEN_HISTORY = "cx_tickets_open_total_history";

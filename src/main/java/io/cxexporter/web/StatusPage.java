@@ -53,6 +53,17 @@ final class StatusPage {
         .append("\">")
         .append(Html.esc(telemetryPath))
         .append("</a></p>");
+    StatusSource.Shard shard = src.shard();
+    b.append("<p id=\"shard\">shard ")
+        .append(shard.shard())
+        .append(" of ")
+        .append(shard.total())
+        .append(" (zero-indexed): ")
+        .append(shard.here())
+        .append(shard.here() == 1 ? " connector" : " connectors")
+        .append(" here, ")
+        .append(shard.elsewhere())
+        .append(" on other shards</p>");
     List<String> reload = src.lastReloadProblems();
     if (reload != null && !reload.isEmpty()) {
       b.append(

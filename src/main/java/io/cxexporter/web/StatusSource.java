@@ -54,6 +54,17 @@ public interface StatusSource {
     return Quarantine.EMPTY;
   }
 
+  /**
+   * This replica's shard ({@code --shard}, zero-indexed) of {@code total}, with how many configured
+   * connectors run here and how many on the other shards.
+   */
+  record Shard(int shard, int total, int here, int elsewhere) {}
+
+  /** This replica's shard and its connectors; unsharded (0 of 1), every connector runs here. */
+  default Shard shard() {
+    return new Shard(0, 1, connectors().size(), 0);
+  }
+
   /** Ready for scrapes: every stream finished a sync or has data. */
   boolean ready();
 

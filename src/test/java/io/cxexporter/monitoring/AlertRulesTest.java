@@ -46,6 +46,8 @@ class AlertRulesTest {
     FOR_AND_SEVERITY.put("CxConnectorRateLimited", List.of("15m", "warning"));
     FOR_AND_SEVERITY.put("CxConnectorClockSkew", List.of("15m", "warning"));
     FOR_AND_SEVERITY.put("CxConnectorUnauthorized", List.of("10m", "critical"));
+    FOR_AND_SEVERITY.put("CxExporterShardingMismatch", List.of("15m", "critical"));
+    FOR_AND_SEVERITY.put("CxExporterShardsMissing", List.of("15m", "critical"));
   }
 
   /** The recording rules the dashboards and alerts share (contract), with their expressions. */

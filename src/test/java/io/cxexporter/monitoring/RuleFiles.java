@@ -51,7 +51,9 @@ final class RuleFiles {
                   "CxConnectorStale",
                   "CxConnectorRateLimited",
                   "CxConnectorUnauthorized",
-                  "CxConnectorClockSkew"))
+                  "CxConnectorClockSkew",
+                  "CxExporterShardingMismatch",
+                  "CxExporterShardsMissing"))
           .toList();
 
   /** One rule (alerting or recording) with the file and group it is in. */
