@@ -48,6 +48,8 @@ class AlertRulesTest {
     FOR_AND_SEVERITY.put("CxConnectorUnauthorized", List.of("10m", "critical"));
     FOR_AND_SEVERITY.put("CxExporterShardingMismatch", List.of("15m", "critical"));
     FOR_AND_SEVERITY.put("CxExporterShardsMissing", List.of("15m", "critical"));
+    FOR_AND_SEVERITY.put("CxAlertingNoLeader", List.of("5m", "critical"));
+    FOR_AND_SEVERITY.put("CxAlertingSplitBrain", List.of("5m", "warning"));
   }
 
   /** The recording rules the dashboards and alerts share (contract), with their expressions. */

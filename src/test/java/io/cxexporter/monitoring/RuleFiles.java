@@ -53,7 +53,9 @@ final class RuleFiles {
                   "CxConnectorUnauthorized",
                   "CxConnectorClockSkew",
                   "CxExporterShardingMismatch",
-                  "CxExporterShardsMissing"))
+                  "CxExporterShardsMissing",
+                  "CxAlertingNoLeader",
+                  "CxAlertingSplitBrain"))
           .toList();
 
   /** One rule (alerting or recording) with the file and group it is in. */
