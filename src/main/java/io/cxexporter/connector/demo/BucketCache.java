@@ -16,8 +16,9 @@ import java.util.Map;
  *
  * <p>Forgetting works on two levels: a whole hour once none of its records can change after the
  * slowest reader's position, and inside an hour every record whose last version is at or before
- * that position. Each hour remembers up to when it is incomplete, and a read from before that draws
- * the hour again, so forgetting never changes what a read returns.
+ * that position (and, of the records that stay, the versions before it). Each hour remembers up to
+ * when it is incomplete, and a read from before that draws the hour again, so forgetting never
+ * changes what a read returns.
  */
 final class BucketCache {
   /** In {@link #dropped}: the hour is not held (never drawn, or forgotten whole). */
@@ -114,6 +115,7 @@ final class BucketCache {
                 }
                 return done;
               });
+          records.replaceAll(x -> shorten(x, t));
           if (records.isEmpty()) {
             kept.remove(h);
           }
@@ -124,6 +126,23 @@ final class BucketCache {
     while (low < high && dropped[low] == NOT_HELD) {
       low++;
     }
+  }
+
+  /**
+   * {@code x} without the versions before {@code t} and without their index entries: a read from
+   * before {@code t} draws the hour again (its {@code droppedUpTo} is then {@code t}), so only
+   * readers from {@code t} on see what stays. A ticket of the demo goes through a dozen versions
+   * and stays for days after most of them, until it is closed.
+   */
+  private History shorten(History x, long t) {
+    History shorter = x.from(t);
+    if (shorter == x && x.time(0) > t) {
+      return x; // nothing before t
+    }
+    EventIndex index = indexes.get(x.feed());
+    index.remove(x);
+    index.addAfter(shorter, t);
+    return shorter;
   }
 
   /** The number of hours held. */

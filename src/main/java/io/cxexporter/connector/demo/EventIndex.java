@@ -21,7 +21,18 @@ final class EventIndex {
     }
   }
 
-  /** Forgets every version of {@code h}. */
+  /**
+   * Indexes the versions of {@code h} after {@code t} (a reader from {@code t} on needs no other).
+   */
+  void addAfter(History h, long t) {
+    for (int i = 0; i < h.size(); i++) {
+      if (h.time(i) > t) {
+        byTime.merge(h.time(i), h, EventIndex::join);
+      }
+    }
+  }
+
+  /** Forgets every version of {@code h} (those indexed: missing ones are skipped). */
   void remove(History h) {
     for (int i = 0; i < h.size(); i++) {
       Long t = h.time(i);
