@@ -165,13 +165,18 @@ final class BucketCache {
     return i < low || i >= high ? NOT_HELD : dropped[(int) i];
   }
 
-  /** Draws {@code hour} and indexes the records that still change after {@code from}. */
+  /**
+   * Draws {@code hour} and indexes the records that still change after {@code from}, without their
+   * versions before it (as {@link #shorten} leaves them).
+   */
   private void draw(long hour, long from) {
     List<History> records = new ArrayList<>();
     for (History x : generator.generate(hour)) {
       if (x.lastTime() > from) {
-        indexes.get(x.feed()).add(x);
-        records.add(x);
+        // a read from before from draws the hour again, so what stays starts at from (shorten)
+        History kept = x.from(from);
+        indexes.get(x.feed()).addAfter(kept, from);
+        records.add(kept);
       }
     }
     if (records.isEmpty()) {

@@ -14,13 +14,6 @@ final class EventIndex {
   /** Time -> a {@link History}, or a {@code History[]} when several change at the same instant. */
   private final TreeMap<Long, Object> byTime = new TreeMap<>();
 
-  /** Indexes every version of {@code h}. */
-  void add(History h) {
-    for (int i = 0; i < h.size(); i++) {
-      byTime.merge(h.time(i), h, EventIndex::join);
-    }
-  }
-
   /**
    * Indexes the versions of {@code h} after {@code t} (a reader from {@code t} on needs no other).
    */
