@@ -20,7 +20,8 @@ USER 10001
 WORKDIR /var/lib/cx-exporter
 VOLUME ["/var/lib/cx-exporter"]
 EXPOSE 9877
-ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# The launcher's default_java_opts (README "JVM flags"); docker run -e JAVA_OPTS=... replaces them.
+ENV JAVA_OPTS="-XX:+UseSerialGC -Xms16m -XX:MaxRAMPercentage=75 -Xss512k -XX:ReservedCodeCacheSize=64m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD curl -fsS -o /dev/null http://127.0.0.1:9877/-/healthy || exit 1
 # No arguments: the built-in demo (state in /var/lib/cx-exporter/cx-data).

@@ -39,6 +39,10 @@ public final class BenchMain {
     GOALS.put("slowloris_scrape_ms_500_half_open", "<= 1000");
     GOALS.put("slowloris_scrape_ms_5000_half_open", "<= 1000");
     GOALS.put("history_s_30d_5m_1m_tickets", "<= 60");
+    GOALS.put("scale_heap_mib_1000_connectors", "<= 1024");
+    GOALS.put("scale_threads_1000_connectors", "<= 64");
+    GOALS.put("scale_startup_s_1000_connectors", "<= 30");
+    GOALS.put("scale_refresh_ms_1000_connectors", "<= 1000");
   }
 
   private BenchMain() {}
@@ -69,7 +73,9 @@ public final class BenchMain {
             "io.cxexporter.bench.HistoryBench",
             "io.cxexporter.bench.FaultsBench",
             "io.cxexporter.bench.LoadBench",
-            "io.cxexporter.bench.HugeResponseBench")) {
+            "io.cxexporter.bench.HugeResponseBench",
+            "io.cxexporter.bench.ScaleBench",
+            "io.cxexporter.bench.DemoRssBench")) {
       try {
         out.add((Benchmark) Class.forName(cls).getDeclaredConstructor().newInstance());
       } catch (ReflectiveOperationException e) {

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cxexporter.model.Cursor;
+import io.cxexporter.model.Customer;
 import io.cxexporter.model.Priority;
 import io.cxexporter.model.Record;
 import io.cxexporter.model.SlaStatus;
 import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -198,6 +200,32 @@ class StoreCodecTest {
         .hasMessageContaining("cannot decode stored ticket");
     assertThatThrownBy(() -> RecordCodec.decode("ticket", "{\"id\":\"1\",\"status\":\"NOPE\"}"))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void otherRecordsReadInstantsOfEveryShapeAsJsr310Does() throws Exception {
+    Customer c = new Customer("c1", T, Instant.parse("2026-11-01T08:30:00.123456789Z"), null, 99.5);
+    byte[] stored = RecordCodec.encode(c).getBytes(StandardCharsets.UTF_8);
+    assertThat(RecordCodec.decode("customer", stored, new TicketJson.Strings())).isEqualTo(c);
+    // shapes the fast path leaves to jsr310: an offset, epoch seconds with a fraction
+    String other =
+        "{\"id\":\"c1\",\"updatedAt\":\"2026-11-18T11:00:00+01:00\","
+            + "\"since\":1793518200.5,\"mrr\":1}";
+    Customer d =
+        (Customer)
+            RecordCodec.decode(
+                "customer", other.getBytes(StandardCharsets.UTF_8), new TicketJson.Strings());
+    assertThat(d.updatedAt()).isEqualTo(T);
+    assertThat(d.since()).isEqualTo(Instant.ofEpochSecond(1793518200, 500_000_000));
+    assertThatThrownBy(
+            () ->
+                RecordCodec.decode(
+                    "customer",
+                    "{\"id\":\"c1\",\"updatedAt\":\"2026-13-18T10:00:00Z\",\"since\":\"x\"}"
+                        .getBytes(StandardCharsets.UTF_8),
+                    new TicketJson.Strings()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot decode stored customer");
   }
 
   @Test

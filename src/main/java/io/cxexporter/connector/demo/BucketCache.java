@@ -3,10 +3,10 @@ package io.cxexporter.connector.demo;
 import static io.cxexporter.connector.demo.Rng.HOUR;
 
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The hours of one {@link Generator} that are drawn and indexed right now. {@link #ensure} draws
@@ -16,28 +16,44 @@ import java.util.TreeMap;
  *
  * <p>Forgetting works on two levels: a whole hour once none of its records can change after the
  * slowest reader's position, and inside an hour every record whose last version is at or before
- * that position. Each hour remembers up to when it is incomplete, and a read from before that draws
- * the hour again, so forgetting never changes what a read returns.
+ * that position (and, of the records that stay, the versions before it). Each hour remembers up to
+ * when it is incomplete, and a read from before that draws the hour again, so forgetting never
+ * changes what a read returns.
  */
 final class BucketCache {
+  /** In {@link #dropped}: the hour is not held (never drawn, or forgotten whole). */
+  private static final long NOT_HELD = Long.MIN_VALUE;
+
   private final Generator generator;
   private final Map<Feed, EventIndex> indexes;
-  private final TreeMap<Long, Hour> hours = new TreeMap<>();
+
+  /**
+   * Per held hour, the instant up to which its dropped records had all ended ({@link #NOT_HELD} for
+   * the others): hour {@code offset + i} at index {@code i}. A dense array, because most held hours
+   * keep no record at all (a ticket hour of a small team is empty after a week, yet must stay held
+   * for the 50 days its tickets could change): 8 bytes an hour instead of a map entry, a boxed key,
+   * an hour object and its list (about 150 bytes, 0.5 MB per demo connector).
+   */
+  private long[] dropped = new long[64];
+
+  private long offset;
+
+  /** Indexes below this are not held (forgetting moves it up, the array sheds them when full). */
+  private int low;
+
+  /** Indexes from this on are not held: one past the highest hour ever held. */
+  private int high;
+
+  /** The records kept, only for the held hours that keep any. */
+  private final HashMap<Long, List<History>> kept = new HashMap<>();
+
   private long prunedAt = Long.MIN_VALUE;
-
-  /** One drawn hour: the records kept, and the instant up to which dropped ones had all ended. */
-  private static final class Hour {
-    final List<History> kept = new ArrayList<>();
-    long droppedUpTo;
-
-    Hour(long droppedUpTo) {
-      this.droppedUpTo = droppedUpTo;
-    }
-  }
 
   BucketCache(Generator generator, Map<Feed, EventIndex> indexes) {
     this.generator = generator;
     this.indexes = indexes;
+    this.offset = generator.firstHour();
+    Arrays.fill(dropped, NOT_HELD);
   }
 
   /** True when this cache draws records of {@code feed}. */
@@ -62,12 +78,12 @@ final class BucketCache {
     }
     long last = Math.floorDiv(to, HOUR);
     for (long h = first; h <= last; h++) {
-      Hour held = hours.get(h);
-      if (held == null ? reaches(h, from) : held.droppedUpTo > from) {
-        if (held != null) {
-          unindex(held);
+      long held = droppedUpTo(h);
+      if (held == NOT_HELD ? reaches(h, from) : held > from) {
+        if (held != NOT_HELD) {
+          unindex(h);
         }
-        hours.put(h, draw(h, from));
+        draw(h, from);
       }
     }
   }
@@ -78,53 +94,147 @@ final class BucketCache {
       return; // little has changed since the last pass (or a reader went back)
     }
     prunedAt = t;
-    Iterator<Map.Entry<Long, Hour>> it =
-        hours.headMap(Math.floorDiv(t, HOUR), true).entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Long, Hour> e = it.next();
-      Hour held = e.getValue();
-      if (!reaches(e.getKey(), t)) {
-        unindex(held);
-        it.remove();
-      } else if (held.droppedUpTo < t) {
-        held.kept.removeIf(
-            x -> {
-              boolean done = x.lastTime() <= t;
-              if (done) {
-                indexes.get(x.feed()).remove(x);
-              }
-              return done;
-            });
-        held.droppedUpTo = t;
+    long lastHour = Math.floorDiv(t, HOUR);
+    for (int i = low; i < high && offset + i <= lastHour; i++) {
+      long h = offset + i;
+      long held = dropped[i];
+      if (held == NOT_HELD) {
+        continue;
+      }
+      if (!reaches(h, t)) {
+        unindex(h);
+        dropped[i] = NOT_HELD;
+      } else if (held < t) {
+        List<History> records = kept.get(h);
+        if (records != null) {
+          records.removeIf(
+              x -> {
+                boolean done = x.lastTime() <= t;
+                if (done) {
+                  indexes.get(x.feed()).remove(x);
+                }
+                return done;
+              });
+          records.replaceAll(x -> shorten(x, t));
+          if (records.isEmpty()) {
+            kept.remove(h);
+          }
+        }
+        dropped[i] = t;
       }
     }
+    while (low < high && dropped[low] == NOT_HELD) {
+      low++;
+    }
+  }
+
+  /**
+   * {@code x} without the versions before {@code t} and without their index entries: a read from
+   * before {@code t} draws the hour again (its {@code droppedUpTo} is then {@code t}), so only
+   * readers from {@code t} on see what stays. A ticket of the demo goes through a dozen versions
+   * and stays for days after most of them, until it is closed.
+   */
+  private History shorten(History x, long t) {
+    History shorter = x.from(t);
+    if (shorter == x && x.time(0) > t) {
+      return x; // nothing before t
+    }
+    EventIndex index = indexes.get(x.feed());
+    index.remove(x);
+    index.addAfter(shorter, t);
+    return shorter;
   }
 
   /** The number of hours held. */
   int size() {
-    return hours.size();
+    int n = 0;
+    for (int i = low; i < high; i++) {
+      n += dropped[i] == NOT_HELD ? 0 : 1;
+    }
+    return n;
   }
 
   /** The number of records held. */
   int records() {
-    return hours.values().stream().mapToInt(h -> h.kept.size()).sum();
+    return kept.values().stream().mapToInt(List::size).sum();
   }
 
-  /** Draws {@code hour} and indexes the records that still change after {@code from}. */
-  private Hour draw(long hour, long from) {
-    Hour out = new Hour(from);
+  /** The held hour's {@code droppedUpTo}, or {@link #NOT_HELD}. */
+  private long droppedUpTo(long hour) {
+    long i = hour - offset;
+    return i < low || i >= high ? NOT_HELD : dropped[(int) i];
+  }
+
+  /**
+   * Draws {@code hour} and indexes the records that still change after {@code from}, without their
+   * versions before it (as {@link #shorten} leaves them).
+   */
+  private void draw(long hour, long from) {
+    List<History> records = new ArrayList<>();
     for (History x : generator.generate(hour)) {
       if (x.lastTime() > from) {
-        indexes.get(x.feed()).add(x);
-        out.kept.add(x);
+        // a read from before from draws the hour again, so what stays starts at from (shorten)
+        History kept = x.from(from);
+        indexes.get(x.feed()).addAfter(kept, from);
+        records.add(kept);
       }
     }
-    return out;
+    if (records.isEmpty()) {
+      kept.remove(hour);
+    } else {
+      ((ArrayList<History>) records).trimToSize();
+      kept.put(hour, records);
+    }
+    hold(hour, from);
   }
 
-  private void unindex(Hour held) {
-    for (History x : held.kept) {
-      indexes.get(x.feed()).remove(x);
+  /** Marks {@code hour} held with {@code droppedUpTo}, making room for it. */
+  private void hold(long hour, long droppedUpTo) {
+    if (hour < offset) {
+      // not reached through ensure (it starts at the generator's first hour); kept for safety
+      int shift = (int) (offset - hour);
+      long[] grown = new long[Math.max(dropped.length, high + shift) * 2];
+      Arrays.fill(grown, NOT_HELD);
+      System.arraycopy(dropped, 0, grown, shift, high);
+      dropped = grown;
+      offset = hour;
+      low = 0;
+      high += shift;
+    }
+    long i = hour - offset;
+    if (i >= dropped.length) {
+      if (low > 0) {
+        // the forgotten head goes first: bounded generators then stay in a bounded array
+        System.arraycopy(dropped, low, dropped, 0, high - low);
+        Arrays.fill(dropped, high - low, high, NOT_HELD);
+        offset += low;
+        high -= low;
+        i -= low;
+        low = 0;
+      }
+      if (i >= dropped.length) {
+        long[] grown = new long[(int) Math.max(dropped.length * 2L, i + 1)];
+        Arrays.fill(grown, NOT_HELD);
+        System.arraycopy(dropped, 0, grown, 0, high);
+        dropped = grown;
+      }
+    }
+    int at = (int) i;
+    dropped[at] = droppedUpTo;
+    if (at >= high) {
+      high = at + 1;
+    }
+    if (at < low) {
+      low = at;
+    }
+  }
+
+  private void unindex(long hour) {
+    List<History> records = kept.remove(hour);
+    if (records != null) {
+      for (History x : records) {
+        indexes.get(x.feed()).remove(x);
+      }
     }
   }
 

@@ -14,14 +14,18 @@ final class EventIndex {
   /** Time -> a {@link History}, or a {@code History[]} when several change at the same instant. */
   private final TreeMap<Long, Object> byTime = new TreeMap<>();
 
-  /** Indexes every version of {@code h}. */
-  void add(History h) {
+  /**
+   * Indexes the versions of {@code h} after {@code t} (a reader from {@code t} on needs no other).
+   */
+  void addAfter(History h, long t) {
     for (int i = 0; i < h.size(); i++) {
-      byTime.merge(h.time(i), h, EventIndex::join);
+      if (h.time(i) > t) {
+        byTime.merge(h.time(i), h, EventIndex::join);
+      }
     }
   }
 
-  /** Forgets every version of {@code h}. */
+  /** Forgets every version of {@code h} (those indexed: missing ones are skipped). */
   void remove(History h) {
     for (int i = 0; i < h.size(); i++) {
       Long t = h.time(i);

@@ -56,6 +56,24 @@ final class History {
     return null;
   }
 
+  /**
+   * This history without the versions that only a read from before {@code t} could see: the ones
+   * older than the latest version at or before {@code t}, which {@link #at} returns for any time
+   * from {@code t} on. Itself when nothing goes.
+   */
+  History from(long t) {
+    int k = 0;
+    while (k + 1 < times.length && times[k + 1] <= t) {
+      k++;
+    }
+    return k == 0
+        ? this
+        : new History(
+            feed,
+            Arrays.copyOfRange(times, k, times.length),
+            Arrays.copyOfRange(versions, k, versions.length));
+  }
+
   @Override
   public String toString() {
     return feed.streamName() + "/" + versions[0].id() + " (" + times.length + " versions)";

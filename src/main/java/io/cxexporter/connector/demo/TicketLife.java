@@ -58,6 +58,10 @@ final class TicketLife {
   private final WorkCalendar cal;
   private final String id;
   private final long created;
+
+  /** {@link #created} as an instant, one object shared by every version of the ticket. */
+  private final Instant createdAt;
+
   private final double speedup;
   private final Catalog.Group group;
   private final int channel;
@@ -90,6 +94,7 @@ final class TicketLife {
     this.cal = cal;
     this.id = id;
     this.created = created;
+    this.createdAt = Instant.ofEpochMilli(created);
     this.speedup = speedup;
     this.group = Catalog.GROUPS.get(Rng.weighted(r, Catalog.GROUP_WEIGHTS));
     this.channel = Rng.weighted(r, group.channelWeights());
@@ -341,7 +346,7 @@ final class TicketLife {
         now,
         new Ticket(
             id,
-            Instant.ofEpochMilli(created),
+            createdAt,
             updated,
             status,
             Catalog.priority(priority),
