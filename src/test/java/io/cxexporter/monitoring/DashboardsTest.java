@@ -249,6 +249,13 @@ class DashboardsTest {
             target0(d, "CSAT 7d")
                 .put("expr", "sum(cx_kpi_csat_ratio{group=~\"$group\", window=\"7d\"})"),
         "never sum");
+    assertCatches(
+        DashboardLint::replicaDedup,
+        ov,
+        d ->
+            target0(d, "Backlog by group")
+                .put("expr", "sum by (group) (cx_tickets_open{source=~\"$source\", tag=\"\"})"),
+        "counts each replica");
   }
 
   @Test
