@@ -75,6 +75,36 @@ final class DashboardLint {
   static final Set<String> FORBIDDEN_KPI_AGGREGATIONS =
       Set.of("sum", "avg", "count", "group", "stddev", "stdvar", "quantile", "count_values");
 
+  /**
+   * cx_ families about the exporter's own operation: each replica of a shard really does this work
+   * (its own vendor requests, reloads, snapshot refreshes, HTTP server, alert evaluation, state
+   * file), so summing them across replicas is right. Every other cx_ family is computed from the
+   * helpdesk records and exported identically by each replica: see {@link #replicaDedup}.
+   */
+  static final List<String> OWN_OPERATION_PREFIXES =
+      List.of(
+          "cx_connector_",
+          "cx_config_",
+          "cx_web_config_",
+          "cx_snapshot_",
+          "cx_http_",
+          "cx_exporter_",
+          "cx_alerting_");
+
+  static final Set<String> OWN_OPERATION_FAMILIES =
+      Set.of(
+          "cx_build_info",
+          "cx_alerts",
+          "cx_notifications_total",
+          "cx_reminders_total",
+          "cx_state_resets_total");
+
+  /** Aggregations that add up series, so a replica's copy counts twice. */
+  static final Set<String> ADDITIVE_AGGREGATIONS = Set.of("sum", "count");
+
+  /** The replica dedup wrapped around KPI data before it is summed. */
+  static final String REPLICA_DEDUP = "max without (instance, pod)";
+
   // ------------------------------------------------------------------------------ dashboard
 
   /** uneditable-dashboard + settings every dashboard here shares. */
@@ -497,6 +527,57 @@ final class DashboardLint {
           }
           if (isIn(FORBIDDEN_KPI_AGGREGATIONS, raw.function())) {
             v.add(where + " is not additive: never " + raw.function() + "() it");
+          }
+        });
+    return v;
+  }
+
+  /** True for a cx_ family computed from helpdesk records (not own operation, not a rule). */
+  static boolean isKpiFamily(String metric) {
+    return metric.startsWith("cx_")
+        && !metric.contains(":") // recording rules deduplicate themselves (max by)
+        && !OWN_OPERATION_FAMILIES.contains(metric)
+        && OWN_OPERATION_PREFIXES.stream().noneMatch(metric::startsWith);
+  }
+
+  /**
+   * With 2 replicas per shard (deploy/kubernetes/sharded) every KPI series exists twice, differing
+   * only in the target labels instance and pod: a sum/count over KPI data must first collapse the
+   * replicas with {@code max without (instance, pod) (...)} inside it (a no-op for one exporter).
+   */
+  static List<String> replicaDedup(Dashboard d) {
+    List<String> v = new ArrayList<>();
+    forEachSelector(
+        d,
+        (p, idx, s) -> {
+          if (!isKpiFamily(s.metric())) {
+            return;
+          }
+          List<String> calls = s.enclosing(); // innermost first
+          for (int i = 0; i < calls.size(); i++) {
+            String agg = calls.get(i).split(" ", 2)[0];
+            if (ADDITIVE_AGGREGATIONS.contains(agg)) {
+              if (!calls.subList(0, i).contains(REPLICA_DEDUP)) {
+                v.add(
+                    p
+                        + " target "
+                        + idx
+                        + ": "
+                        + calls.get(i)
+                        + " over "
+                        + s.metric()
+                        + " counts each replica: wrap it in "
+                        + REPLICA_DEDUP
+                        + " (...) inside the "
+                        + agg
+                        + " (own-operation families are exempt: "
+                        + OWN_OPERATION_PREFIXES
+                        + ", "
+                        + new TreeSet<>(OWN_OPERATION_FAMILIES)
+                        + ")");
+              }
+              break; // the innermost additive aggregation decides; outer ones see deduped data
+            }
           }
         });
     return v;

@@ -114,6 +114,82 @@ class DashboardLintTest {
     assertNoViolations(DashboardLint::kpiSeries);
   }
 
+  @Test
+  void kpiSumsDeduplicateReplicas() { // 2 replicas per shard on Kubernetes
+    assertNoViolations(DashboardLint::replicaDedup);
+  }
+
+  /** The scanner reports the grouping of each enclosing aggregation, innermost first. */
+  @Test
+  void scannerReportsEnclosingAggregations() {
+    List<PromQl.Selector> s =
+        PromQl.selectors(
+            "histogram_quantile(0.5, sum by (le) (max without (pod,instance) (rate(a_bucket{x=\"1\"}"
+                + "[5m])))) or on (source) 0 * sum(b)");
+    assertThat(s.get(0).enclosing())
+        .containsExactly(
+            "rate", "max without (instance, pod)", "sum by (le)", "histogram_quantile");
+    assertThat(s.get(1).enclosing()).containsExactly("sum");
+  }
+
+  /** The replica rule bites: sums of KPI data without the dedup, in every form used here. */
+  @Test
+  void replicaDedupRuleCatchesDoubleCounting() {
+    for (String broken :
+        List.of(
+            "sum(increase(cx_tickets_created_total{source=~\"$source\"}[1h]))",
+            "sum by (group) (cx_tickets_open{source=~\"$source\", tag=\"\"})",
+            "sum(cx_tickets_unassigned{source=~\"$source\"})",
+            "sum by (group) (rate(cx_tickets_solved_total{source=~\"$source\"}[$__rate_interval]))"
+                + " * 3600",
+            "histogram_quantile(0.5, sum by (le) (rate(cx_ticket_resolution_seconds_bucket[5m])))",
+            "count(cx_customers)",
+            // the dedup outside the sum is too late: the sum already doubled
+            "max without (instance, pod) (sum by (group, instance, pod) (cx_tickets_open))",
+            // max without only one of the two replica labels keeps the copies apart
+            "sum(max without (instance) (cx_tickets_open))")) {
+      assertThat(DashboardLint.replicaDedup(withExpr(broken)))
+          .as(broken)
+          .singleElement()
+          .asString()
+          .contains("counts each replica")
+          .contains("max without (instance, pod)");
+    }
+    for (String ok :
+        List.of(
+            "sum(max without (instance, pod) (increase(cx_tickets_created_total[1h])))",
+            "sum by (group) (max without (pod, instance) (cx_tickets_open{tag=\"\"}))",
+            "histogram_quantile(0.5, sum by (le) (max without (instance, pod)"
+                + " (rate(cx_ticket_resolution_seconds_bucket[5m]))))",
+            "max by (source) (cx_ticket_open_oldest_age_seconds)", // max: no double count
+            "cx_tickets_open{source=~\"$source\"}",
+            "sum(source:cx_tickets_open:sum)", // recording rules deduplicate already
+            // own operation: each replica makes its own requests, sums are right
+            "sum by (source, code) (rate(cx_connector_requests_total[$__rate_interval]))",
+            "histogram_quantile(0.9, sum by (source, endpoint, le)"
+                + " (rate(cx_connector_request_duration_seconds_bucket[5m])))",
+            "sum(jvm_memory_used_bytes)")) {
+      assertThat(DashboardLint.replicaDedup(withExpr(ok))).as(ok).isEmpty();
+    }
+  }
+
+  /** A one-panel dashboard with {@code expr}. */
+  private static Dashboard withExpr(String expr) {
+    com.fasterxml.jackson.databind.node.ObjectNode json =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    json.put("title", "t")
+        .putArray("panels")
+        .addObject()
+        .put("id", 1)
+        .put("title", "p")
+        .put("type", "timeseries")
+        .putArray("targets")
+        .addObject()
+        .put("refId", "A")
+        .put("expr", expr);
+    return new Dashboard(Dashboards.dir().resolve("sample.json"), json);
+  }
+
   /**
    * Every metric is in the README metric contract; recording rules are read from
    * alert-rules/cx-recording.rules.yml (this fails with a clear message until that file exists).

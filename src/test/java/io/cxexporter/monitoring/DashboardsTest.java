@@ -40,7 +40,8 @@ class DashboardsTest {
     Query created = find(queries, "cx-overview.json", "Tickets created vs solved per hour", "A");
     assertThat(created.expr())
         .isEqualTo(
-            "sum(increase(cx_tickets_created_total{source=~\".+\", group=~\".+\", tag=\"\"}[1h]))");
+            "sum(max without (instance, pod) (increase(cx_tickets_created_total{source=~\".+\","
+                + " group=~\".+\", tag=\"\"}[1h])))");
     assertThat(created.instant()).isFalse();
     // a single-value variable takes its saved value
     Query csat = find(queries, "cx-teams.json", "CSAT ($window)", "A");
@@ -248,6 +249,13 @@ class DashboardsTest {
             target0(d, "CSAT 7d")
                 .put("expr", "sum(cx_kpi_csat_ratio{group=~\"$group\", window=\"7d\"})"),
         "never sum");
+    assertCatches(
+        DashboardLint::replicaDedup,
+        ov,
+        d ->
+            target0(d, "Backlog by group")
+                .put("expr", "sum by (group) (cx_tickets_open{source=~\"$source\", tag=\"\"})"),
+        "counts each replica");
   }
 
   @Test

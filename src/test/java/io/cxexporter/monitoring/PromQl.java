@@ -21,8 +21,20 @@ final class PromQl {
    * @param matchers the text between the braces ("" if none)
    * @param range the text between the brackets right after it (null if none)
    * @param function the innermost function or aggregation around it (null if none)
+   * @param enclosing every function and aggregation around it, innermost first, aggregations with
+   *     their prefix grouping normalised: {@code "max without (instance, pod)"}, {@code "sum by
+   *     (group)"}, {@code "rate"} (plain parentheses left out)
    */
-  record Selector(String metric, String matchers, String range, String function) {}
+  record Selector(
+      String metric, String matchers, String range, String function, List<String> enclosing) {
+    Selector {
+      enclosing = List.copyOf(enclosing);
+    }
+
+    Selector(String metric, String matchers, String range, String function) {
+      this(metric, matchers, range, function, List.of());
+    }
+  }
 
   static final Set<String> AGGREGATIONS =
       Set.of(
@@ -48,7 +60,9 @@ final class PromQl {
   static List<Selector> selectors(String expr) {
     List<Selector> out = new ArrayList<>();
     Deque<String> functions = new ArrayDeque<>(); // "" = plain parenthesis
+    Deque<String> calls = new ArrayDeque<>(); // the same with aggregations' grouping
     String pendingAggregation = null;
+    String pendingGrouping = null; // " by (a, b)" of a prefix grouping clause
     int i = 0;
     int n = expr.length();
     int lastSelector = -1; // index in out of a selector that may still get {..} or [..]
@@ -64,9 +78,11 @@ final class PromQl {
         String matchers = expr.substring(i + 1, end - 1).trim();
         if (lastSelector >= 0 && out.get(lastSelector).matchers().isEmpty()) {
           Selector s = out.get(lastSelector);
-          out.set(lastSelector, new Selector(s.metric(), matchers, s.range(), s.function()));
+          out.set(
+              lastSelector,
+              new Selector(s.metric(), matchers, s.range(), s.function(), s.enclosing()));
         } else {
-          out.add(new Selector("", matchers, null, innermost(functions)));
+          out.add(new Selector("", matchers, null, innermost(functions), enclosing(calls)));
           lastSelector = out.size() - 1;
         }
         i = end;
@@ -80,13 +96,22 @@ final class PromQl {
           out.set(
               lastSelector,
               new Selector(
-                  s.metric(), s.matchers(), expr.substring(i + 1, end).trim(), s.function()));
+                  s.metric(),
+                  s.matchers(),
+                  expr.substring(i + 1, end).trim(),
+                  s.function(),
+                  s.enclosing()));
         }
         lastSelector = -1;
         i = end + 1;
       } else if (c == '(') {
         functions.push(pendingAggregation == null ? "" : pendingAggregation);
+        calls.push(
+            pendingAggregation == null
+                ? ""
+                : pendingAggregation + (pendingGrouping == null ? "" : pendingGrouping));
         pendingAggregation = null;
+        pendingGrouping = null;
         lastSelector = -1;
         i++;
       } else if (c == ')') {
@@ -94,6 +119,7 @@ final class PromQl {
           throw new IllegalArgumentException("unbalanced ) in " + expr);
         }
         functions.pop();
+        calls.pop();
         lastSelector = -1;
         i++;
       } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && isDigit(expr.charAt(i + 1)))) {
@@ -121,7 +147,11 @@ final class PromQl {
         lastSelector = -1;
         if (GROUPING.contains(word)) {
           if (following == '(') {
-            i = skipParens(expr, next); // label names, not metrics
+            int end = skipParens(expr, next); // label names, not metrics
+            if (pendingAggregation != null && (word.equals("by") || word.equals("without"))) {
+              pendingGrouping = " " + word + " (" + labels(expr.substring(next + 1, end - 1)) + ")";
+            }
+            i = end;
           }
         } else if (KEYWORDS.contains(word)) {
           // operator keyword or constant; "offset 1w" is skipped as a number next
@@ -130,7 +160,7 @@ final class PromQl {
         } else if (following == '(') {
           pendingAggregation = word; // function call
         } else {
-          out.add(new Selector(word, "", null, innermost(functions)));
+          out.add(new Selector(word, "", null, innermost(functions), enclosing(calls)));
           lastSelector = out.size() - 1;
         }
       } else {
@@ -142,6 +172,20 @@ final class PromQl {
       throw new IllegalArgumentException("unbalanced ( in " + expr);
     }
     return out;
+  }
+
+  /** Enclosing calls, innermost first, without plain parentheses. */
+  private static List<String> enclosing(Deque<String> calls) {
+    return calls.stream().filter(c -> !c.isEmpty()).toList();
+  }
+
+  /** "instance ,pod" → "instance, pod": the labels of a grouping clause, trimmed and sorted. */
+  private static String labels(String list) {
+    return java.util.Arrays.stream(list.split(","))
+        .map(String::trim)
+        .filter(l -> !l.isEmpty())
+        .sorted()
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** The innermost enclosing function name; plain parentheses don't count. */
