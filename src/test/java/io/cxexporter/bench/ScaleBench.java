@@ -284,6 +284,9 @@ public final class ScaleBench implements Benchmark {
     }
     long rss = procStatus(pid, "VmRSS");
     System.err.printf(Locale.ROOT, "   heap used after full GC %,d KiB, RSS %,d KiB%n", kib, rss);
+    if (Boolean.getBoolean("cx.bench.scale.histogram")) { // where the heap goes: the top classes
+      jcmd(pid, "GC.class_histogram").lines().limit(33).forEach(System.err::println);
+    }
     return new long[] {kib / 1024, rss / 1024};
   }
 
