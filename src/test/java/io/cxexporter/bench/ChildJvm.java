@@ -34,4 +34,29 @@ final class ChildJvm {
     cmd.addAll(args);
     return cmd;
   }
+
+  /**
+   * The body of a 200 answer to GET {@code path} on the child's loopback port, or null (not
+   * listening yet, or not 200): the benches poll with it until the child is ready.
+   *
+   * @param readTimeoutMillis how long one answer may take (a full scrape of 1,000 connectors: a
+   *     minute)
+   */
+  static String get(int port, String path, int readTimeoutMillis) {
+    try {
+      java.net.HttpURLConnection c =
+          (java.net.HttpURLConnection)
+              java.net.URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
+      c.setConnectTimeout(1000);
+      c.setReadTimeout(readTimeoutMillis);
+      if (c.getResponseCode() != 200) {
+        return null;
+      }
+      try (var in = c.getInputStream()) {
+        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
 }

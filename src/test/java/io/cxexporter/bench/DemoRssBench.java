@@ -1,9 +1,7 @@
 package io.cxexporter.bench;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,20 +132,6 @@ public final class DemoRssBench implements Benchmark {
   }
 
   private static String get(int port, String path) {
-    try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(30_000);
-      if (c.getResponseCode() != 200) {
-        return null;
-      }
-      try (var in = c.getInputStream()) {
-        return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      return null;
-    }
+    return ChildJvm.get(port, path, 30_000);
   }
 }

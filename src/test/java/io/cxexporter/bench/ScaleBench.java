@@ -1,9 +1,7 @@
 package io.cxexporter.bench;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -354,23 +352,8 @@ public final class ScaleBench implements Benchmark {
     }
   }
 
-  /** The body of a 200 answer to GET {@code path}, or null (not listening yet, or not 200). */
   private static String get(int port, String path) {
-    try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(60_000);
-      if (c.getResponseCode() != 200) {
-        return null;
-      }
-      try (var in = c.getInputStream()) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      return null;
-    }
+    return ChildJvm.get(port, path, 60_000);
   }
 
   private static double median(double[] sorted) {

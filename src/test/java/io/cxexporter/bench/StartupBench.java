@@ -12,9 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,23 +223,8 @@ public final class StartupBench implements Benchmark {
             "cx_connector_last_success_timestamp_seconds{source=\"" + ZendeskIngest.SOURCE + "\"}");
   }
 
-  /** The body of a 200 answer to GET {@code path}, or null (not listening yet, or not 200). */
   private static String get(int port, String path) {
-    try {
-      HttpURLConnection c =
-          (HttpURLConnection)
-              URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-      c.setConnectTimeout(1000);
-      c.setReadTimeout(5000);
-      if (c.getResponseCode() != 200) {
-        return null;
-      }
-      try (var in = c.getInputStream()) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-    } catch (IOException e) {
-      return null;
-    }
+    return ChildJvm.get(port, path, 5000);
   }
 
   private static void loaded(String log, String key, Map<String, Object> out) {
