@@ -22,14 +22,19 @@ final class ChildJvm {
 
   /**
    * {@code java <flags> -cp <this class path> <mainClass> <args>}: the same {@code java} and class
-   * path as this JVM.
+   * path as this JVM, its entries made absolute so that a child may run in a folder of its own
+   * ({@code bench/run.sh} passes {@code target/classes} and the like, relative to the checkout).
    */
   static List<String> command(List<String> flags, String mainClass, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(flags);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    List<String> cp = new ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      cp.add(Path.of(e).toAbsolutePath().toString());
+    }
+    cmd.add(String.join(java.io.File.pathSeparator, cp));
     cmd.add(mainClass);
     cmd.addAll(args);
     return cmd;
