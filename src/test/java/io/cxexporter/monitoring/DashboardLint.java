@@ -543,7 +543,9 @@ final class DashboardLint {
   /**
    * With 2 replicas per shard (deploy/kubernetes/sharded) every KPI series exists twice, differing
    * only in the target labels instance and pod: a sum/count over KPI data must first collapse the
-   * replicas with {@code max without (instance, pod) (...)} inside it (a no-op for one exporter).
+   * replicas with {@code max without (instance, pod) (...)} inside it (a no-op for one exporter),
+   * and a query that aggregates nothing must take that max too, or a stat shows one value per
+   * replica.
    */
   static List<String> replicaDedup(Dashboard d) {
     List<String> v = new ArrayList<>();
@@ -579,9 +581,39 @@ final class DashboardLint {
               break; // the innermost additive aggregation decides; outer ones see deduped data
             }
           }
+          if (calls.stream().noneMatch(c -> AGGREGATIONS.contains(c.split(" ", 2)[0]))) {
+            // no aggregation at all: a stat or table shows each replica's copy as its own series
+            v.add(
+                p
+                    + " target "
+                    + idx
+                    + ": "
+                    + s.metric()
+                    + " shows one series per replica: wrap it in "
+                    + REPLICA_DEDUP
+                    + " (...)");
+          }
         });
     return v;
   }
+
+  /**
+   * PromQL aggregation operators: any of them collapses the replicas' target labels or sums them.
+   */
+  static final Set<String> AGGREGATIONS =
+      Set.of(
+          "sum",
+          "count",
+          "max",
+          "min",
+          "avg",
+          "group",
+          "stddev",
+          "stdvar",
+          "topk",
+          "bottomk",
+          "quantile",
+          "count_values");
 
   private static boolean excludesEmpty(String[] m) {
     return switch (m[1]) {

@@ -155,6 +155,19 @@ class DashboardLintTest {
           .contains("counts each replica")
           .contains("max without (instance, pod)");
     }
+    for (String bare :
+        List.of(
+            "cx_tickets_open{source=~\"$source\"}",
+            "cx_kpi_csat_ratio{window=\"7d\"}",
+            "time() - cx_ticket_open_oldest_age_seconds",
+            "rate(cx_tickets_created_total[5m])")) {
+      assertThat(DashboardLint.replicaDedup(withExpr(bare)))
+          .as(bare)
+          .singleElement()
+          .asString()
+          .contains("one series per replica")
+          .contains("max without (instance, pod)");
+    }
     for (String ok :
         List.of(
             "sum(max without (instance, pod) (increase(cx_tickets_created_total[1h])))",
@@ -162,7 +175,7 @@ class DashboardLintTest {
             "histogram_quantile(0.5, sum by (le) (max without (instance, pod)"
                 + " (rate(cx_ticket_resolution_seconds_bucket[5m]))))",
             "max by (source) (cx_ticket_open_oldest_age_seconds)", // max: no double count
-            "cx_tickets_open{source=~\"$source\"}",
+            "max without (instance, pod) (cx_kpi_csat_ratio{window=\"7d\"})",
             "sum(source:cx_tickets_open:sum)", // recording rules deduplicate already
             // own operation: each replica makes its own requests, sums are right
             "sum by (source, code) (rate(cx_connector_requests_total[$__rate_interval]))",
