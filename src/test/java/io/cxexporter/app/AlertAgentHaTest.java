@@ -89,24 +89,7 @@ class AlertAgentHaTest {
       AlertingConfig config = config(id);
       store = Store.open(dir.resolve(id), clock);
       AlertLog log = new AlertLog(store);
-      RuleEvaluator evaluator =
-          new RuleEvaluator(
-              config,
-              List.of(),
-              log,
-              clock,
-              () ->
-                  new KpiSnapshot(
-                      clock.instant(),
-                      List.of(
-                          new KpiSeries(
-                              "tickets_open",
-                              List.of("source", "status"),
-                              List.of("zd", "open"),
-                              backlog))),
-              () -> Map.of("zd", true),
-              (rule, labels) -> List.of(),
-              "http://cx:9184/");
+      RuleEvaluator evaluator = evaluator(config, log);
       SlaReminders reminders = new SlaReminders(config, List::of, clock, "http://cx:9184/");
       agent =
           AlertAgent.create(
@@ -445,23 +428,7 @@ class AlertAgentHaTest {
     AlertAgent agent =
         AlertAgent.create(
             config,
-            new RuleEvaluator(
-                config,
-                List.of(),
-                log,
-                clock,
-                () ->
-                    new KpiSnapshot(
-                        clock.instant(),
-                        List.of(
-                            new KpiSeries(
-                                "tickets_open",
-                                List.of("source", "status"),
-                                List.of("zd", "open"),
-                                backlog))),
-                () -> Map.of("zd", true),
-                (rule, labels) -> List.of(),
-                "http://cx:9184/"),
+            evaluator(config, log),
             new SlaReminders(config, List::of, clock, "http://cx:9184/"),
             log,
             registry,
@@ -525,5 +492,26 @@ class AlertAgentHaTest {
     Set<String> out = new HashSet<>();
     Thread.getAllStackTraces().keySet().forEach(t -> out.add(t.getName()));
     return out;
+  }
+
+  /** The rules over a snapshot holding the {@code backlog} this test sets, for one replica. */
+  RuleEvaluator evaluator(AlertingConfig config, AlertLog log) {
+    return new RuleEvaluator(
+        config,
+        List.of(),
+        log,
+        clock,
+        () ->
+            new KpiSnapshot(
+                clock.instant(),
+                List.of(
+                    new KpiSeries(
+                        "tickets_open",
+                        List.of("source", "status"),
+                        List.of("zd", "open"),
+                        backlog))),
+        () -> Map.of("zd", true),
+        (rule, labels) -> List.of(),
+        "http://cx:9184/");
   }
 }

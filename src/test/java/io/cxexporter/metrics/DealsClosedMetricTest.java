@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cxexporter.kpi.SeenLabels;
 import io.cxexporter.kpi.Transition;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,8 +38,6 @@ class DealsClosedMetricTest {
   }
 
   private String scrape() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
+    return LiveScrape.text(registry);
   }
 }

@@ -13,10 +13,7 @@ import io.cxexporter.store.Change;
 import io.cxexporter.testing.Configs;
 import io.cxexporter.testing.MutableClock;
 import io.cxexporter.testing.Tools;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,9 +76,7 @@ class LabelCardinalityMetricsTest {
       metrics.record(t);
       collector.update(engine.compute());
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
+    return LiveScrape.text(registry);
   }
 
   static long series(String text) {

@@ -34,6 +34,11 @@ final class LiveScrape {
     metrics.initialize(engine.drainNewLabels());
     metrics.record(t);
     collector.update(engine.compute());
+    return text(registry);
+  }
+
+  /** What {@code registry} serves as Prometheus text (0.0.4, no created timestamps). */
+  static String text(PrometheusRegistry registry) throws java.io.IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new PrometheusTextFormatWriter(false).write(out, registry.scrape());
     return out.toString(StandardCharsets.UTF_8);

@@ -11,10 +11,7 @@ import io.cxexporter.model.TicketStatus;
 import io.cxexporter.store.Change;
 import io.cxexporter.testing.Configs;
 import io.cxexporter.testing.MutableClock;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,9 +81,7 @@ class SeriesBudgetMetricsTest {
       metrics.record(t);
     }
     collector.update(engine.compute());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
+    return LiveScrape.text(registry);
   }
 
   static long counted(String text) {

@@ -2,19 +2,14 @@ package io.cxexporter.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The shard gauges, shaped like kube-state-metrics' own so its alerts carry over. */
 class ShardMetricsTest {
 
   private static String scrape(PrometheusRegistry registry) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new PrometheusTextFormatWriter(false).write(out, registry.scrape());
-    return out.toString(StandardCharsets.UTF_8);
+    return LiveScrape.text(registry);
   }
 
   @Test
