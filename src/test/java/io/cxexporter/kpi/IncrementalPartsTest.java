@@ -195,4 +195,61 @@ class IncrementalPartsTest {
       }
     }
   }
+
+  @Test
+  void timeBucketsMatchASortedModelUnderChurn() {
+    // sparse and far-apart times, so buckets are created and emptied all the time (the table's
+    // backward-shift deletion and resizing), compared in order with a sorted model that removes as
+    // the old TreeMap buckets did (the last code takes the removed one's place)
+    SplittableRandom r = new SplittableRandom(18);
+    TimeBuckets b = new TimeBuckets();
+    java.util.TreeMap<Long, List<Integer>> model = new java.util.TreeMap<>();
+    List<long[]> held = new ArrayList<>();
+    for (int step = 0; step < 60_000; step++) {
+      if (held.isEmpty() || r.nextInt(100) < 55) {
+        long t =
+            switch (r.nextInt(4)) {
+              case 0 -> r.nextLong(-5 * TimeBuckets.WIDTH_MS, 5 * TimeBuckets.WIDTH_MS);
+              case 1 -> r.nextLong(0, 2_000 * TimeBuckets.WIDTH_MS);
+              case 2 ->
+                  r.nextLong(-4_000_000L * TimeBuckets.WIDTH_MS, 4_000_000L * TimeBuckets.WIDTH_MS);
+              default -> r.nextLong(Long.MIN_VALUE / 2, Long.MAX_VALUE / 2);
+            };
+        int code = r.nextInt(50);
+        b.add(t, code);
+        model.computeIfAbsent(TimeBuckets.bucket(t), k -> new ArrayList<>()).add(code);
+        held.add(new long[] {t, code});
+      } else {
+        long[] e = held.remove(r.nextInt(held.size()));
+        assertThat(b.remove(e[0], (int) e[1])).isTrue();
+        List<Integer> codes = model.get(TimeBuckets.bucket(e[0]));
+        int at = codes.indexOf((int) e[1]);
+        codes.set(at, codes.get(codes.size() - 1));
+        codes.remove(codes.size() - 1);
+        if (codes.isEmpty()) {
+          model.remove(TimeBuckets.bucket(e[0]));
+        }
+      }
+      if (step % 97 == 0) {
+        assertThat(b.size()).isEqualTo(held.size());
+        long from;
+        long to;
+        if (r.nextBoolean() && !held.isEmpty()) {
+          from = held.get(r.nextInt(held.size()))[0] - r.nextLong(100 * TimeBuckets.WIDTH_MS);
+          to = from + r.nextLong(300 * TimeBuckets.WIDTH_MS);
+        } else {
+          from = r.nextBoolean() ? Long.MIN_VALUE : r.nextLong(Long.MIN_VALUE / 2, 0);
+          to = r.nextBoolean() ? Long.MAX_VALUE : r.nextLong(0, Long.MAX_VALUE / 2);
+        }
+        List<Integer> expected = new ArrayList<>();
+        model
+            .subMap(TimeBuckets.bucket(from), true, TimeBuckets.bucket(to), true)
+            .values()
+            .forEach(expected::addAll);
+        assertThat(b.copy(from, to))
+            .containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+    assertThat(b.remove(1, 99)).isFalse();
+  }
 }
