@@ -1,5 +1,6 @@
 package io.cxexporter.connector.demo;
 
+import static io.cxexporter.connector.demo.Rng.DAY;
 import static io.cxexporter.connector.demo.Rng.HOUR;
 
 import java.util.ArrayList;
@@ -19,6 +20,11 @@ import java.util.Map;
  * that position (and, of the records that stay, the versions before it). Each hour remembers up to
  * when it is incomplete, and a read from before that draws the hour again, so forgetting never
  * changes what a read returns.
+ *
+ * <p>Nor is the far future held: an hour is drawn as of the read's {@code now} and keeps only the
+ * versions up to {@link #HORIZON} after it. A customer churns years after it is drawn, and a
+ * ticket's last versions come days after its first: a thousand demo connectors held 150 MB of such
+ * versions (issue 18). A read past the horizon draws the hour again, about once a day.
  */
 final class BucketCache {
   /** In {@link #dropped}: the hour is not held (never drawn, or forgotten whole). */
@@ -31,10 +37,17 @@ final class BucketCache {
    * Per held hour, the instant up to which its dropped records had all ended ({@link #NOT_HELD} for
    * the others): hour {@code offset + i} at index {@code i}. A dense array, because most held hours
    * keep no record at all (a ticket hour of a small team is empty after a week, yet must stay held
-   * for the 50 days its tickets could change): 8 bytes an hour instead of a map entry, a boxed key,
-   * an hour object and its list (about 150 bytes, 0.5 MB per demo connector).
+   * for the 50 days its tickets could change): 16 bytes an hour (with {@link #until}) instead of a
+   * map entry, a boxed key, an hour object and its list (about 150 bytes, 0.5 MB per demo
+   * connector).
    */
   private long[] dropped = new long[64];
+
+  /** Per held hour (same indexes as {@link #dropped}): the instant up to which it is drawn. */
+  private long[] until = new long[64];
+
+  /** How far past the read's {@code now} an hour is drawn. */
+  static final long HORIZON = DAY;
 
   private long offset;
 
@@ -68,9 +81,10 @@ final class BucketCache {
 
   /**
    * Makes sure every record that changes in {@code (from, to]} is indexed: draws the hours that are
-   * missing, or that dropped records which still change after {@code from}.
+   * missing, that dropped records which still change after {@code from}, or that were drawn up to
+   * an instant before {@code now}; those drawn now are drawn up to {@code now +} {@link #HORIZON}.
    */
-  void ensure(long from, long to) {
+  void ensure(long from, long to, long now) {
     long reach = generator.maxReach();
     long first = generator.firstHour();
     if (reach != Generator.UNBOUNDED) {
@@ -79,11 +93,16 @@ final class BucketCache {
     long last = Math.floorDiv(to, HOUR);
     for (long h = first; h <= last; h++) {
       long held = droppedUpTo(h);
-      if (held == NOT_HELD ? reaches(h, from) : held > from) {
+      // drawn again once now passes its horizon, not only once to does: a read's later chunks
+      // then never draw again what its first chunk took
+      long horizon = Math.max(to, now);
+      if (held == NOT_HELD
+          ? reaches(h, from)
+          : held > from || until[(int) (h - offset)] < horizon) {
         if (held != NOT_HELD) {
           unindex(h);
         }
-        draw(h, from);
+        draw(h, from, horizon);
       }
     }
   }
@@ -167,14 +186,20 @@ final class BucketCache {
 
   /**
    * Draws {@code hour} and indexes the records that still change after {@code from}, without their
-   * versions before it (as {@link #shorten} leaves them).
+   * versions before it (as {@link #shorten} leaves them) nor those after {@code now +} {@link
+   * #HORIZON}.
    */
-  private void draw(long hour, long from) {
+  private void draw(long hour, long from, long now) {
+    long horizon = now > Long.MAX_VALUE - HORIZON ? Long.MAX_VALUE : now + HORIZON;
     List<History> records = new ArrayList<>();
     for (History x : generator.generate(hour)) {
       if (x.lastTime() > from) {
-        // a read from before from draws the hour again, so what stays starts at from (shorten)
-        History kept = x.from(from);
+        // a read from before from draws the hour again, so what stays starts at from (shorten);
+        // a read past the horizon does too, so nothing after it stays
+        History kept = x.from(from).until(horizon);
+        if (kept == null || kept.lastTime() <= from) {
+          continue;
+        }
         indexes.get(x.feed()).addAfter(kept, from);
         records.add(kept);
       }
@@ -185,11 +210,11 @@ final class BucketCache {
       ((ArrayList<History>) records).trimToSize();
       kept.put(hour, records);
     }
-    hold(hour, from);
+    hold(hour, from, horizon);
   }
 
-  /** Marks {@code hour} held with {@code droppedUpTo}, making room for it. */
-  private void hold(long hour, long droppedUpTo) {
+  /** Marks {@code hour} held with {@code droppedUpTo}, drawn up to {@code heldUntil}. */
+  private void hold(long hour, long droppedUpTo, long heldUntil) {
     if (hour < offset) {
       // not reached through ensure (it starts at the generator's first hour); kept for safety
       int shift = (int) (offset - hour);
@@ -197,6 +222,9 @@ final class BucketCache {
       Arrays.fill(grown, NOT_HELD);
       System.arraycopy(dropped, 0, grown, shift, high);
       dropped = grown;
+      long[] grownUntil = new long[grown.length];
+      System.arraycopy(until, 0, grownUntil, shift, high);
+      until = grownUntil;
       offset = hour;
       low = 0;
       high += shift;
@@ -206,6 +234,7 @@ final class BucketCache {
       if (low > 0) {
         // the forgotten head goes first: bounded generators then stay in a bounded array
         System.arraycopy(dropped, low, dropped, 0, high - low);
+        System.arraycopy(until, low, until, 0, high - low);
         Arrays.fill(dropped, high - low, high, NOT_HELD);
         offset += low;
         high -= low;
@@ -217,10 +246,12 @@ final class BucketCache {
         Arrays.fill(grown, NOT_HELD);
         System.arraycopy(dropped, 0, grown, 0, high);
         dropped = grown;
+        until = Arrays.copyOf(until, grown.length);
       }
     }
     int at = (int) i;
     dropped[at] = droppedUpTo;
+    until[at] = heldUntil;
     if (at >= high) {
       high = at + 1;
     }

@@ -74,6 +74,22 @@ final class History {
             Arrays.copyOfRange(versions, k, versions.length));
   }
 
+  /**
+   * This history without the versions after {@code t}: what a read up to {@code t} can see, the
+   * same as the whole for {@link #at} and the event index up to {@code t}. Itself when nothing
+   * goes, null when every version comes after {@code t}.
+   */
+  History until(long t) {
+    int n = times.length;
+    while (n > 0 && times[n - 1] > t) {
+      n--;
+    }
+    if (n == times.length) {
+      return this;
+    }
+    return n == 0 ? null : new History(feed, Arrays.copyOf(times, n), Arrays.copyOf(versions, n));
+  }
+
   @Override
   public String toString() {
     return feed.streamName() + "/" + versions[0].id() + " (" + times.length + " versions)";

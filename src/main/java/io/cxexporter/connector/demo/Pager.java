@@ -43,7 +43,7 @@ final class Pager {
     long scanned = position;
     while (!full && scanned < now) {
       long upTo = now - scanned > CHUNK ? scanned + CHUNK : now;
-      world.ensure(feed, scanned, upTo);
+      world.ensure(feed, scanned, upTo, now);
       for (Map.Entry<Long, Object> group : world.index(feed).range(scanned, upTo).entrySet()) {
         History[] members = EventIndex.members(group);
         int fresh = 0;

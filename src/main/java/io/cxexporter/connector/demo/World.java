@@ -57,11 +57,11 @@ final class World {
     return Pager.page(this, feed, position, now, options.pageSize());
   }
 
-  /** Draws whatever can change in {@code (from, to]} for {@code feed}. */
-  void ensure(Feed feed, long from, long to) {
+  /** Draws whatever can change in {@code (from, to]} for {@code feed}, as of {@code now}. */
+  void ensure(Feed feed, long from, long to, long now) {
     for (BucketCache c : caches) {
       if (c.feeds(feed)) {
-        c.ensure(from, to);
+        c.ensure(from, to, now);
       }
     }
   }

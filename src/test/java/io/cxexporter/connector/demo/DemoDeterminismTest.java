@@ -122,4 +122,54 @@ class DemoDeterminismTest {
     assertThat(DemoFixtures.end(readAll(s, Cursor.START)).value())
         .isEqualTo("at=2026-11-18T10:00:00Z;origin=2026-11-18T10:00:00Z");
   }
+
+  @Test
+  void readingLivePastTheDrawingHorizonMissesNoVersion() {
+    // a live read draws each hour only up to a day past its clock, so these four days draw every
+    // hour again four times: what it delivers must be what one read at the end delivers
+    Map<String, Object> options = Map.of("backfill", "3d", "tickets_per_day", 240);
+    MutableClock clock = MutableClock.at("2026-11-18T10:00:00Z");
+    Connector live = DemoFixtures.connector(clock, options);
+    Connector late = DemoFixtures.connector(clock, options);
+    Map<String, Cursor> at = new HashMap<>();
+    Map<String, List<Page>> delivered = new HashMap<>();
+    for (int step = 0; step < 20; step++) {
+      if (step > 0) {
+        clock.advance(Duration.ofHours(5));
+      }
+      for (String name : STREAMS) {
+        List<Page> pages = readAll(stream(live, name), at.getOrDefault(name, Cursor.START));
+        delivered.computeIfAbsent(name, k -> new java.util.ArrayList<>()).addAll(pages);
+        at.put(name, DemoFixtures.end(pages));
+      }
+    }
+    for (String name : STREAMS) {
+      assertThat(DemoFixtures.latest(delivered.get(name)))
+          .as(name)
+          .isNotEmpty()
+          .isEqualTo(DemoFixtures.latest(readAll(stream(late, name), Cursor.START)));
+    }
+  }
+
+  @Test
+  void aReadAfterDaysWithoutAnyGetsWhatAFreshConnectorGets() {
+    // nothing read for four days: one read then spans the horizons of hours drawn four days ago
+    // (its first day needs no new drawing, the next ones draw again what the first day took)
+    Map<String, Object> options =
+        Map.of("backfill", "3d", "tickets_per_day", 240, "page_size", 5000);
+    MutableClock clock = MutableClock.at("2026-11-18T10:00:00Z");
+    Connector live = DemoFixtures.connector(clock, options);
+    Connector late = DemoFixtures.connector(clock, options);
+    Map<String, Cursor> at = new HashMap<>();
+    for (String name : STREAMS) {
+      at.put(name, DemoFixtures.end(readAll(stream(live, name), Cursor.START)));
+    }
+    clock.advance(Duration.ofDays(4));
+
+    for (String name : STREAMS) {
+      List<Page> pages = readAll(stream(live, name), at.get(name));
+      assertThat(pages).as(name).isNotEmpty();
+      assertThat(pages).as(name).isEqualTo(readAll(stream(late, name), at.get(name)));
+    }
+  }
 }
