@@ -80,7 +80,9 @@ public final class KpiEngine {
    * read in a backfill or at start-up).
    */
   public synchronized List<Transition> apply(String source, List<Change> changes, boolean live) {
-    return state(source).apply(changes, live, clock.instant());
+    SourceState s = state(source);
+    s.undrained = true;
+    return s.apply(changes, live, clock.instant());
   }
 
   /**
@@ -119,6 +121,7 @@ public final class KpiEngine {
         });
     fresh.apply(batch, false, clock.instant());
     fresh.rebuildLabels();
+    fresh.undrained = true;
     sources.put(source, fresh);
     return n[0];
   }
@@ -165,7 +168,19 @@ public final class KpiEngine {
     List<String> dealSources = new ArrayList<>();
     List<SeenLabels.Combo> tags = new ArrayList<>();
     List<SeenLabels.Combo> slaTags = new ArrayList<>();
+    Map<String, Long> dropped = new LinkedHashMap<>();
     for (SourceState s : sources.values()) {
+      // only a source applied to or loaded since the last call can have anything new: with 1,000
+      // sources, each page a connector applies would otherwise visit them all (issue 18)
+      if (!s.undrained) {
+        continue;
+      }
+      s.undrained = false;
+      long folded = s.budget.dropped();
+      if (folded != s.droppedReported) {
+        dropped.put(s.source, folded);
+        s.droppedReported = folded;
+      }
       if (s.tags != null) {
         boolean withSla = hasSla(s);
         // a source that just got SLA data starts the per-tag SLA series of every tag so far
@@ -193,10 +208,6 @@ public final class KpiEngine {
       s.newSurveyScores.forEach(c -> surveys.add(new SeenLabels.Combo(s.source, c)));
       s.newCombos.clear();
       s.newSurveyScores.clear();
-    }
-    Map<String, Long> dropped = new LinkedHashMap<>();
-    for (SourceState s : sources.values()) {
-      dropped.put(s.source, s.budget.dropped());
     }
     return new SeenLabels(
         combos, surveys, dealSources, rules.calendar != null, sla, tags, slaTags, dropped);

@@ -14,9 +14,9 @@ import java.util.List;
  * @param tags {@code tag} label values per source ({@code kpi.tags}), one value each
  * @param slaTags {@code tag} values whose per-tag SLA series start now, by the same rule as {@code
  *     slaTickets}
- * @param seriesDropped per source known to the engine: the distinct label combinations its series
- *     budget folded into {@code other} so far (a running total, not the new ones; see {@link
- *     SeriesBudget})
+ * @param seriesDropped per source new to the engine (a load) or whose count changed since the last
+ *     call: the distinct label combinations its series budget folded into {@code other} so far (a
+ *     running total, not the new ones; see {@link SeriesBudget})
  */
 public record SeenLabels(
     List<Combo> tickets,

@@ -72,6 +72,15 @@ final class SourceState {
   final List<List<String>> newCombos = new ArrayList<>();
   final List<List<String>> newSurveyScores = new ArrayList<>();
 
+  /**
+   * True when {@link KpiEngine#apply} or {@link KpiEngine#load} changed this source since {@link
+   * KpiEngine#drainNewLabels} last read it: the only times it can have new labels.
+   */
+  boolean undrained;
+
+  /** The folded combinations {@link KpiEngine#drainNewLabels} last reported; -1 before. */
+  long droppedReported = -1;
+
   /** True from this source's first deal until {@link KpiEngine#drainNewLabels} reads it. */
   boolean newDeals;
 

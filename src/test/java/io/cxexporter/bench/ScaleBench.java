@@ -72,27 +72,47 @@ public final class ScaleBench implements Benchmark {
     // Serial's full GC leaves up to 5 % of the old generation as dead objects it does not move
     // (filler arrays that GC.heap_info counts as used); none here, so used is what is live
     flags.add("-XX:MarkSweepDeadRatio=0");
+    // diagnostics only (a flight recording, GC logs): never in a recorded figure's flags
+    String extra = System.getProperty("cx.bench.scale.child_opts", "").trim();
+    if (!extra.isEmpty()) {
+      flags.addAll(Arrays.asList(extra.split("\\s+")));
+    }
     out.put("scale_connectors_n", CONNECTORS);
     out.put("scale_jvm_flags", String.join(" ", flags));
     out.put("scale_loadavg_before", ZendeskIngest.loadAverage());
 
-    // first run: the backfill
-    long t0 = System.nanoTime();
-    Process p = start(flags, config, work.resolve("first.log"));
+    // diagnostics only: -Dcx.bench.scale.state=DIR restarts on the state a former run saved
+    // there (its backfill figures are then not measured), or saves this run's state there
+    String saved = System.getProperty("cx.bench.scale.state", "");
+    Path savedState = saved.isEmpty() ? null : Path.of(saved);
+    long t0;
+    Process p;
     int streams;
-    try {
-      awaitReady(port, p, t0);
-      streams = awaitBackfilled(port, p);
-      out.put("scale_backfill_s_" + n, seconds(t0));
-      out.put("scale_backfill_cpu_s_" + n, cpuSeconds(p.pid()));
-      out.put("scale_streams_n", streams);
-      long[] mem = memory(p.pid());
-      out.put("scale_heap_mib_after_backfill_" + n, mem[0]);
-      out.put("scale_rss_mib_after_backfill_" + n, mem[1]);
-    } finally {
-      stop(p);
+    if (savedState != null && Files.isDirectory(savedState)) {
+      copyTree(savedState, work.resolve("state"));
+      streams = CONNECTORS * 5;
+      out.put("scale_saved_state", saved);
+    } else {
+      // first run: the backfill
+      t0 = System.nanoTime();
+      p = start(flags, config, work.resolve("first.log"));
+      try {
+        awaitReady(port, p, t0);
+        streams = awaitBackfilled(port, p);
+        out.put("scale_backfill_s_" + n, seconds(t0));
+        out.put("scale_backfill_cpu_s_" + n, cpuSeconds(p.pid()));
+        out.put("scale_streams_n", streams);
+        long[] mem = memory(p.pid());
+        out.put("scale_heap_mib_after_backfill_" + n, mem[0]);
+        out.put("scale_rss_mib_after_backfill_" + n, mem[1]);
+      } finally {
+        stop(p);
+      }
+      out.put("scale_state_bytes", ZendeskIngest.folderBytes(work.resolve("state")));
+      if (savedState != null) {
+        copyTree(work.resolve("state"), savedState);
+      }
     }
-    out.put("scale_state_bytes", ZendeskIngest.folderBytes(work.resolve("state")));
 
     // second run: a restart on the state the first wrote
     Thread.sleep(2000);
@@ -101,6 +121,7 @@ public final class ScaleBench implements Benchmark {
     p = start(flags, config, work.resolve("second.log"));
     try {
       out.put("scale_restart_ready_s", awaitReady(port, p, t0));
+      out.put("scale_restart_ready_cpu_s", cpuSeconds(p.pid()));
       awaitCaughtUp(port, p, streams, t0);
       out.put("scale_startup_s_" + n, seconds(t0));
       out.put("scale_startup_cpu_s_" + n, cpuSeconds(p.pid()));
@@ -140,6 +161,19 @@ public final class ScaleBench implements Benchmark {
             + " cx_connector_sync_duration_seconds present (a pass caught up since the start);"
             + " refresh: median cx_snapshot_refresh_duration_seconds; all after the restart");
     return out;
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
   }
 
   /** The bench's config: {@code n} demo connectors, each its own seed. */

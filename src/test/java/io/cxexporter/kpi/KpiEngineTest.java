@@ -980,4 +980,32 @@ class KpiEngineTest {
 
     assertThat(engine.compute().series()).isEqualTo(before);
   }
+
+  @Test
+  void newLabelsAreDrainedOnlyFromSourcesChangedSinceTheLastDrain() {
+    Instant c = NOW.minus(Duration.ofHours(5));
+    apply(false, ticket("1", c).build());
+    engine.apply("fd", List.of(new Change("tickets", null, ticket("9", c).build())), false);
+    SeenLabels first = engine.drainNewLabels();
+    assertThat(first.tickets()).extracting(SeenLabels.Combo::source).containsExactly("zd", "fd");
+    // every source known starts its cx_series_dropped_total at 0 once
+    assertThat(first.seriesDropped()).containsExactly(Map.entry("zd", 0L), Map.entry("fd", 0L));
+
+    // an apply with nothing new: the source is looked at, nothing is reported
+    apply(false, ticket("2", c).build());
+    SeenLabels second = engine.drainNewLabels();
+    assertThat(second.tickets()).isEmpty();
+    assertThat(second.seriesDropped()).isEmpty();
+
+    // a new combination in fd only; a load reports all of a source's labels again
+    engine.apply(
+        "fd", List.of(new Change("tickets", null, ticket("8", c).group("Sales").build())), false);
+    assertThat(engine.drainNewLabels().tickets())
+        .extracting(SeenLabels.Combo::source)
+        .containsExactly("fd");
+    engine.load("zd", action -> action.accept("tickets", ticket("1", c).build()));
+    SeenLabels loaded = engine.drainNewLabels();
+    assertThat(loaded.tickets()).extracting(SeenLabels.Combo::source).containsExactly("zd");
+    assertThat(loaded.seriesDropped()).containsExactly(Map.entry("zd", 0L));
+  }
 }
