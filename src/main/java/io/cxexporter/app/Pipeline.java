@@ -99,16 +99,13 @@ final class Pipeline implements AutoCloseable {
     List<ConnectorSpec> here = sharding.mine(config.connectors());
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
-    long loaded = 0;
-    for (ConnectorSpec spec : here) {
-      loaded += load(store, kpi, spec.name());
-    }
+    List<String> names = here.stream().map(ConnectorSpec::name).toList();
+    long loaded = kpi.load(names, sink -> store.forEach(names, sink));
     if (loaded > 0) {
       LOG.info("loaded {} stored records in {} ms", loaded, (System.nanoTime() - t0) / 1_000_000);
     }
     KpiPublisher publisher =
         new KpiPublisher(kpi, transitions, collector, self, clock, config.kpi().refreshInterval());
-    publisher.refresh();
     SyncEngine sync =
         new SyncEngine(
             store,
@@ -121,7 +118,15 @@ final class Pipeline implements AutoCloseable {
     for (ConnectorSpec spec : here) {
       add(sync, spec, requests, clock);
     }
+    // the connectors start before the first snapshot: it rebuilds every source's windows (3-4 s
+    // of one core at 1,000 sources) while they read their first pages on the other cores
     sync.start();
+    try {
+      publisher.refresh();
+    } catch (RuntimeException | Error e) {
+      sync.close(config.shutdownTimeout());
+      throw e;
+    }
     publisher.start();
     AlertAgent alerts = null;
     if (config.alerting().enabled()) {
@@ -240,11 +245,6 @@ final class Pipeline implements AutoCloseable {
   }
 
   /** Feeds every stored record of a source to the KPI engine as history (no counters). */
-  private static long load(Store store, KpiEngine kpi, String source) {
-    return kpi.load(source, action -> store.forEach(source, action));
-  }
-
-  /** Like {@link #load(Store, KpiEngine, String)} while the publisher runs. */
   private static long load(Store store, KpiPublisher publisher, String source) {
     return publisher.load(source, action -> store.forEach(source, action));
   }

@@ -10,6 +10,7 @@ import io.cxexporter.model.SlaTarget;
 import io.cxexporter.model.Ticket;
 import io.cxexporter.model.TicketStatus;
 import io.cxexporter.store.Change;
+import io.cxexporter.store.Store;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,6 +124,56 @@ public final class KpiEngine {
     fresh.rebuildLabels();
     fresh.undrained = true;
     sources.put(source, fresh);
+    return n[0];
+  }
+
+  /**
+   * {@link #load(String, Consumer)} for several sources at once, as a start-up does: {@code
+   * records} hands each source's name, then its records, source after source. Each source's new
+   * state replaces the old once its records are all read; when {@code records} throws, the sources
+   * read before keep their new state and the others their old.
+   *
+   * <pre>{@code
+   * long n = kpi.load(List.of("zd", "fd"), sink -> store.forEach(List.of("zd", "fd"), sink));
+   * }</pre>
+   *
+   * @return how many records were read
+   */
+  public synchronized long load(List<String> names, Consumer<Store.Sources> records) {
+    long[] n = {0};
+    List<Change> batch = new ArrayList<>();
+    SourceState[] current = {null};
+    Runnable finish =
+        () -> {
+          SourceState s = current[0];
+          if (s != null) {
+            s.apply(batch, false, clock.instant());
+            batch.clear();
+            s.rebuildLabels();
+            s.undrained = true;
+            sources.put(s.source, s);
+            current[0] = null;
+          }
+        };
+    records.accept(
+        new Store.Sources() {
+          @Override
+          public void begin(String source) {
+            finish.run();
+            current[0] = new SourceState(source, rules, incremental);
+          }
+
+          @Override
+          public void record(String stream, Record record) {
+            batch.add(new Change(stream, null, record));
+            n[0]++;
+            if (batch.size() == LOAD_BATCH) {
+              current[0].apply(batch, false, clock.instant());
+              batch.clear();
+            }
+          }
+        });
+    finish.run();
     return n[0];
   }
 

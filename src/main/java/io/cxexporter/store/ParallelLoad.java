@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 
 /**
- * {@link Store#forEach}'s work: one thread reads a source's rows while others decode them, chunk by
- * chunk, and the calling thread hands the decoded records to the action in order (a bounded queue
- * keeps memory to a few chunks).
+ * {@link Store#forEach}'s work: one thread reads the sources' rows while others decode them, chunk
+ * by chunk, and the calling thread hands the decoded records to the action in order (a bounded
+ * queue keeps memory to a few chunks). Several sources go through one pipeline, one after the
+ * other: a start-up with 1,000 small sources would otherwise fill and drain it 1,000 times.
  */
 final class ParallelLoad {
   private ParallelLoad() {}
@@ -33,6 +34,28 @@ final class ParallelLoad {
    * @return the failure (of reading, decoding or the action), or null
    */
   static Throwable run(Connection conn, String source, BiConsumer<String, Record> action) {
+    return run(
+        conn,
+        List.of(source),
+        new Store.Sources() {
+          @Override
+          public void begin(String s) {}
+
+          @Override
+          public void record(String stream, Record record) {
+            action.accept(stream, record);
+          }
+        });
+  }
+
+  /**
+   * Calls {@code action.begin(source)}, then {@code action.record(stream, record)} for each stored
+   * record of that source in the store's order, for each of {@code sources} in turn, in this
+   * thread; the caller holds the store's lock and commits or rolls back.
+   *
+   * @return the failure (of reading, decoding or the action), or null
+   */
+  static Throwable run(Connection conn, List<String> sources, Store.Sources action) {
     int decoders = Math.max(1, Runtime.getRuntime().availableProcessors());
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -42,22 +65,26 @@ final class ParallelLoad {
               t.setDaemon(true);
               return t;
             });
-    BlockingQueue<Future<List<Loaded>>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
+    BlockingQueue<Future<Chunk>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
     AtomicBoolean stop = new AtomicBoolean();
     TicketJson.Strings shared = new TicketJson.Strings();
     Thread reader =
-        new Thread(() -> readChunks(conn, source, chunks, pool, shared, stop), "cx-store-read");
+        new Thread(() -> readChunks(conn, sources, chunks, pool, shared, stop), "cx-store-read");
     reader.setDaemon(true);
     reader.start();
     Throwable failure = null;
     try {
       while (true) {
-        Future<List<Loaded>> f = chunks.take();
+        Future<Chunk> f = chunks.take();
         if (f == END) {
           break;
         }
-        for (Loaded r : f.get()) {
-          action.accept(r.stream(), r.record());
+        Chunk chunk = f.get();
+        if (chunk.first()) {
+          action.begin(chunk.source());
+        }
+        for (Loaded r : chunk.records()) {
+          action.record(r.stream(), r.record());
         }
       }
     } catch (InterruptedException e) {
@@ -80,45 +107,60 @@ final class ParallelLoad {
   /** A record read by {@link #run} with its stream. */
   private record Loaded(String stream, Record record) {}
 
+  /**
+   * Decoded records of one source, in order; {@code first} on a source's first chunk (a source
+   * without records has one, empty).
+   */
+  private record Chunk(String source, boolean first, List<Loaded> records) {}
+
   private static final int CHUNK = 1000;
 
   /** The end of {@link #run}'s chunks. */
-  private static final Future<List<Loaded>> END = CompletableFuture.completedFuture(List.of());
+  private static final Future<Chunk> END = CompletableFuture.completedFuture(null);
 
   /**
-   * {@link #run}'s reader: rows in chunks, each decoded by {@code pool}, queued in order; then
-   * {@link #END}, or a failed chunk. Uses the connection while {@link #run} holds the lock.
+   * {@link #run}'s reader: each source's rows in chunks, each decoded by {@code pool}, queued in
+   * order; then {@link #END}, or a failed chunk. Uses the connection while {@link #run} holds the
+   * lock.
    */
   private static void readChunks(
       Connection conn,
-      String source,
-      BlockingQueue<Future<List<Loaded>>> chunks,
+      List<String> sources,
+      BlockingQueue<Future<Chunk>> chunks,
       ExecutorService pool,
       TicketJson.Strings shared,
       AtomicBoolean stop) {
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
-      ps.setString(1, source);
       ps.setFetchSize(CHUNK);
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Object[]> rows = new ArrayList<>(CHUNK);
-        while (!stop.get()) {
-          boolean more = rs.next();
-          if (more) {
-            // the body's UTF-8 bytes as stored: parsed without a string copy
-            rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
-          }
-          if (rows.size() == CHUNK || (!more && !rows.isEmpty())) {
-            List<Object[]> chunk = rows;
-            rows = new ArrayList<>(CHUNK);
-            put(chunks, pool.submit(() -> decode(chunk, shared)), stop);
-          }
-          if (!more) {
-            put(chunks, END, stop);
-            return;
+      for (String source : sources) {
+        ps.setString(1, source);
+        try (ResultSet rs = ps.executeQuery()) {
+          List<Object[]> rows = new ArrayList<>(CHUNK);
+          boolean any = false;
+          while (true) {
+            if (stop.get()) {
+              return;
+            }
+            boolean more = rs.next();
+            if (more) {
+              // the body's UTF-8 bytes as stored: parsed without a string copy
+              rows.add(new Object[] {rs.getString(1), rs.getString(2), rs.getBytes(3)});
+            }
+            if (rows.size() == CHUNK || (!more && (!rows.isEmpty() || !any))) {
+              List<Object[]> chunk = rows;
+              rows = new ArrayList<>(CHUNK);
+              boolean first = !any;
+              any = true;
+              put(chunks, pool.submit(() -> new Chunk(source, first, decode(chunk, shared))), stop);
+            }
+            if (!more) {
+              break;
+            }
           }
         }
       }
+      put(chunks, END, stop);
     } catch (SQLException | RuntimeException | Error e) {
       put(chunks, CompletableFuture.failedFuture(e), stop);
     }
@@ -157,8 +199,7 @@ final class ParallelLoad {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Store.class);
 
-  private static void put(
-      BlockingQueue<Future<List<Loaded>>> q, Future<List<Loaded>> f, AtomicBoolean stop) {
+  private static void put(BlockingQueue<Future<Chunk>> q, Future<Chunk> f, AtomicBoolean stop) {
     try {
       while (!stop.get() && !q.offer(f, 50, TimeUnit.MILLISECONDS)) {
         // forEach is still handing out earlier chunks

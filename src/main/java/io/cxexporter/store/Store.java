@@ -406,6 +406,40 @@ public final class Store implements AutoCloseable {
     }
   }
 
+  /** What {@link #forEach(List, Sources)} hands out: each source's name, then its records. */
+  public interface Sources {
+    /** Before the records of {@code source}: called for every source, those without any too. */
+    void begin(String source);
+
+    /** One record (a tombstone too) of the source {@link #begin} named last. */
+    void record(String stream, Record record);
+  }
+
+  /**
+   * {@link #forEach(String, BiConsumer)} for several sources, one after the other in the order
+   * given, through one pipeline of reading and decoding threads (a start-up with 1,000 small
+   * sources would otherwise start and drain it 1,000 times). {@code action} must not use this
+   * store; when it throws, or a row cannot be read, nothing more is handed out.
+   */
+  public synchronized void forEach(List<String> sources, Sources action) {
+    usable();
+    String what = sources.size() == 1 ? sources.get(0) : sources.size() + " sources";
+    Throwable failure = ParallelLoad.run(conn, sources, action);
+    if (failure instanceof RuntimeException re) {
+      rollback("cannot read records of " + what, re);
+      throw re;
+    } else if (failure != null) {
+      throw rollback(
+          "cannot read records of " + what,
+          failure instanceof Exception ex ? ex : new RuntimeException(failure));
+    }
+    try {
+      conn.commit();
+    } catch (SQLException e) {
+      throw rollback("cannot read records of " + what, e);
+    }
+  }
+
   /** Whether any record (a tombstone too) is stored for a source: cheaper than {@link #count}. */
   public synchronized boolean has(String source) {
     usable();

@@ -1008,4 +1008,44 @@ class KpiEngineTest {
     assertThat(loaded.tickets()).extracting(SeenLabels.Combo::source).containsExactly("zd");
     assertThat(loaded.seriesDropped()).containsExactly(Map.entry("zd", 0L));
   }
+
+  @Test
+  void loadingSeveralSourcesAtOnceIsLoadingEachInTurn() {
+    Instant c = NOW.minus(Duration.ofHours(5));
+    Map<String, List<Record>> stored =
+        new java.util.LinkedHashMap<>(
+            Map.of(
+                "zd",
+                List.of(
+                    solved("1", c, Duration.ofHours(1), Duration.ofHours(2), 1),
+                    ticket("3", c).group("Sales").build()),
+                "fd",
+                List.of(ticket("9", c).build())));
+    engine.apply(
+        "old", List.of(new Change("tickets", null, ticket("5", c).build())), false); // untouched
+    engine.apply("zd", List.of(new Change("tickets", null, ticket("7", c).build())), false);
+
+    long n =
+        engine.load(
+            List.of("zd", "none", "fd"),
+            sink -> {
+              for (String source : List.of("zd", "none", "fd")) {
+                sink.begin(source);
+                stored.getOrDefault(source, List.of()).forEach(r -> sink.record("tickets", r));
+              }
+            });
+
+    KpiEngine oneByOne = new KpiEngine(Configs.kpi(), clock);
+    oneByOne.apply("old", List.of(new Change("tickets", null, ticket("5", c).build())), false);
+    for (String source : List.of("zd", "none", "fd")) {
+      oneByOne.load(
+          source,
+          action ->
+              stored.getOrDefault(source, List.of()).forEach(r -> action.accept("tickets", r)));
+    }
+    assertThat(n).isEqualTo(3);
+    assertThat(engine.compute().series()).isEqualTo(oneByOne.compute().series());
+    assertThat(engine.drainNewLabels().tickets())
+        .containsExactlyInAnyOrderElementsOf(oneByOne.drainNewLabels().tickets());
+  }
 }

@@ -147,4 +147,72 @@ class StoreTest {
       assertThat(s.state("fd", "tickets").cursor().value()).isEqualTo("b");
     }
   }
+
+  @Test
+  void severalSourcesAreReadSourceBySourceInTheOrderGiven() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      // more than a chunk of 1,000 rows in one source, none in another
+      List<Record> many = new ArrayList<>();
+      for (int i = 0; i < 2_500; i++) {
+        many.add(ticket("z" + i, T, TicketStatus.OPEN));
+      }
+      s.apply("zd", "tickets", many, new Cursor("a"), false);
+      apply(s, "fd", "tickets", page("b", false, ticket("1", T, TicketStatus.SOLVED)));
+      apply(s, "fd", "deals", page("c", false, ticket("2", T, TicketStatus.CLOSED)));
+      List<String> seen = new ArrayList<>();
+      String[] current = {null};
+
+      s.forEach(
+          List.of("fd", "empty", "zd"),
+          new Store.Sources() {
+            @Override
+            public void begin(String source) {
+              current[0] = source;
+              seen.add("begin " + source);
+            }
+
+            @Override
+            public void record(String stream, Record r) {
+              seen.add(current[0] + "/" + stream);
+            }
+          });
+
+      List<String> expected = new ArrayList<>(List.of("begin fd"));
+      expected.addAll(List.of("fd/deals", "fd/tickets"));
+      expected.add("begin empty");
+      expected.add("begin zd");
+      for (int i = 0; i < 2_500; i++) {
+        expected.add("zd/tickets");
+      }
+      assertThat(seen).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aFailingActionStopsReadingSeveralSourcesAndLeavesTheStoreUsable() {
+    try (Store s = Store.open(dir, Clock.systemUTC())) {
+      apply(s, "fd", "tickets", page("b", false, ticket("1", T, TicketStatus.SOLVED)));
+      apply(s, "zd", "tickets", page("a", false, ticket("2", T, TicketStatus.OPEN)));
+      List<String> begun = new ArrayList<>();
+
+      assertThatThrownBy(
+              () ->
+                  s.forEach(
+                      List.of("fd", "zd"),
+                      new Store.Sources() {
+                        @Override
+                        public void begin(String source) {
+                          begun.add(source);
+                        }
+
+                        @Override
+                        public void record(String stream, Record r) {
+                          throw new IllegalStateException("boom");
+                        }
+                      }))
+          .hasMessage("boom");
+      assertThat(begun).containsExactly("fd");
+      assertThat(all(s)).extracting(Record::id).containsExactly("2");
+    }
+  }
 }
