@@ -127,6 +127,11 @@ public final class ScaleBench implements Benchmark {
       out.put("scale_startup_cpu_s_" + n, cpuSeconds(p.pid()));
       System.err.printf(
           Locale.ROOT, "   restarted and caught up after %.2f s%n", (double) seconds(t0));
+      // diagnostics: the restart's first log lines (their timestamps show where start-up goes)
+      Files.readString(work.resolve("second.log"))
+          .lines()
+          .limit(Integer.getInteger("cx.bench.scale.log_lines", 0))
+          .forEach(l -> System.err.println("   | " + l));
       Matcher loaded =
           Pattern.compile("loaded (\\d+) stored records in (\\d+) ms")
               .matcher(Files.readString(work.resolve("second.log")));

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,6 +34,17 @@ final class WorkCalendar {
   private final ZoneId zone;
   private final ZoneRules rules;
   private final boolean roundTheClock;
+
+  /**
+   * The span {@code [offsetFrom, offsetUntil)} of instants with the UTC offset {@code offset} (ms),
+   * from the last {@link #localMillis} that asked the zone rules: between two transitions the
+   * offset does not change, and asking the rules for every instant (a map look-up of the year's
+   * transitions) was a fifth of a demo connector's drawing.
+   */
+  private long offsetFrom = 1;
+
+  private long offsetUntil = 0;
+  private long offset;
 
   /** Per local epoch day: {midnight, next midnight, open, close}; open = close = -1 on weekends. */
   private final Map<Long, long[]> days = new HashMap<>();
@@ -108,7 +121,21 @@ final class WorkCalendar {
   }
 
   private long localMillis(long t) {
-    return t + rules.getOffset(Instant.ofEpochMilli(t)).getTotalSeconds() * 1000L;
+    if (t < offsetFrom || t >= offsetUntil) {
+      Instant at = Instant.ofEpochMilli(t);
+      ZoneOffset o = rules.getOffset(at);
+      ZoneOffsetTransition next = rules.nextTransition(at);
+      ZoneOffsetTransition previous = rules.previousTransition(at);
+      offset = o.getTotalSeconds() * 1000L;
+      offsetUntil = next == null ? Long.MAX_VALUE : next.getInstant().toEpochMilli();
+      if (previous != null) {
+        // a transition exactly at t may not count as previous: then the offsets differ
+        offsetFrom = previous.getOffsetAfter().equals(o) ? previous.getInstant().toEpochMilli() : t;
+      } else {
+        offsetFrom = rules.isFixedOffset() ? Long.MIN_VALUE : t;
+      }
+    }
+    return t + offset;
   }
 
   private long[] day(long epochDay) {

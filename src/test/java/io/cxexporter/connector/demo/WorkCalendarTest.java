@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorkCalendarTest {
@@ -82,5 +83,45 @@ class WorkCalendarTest {
     assertThat(always.plusWorking(saturdayNight, 45 * Rng.MINUTE))
         .isEqualTo(saturdayNight + 45 * Rng.MINUTE);
     assertThat(cal.isWorking(saturdayNight)).isFalse();
+  }
+
+  @Test
+  void localTimeIsRightAroundEveryTransitionInAnyOrderOfAsking() {
+    // the calendar keeps the offset between two transitions: asked forwards, backwards, exactly at
+    // a transition and a millisecond either side, it must agree with java.time every time
+    for (String id :
+        List.of(
+            "Europe/Ljubljana", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC", "Asia/Tehran")) {
+      ZoneId zone = ZoneId.of(id);
+      WorkCalendar cal = new WorkCalendar(zone);
+      java.util.SplittableRandom r = new java.util.SplittableRandom(id.hashCode());
+      List<Long> probes = new java.util.ArrayList<>();
+      long from = Instant.parse("2015-01-01T00:00:00Z").toEpochMilli();
+      long to = Instant.parse("2030-01-01T00:00:00Z").toEpochMilli();
+      for (var t = zone.getRules().nextTransition(Instant.ofEpochMilli(from));
+          t != null && t.getInstant().toEpochMilli() < to;
+          t = zone.getRules().nextTransition(t.getInstant())) {
+        long at = t.getInstant().toEpochMilli();
+        probes.addAll(List.of(at - 1, at, at + 1, at - Rng.HOUR, at + Rng.HOUR));
+      }
+      for (int i = 0; i < 2_000; i++) {
+        probes.add(r.nextLong(from, to));
+      }
+      java.util.Collections.shuffle(probes, new java.util.Random(7));
+      for (long t : probes) {
+        java.time.LocalDateTime local = Instant.ofEpochMilli(t).atZone(zone).toLocalDateTime();
+        assertThat(cal.localHour(t))
+            .as("%s at %s", id, Instant.ofEpochMilli(t))
+            .isEqualTo(local.getHour());
+        assertThat(cal.localDay(t))
+            .as("%s at %s", id, Instant.ofEpochMilli(t))
+            .isEqualTo(local.toLocalDate().toEpochDay());
+      }
+      // and walking forwards, as the generators do
+      java.util.Collections.sort(probes);
+      for (long t : probes) {
+        assertThat(cal.localHour(t)).isEqualTo(Instant.ofEpochMilli(t).atZone(zone).getHour());
+      }
+    }
   }
 }
