@@ -68,6 +68,10 @@ final class SortedLongs {
     if (n < 2) {
       return;
     }
+    if (n < RADIX_MIN) {
+      mergeSortPairs(keys, payload, n);
+      return;
+    }
     long[] src = keys;
     int[] srcP = payload;
     long[] dst = new long[n];
@@ -92,6 +96,77 @@ final class SortedLongs {
         int at = count[digit(v, shift)]++;
         dst[at] = v;
         dstP[at] = srcP[i];
+      }
+      long[] t = src;
+      src = dst;
+      dst = t;
+      int[] tp = srcP;
+      srcP = dstP;
+      dstP = tp;
+    }
+    if (src != keys) {
+      System.arraycopy(src, 0, keys, 0, n);
+      System.arraycopy(srcP, 0, payload, 0, n);
+    }
+  }
+
+  /**
+   * Below this many values {@link #sortPairs} merges instead: each radix pass walks 65,536 counts
+   * whatever {@code n}, which made sorting the few hundred values of each of 1,000 small sources
+   * cost more than everything else in their first snapshot (issue 18).
+   */
+  static final int RADIX_MIN = 1 << 14;
+
+  /** {@link #sortPairs} for small {@code n}: a stable merge sort, insertion-sorted runs of 16. */
+  private static void mergeSortPairs(long[] keys, int[] payload, int n) {
+    final int run = 16;
+    for (int lo = 0; lo < n; lo += run) {
+      int hi = Math.min(n, lo + run);
+      for (int i = lo + 1; i < hi; i++) {
+        long k = keys[i];
+        int p = payload[i];
+        int j = i - 1;
+        while (j >= lo && keys[j] > k) {
+          keys[j + 1] = keys[j];
+          payload[j + 1] = payload[j];
+          j--;
+        }
+        keys[j + 1] = k;
+        payload[j + 1] = p;
+      }
+    }
+    if (n <= run) {
+      return;
+    }
+    long[] src = keys;
+    int[] srcP = payload;
+    long[] dst = new long[n];
+    int[] dstP = new int[n];
+    for (int width = run; width < n; width *= 2) {
+      for (int lo = 0; lo < n; lo += 2 * width) {
+        int mid = Math.min(n, lo + width);
+        int hi = Math.min(n, lo + 2 * width);
+        int a = lo;
+        int b = mid;
+        int o = lo;
+        while (a < mid && b < hi) {
+          // <= keeps equal keys in their order: stable
+          if (src[a] <= src[b]) {
+            dst[o] = src[a];
+            dstP[o++] = srcP[a++];
+          } else {
+            dst[o] = src[b];
+            dstP[o++] = srcP[b++];
+          }
+        }
+        while (a < mid) {
+          dst[o] = src[a];
+          dstP[o++] = srcP[a++];
+        }
+        while (b < hi) {
+          dst[o] = src[b];
+          dstP[o++] = srcP[b++];
+        }
       }
       long[] t = src;
       src = dst;

@@ -60,11 +60,20 @@ class IncrementalPartsTest {
   @Test
   void radixSortsSortAsArraysSortDoes() {
     SplittableRandom r = new SplittableRandom(4);
-    for (int n : new int[] {0, 1, 100, 5000, 70_000}) {
+    // both ways of sorting: merging below SortedLongs.RADIX_MIN values, radix from it on
+    for (int n :
+        new int[] {
+          0, 1, 2, 15, 16, 17, 100, 5000, SortedLongs.RADIX_MIN - 1, SortedLongs.RADIX_MIN, 70_000
+        }) {
       long[] a = new long[n];
       int[] p = new int[n];
       for (int i = 0; i < n; i++) {
-        a[i] = r.nextInt(3) == 0 ? r.nextLong() : SortedLongs.key(r.nextDouble() * 1e6 - 10);
+        a[i] =
+            switch (r.nextInt(4)) {
+              case 0 -> r.nextLong();
+              case 1 -> SortedLongs.key(r.nextInt(5)); // many equal keys: the sort must be stable
+              default -> SortedLongs.key(r.nextDouble() * 1e6 - 10);
+            };
         p[i] = i;
       }
       long[] expected = a.clone();
@@ -74,6 +83,9 @@ class IncrementalPartsTest {
       assertThat(pairs).isEqualTo(expected);
       for (int i = 0; i < n; i++) {
         assertThat(a[p[i]]).isEqualTo(pairs[i]); // the payload moved along
+        if (i > 0 && pairs[i] == pairs[i - 1]) {
+          assertThat(p[i]).isGreaterThan(p[i - 1]); // equal keys in their first order
+        }
       }
     }
   }
