@@ -46,6 +46,12 @@ final class BucketCache {
   /** Per held hour (same indexes as {@link #dropped}): the instant up to which it is drawn. */
   private long[] until = new long[64];
 
+  /**
+   * Per held hour: the last change of any record born in it, drawn or not (a record can change
+   * after the horizon): after it, the hour is settled ({@link #settled}).
+   */
+  private long[] lastChange = new long[64];
+
   /** How far past the read's {@code now} an hour is drawn. */
   static final long HORIZON = DAY;
 
@@ -84,9 +90,9 @@ final class BucketCache {
    * missing, that dropped records which still change after {@code from}, or that were drawn up to
    * an instant before {@code now}; those drawn now are drawn up to {@code now +} {@link #HORIZON}.
    */
-  void ensure(long from, long to, long now) {
+  void ensure(long from, long to, long now, long settled) {
     long reach = generator.maxReach();
-    long first = generator.firstHour();
+    long first = Math.max(generator.firstHour(), settled);
     if (reach != Generator.UNBOUNDED) {
       first = Math.max(first, Math.floorDiv(from - reach, HOUR) - 1);
     }
@@ -164,6 +170,22 @@ final class BucketCache {
     return shorter;
   }
 
+  /**
+   * The first hour whose records may change after {@code t}: every record born before it had its
+   * last change at or before {@code t}. Valid right after {@link #ensure} ran for a {@code from} at
+   * or before {@code t} (every hour that reaches {@code from} is then held, with its {@link
+   * #lastChange}); never after the hour of {@code t}.
+   */
+  long settled(long t) {
+    long limit = Math.floorDiv(t, HOUR);
+    for (int i = low; i < high && offset + i < limit; i++) {
+      if (dropped[i] != NOT_HELD && lastChange[i] > t) {
+        return offset + i;
+      }
+    }
+    return limit;
+  }
+
   /** The number of hours held. */
   int size() {
     int n = 0;
@@ -192,7 +214,9 @@ final class BucketCache {
   private void draw(long hour, long from, long now) {
     long horizon = now > Long.MAX_VALUE - HORIZON ? Long.MAX_VALUE : now + HORIZON;
     List<History> records = new ArrayList<>();
+    long last = Long.MIN_VALUE;
     for (History x : generator.generate(hour)) {
+      last = Math.max(last, x.lastTime());
       if (x.lastTime() > from) {
         // a read from before from draws the hour again, so what stays starts at from (shorten);
         // a read past the horizon does too, so nothing after it stays
@@ -210,11 +234,14 @@ final class BucketCache {
       ((ArrayList<History>) records).trimToSize();
       kept.put(hour, records);
     }
-    hold(hour, from, horizon);
+    hold(hour, from, horizon, last);
   }
 
-  /** Marks {@code hour} held with {@code droppedUpTo}, drawn up to {@code heldUntil}. */
-  private void hold(long hour, long droppedUpTo, long heldUntil) {
+  /**
+   * Marks {@code hour} held with {@code droppedUpTo}, drawn up to {@code heldUntil}, its records'
+   * last change at {@code last}.
+   */
+  private void hold(long hour, long droppedUpTo, long heldUntil, long last) {
     if (hour < offset) {
       // not reached through ensure (it starts at the generator's first hour); kept for safety
       int shift = (int) (offset - hour);
@@ -225,6 +252,9 @@ final class BucketCache {
       long[] grownUntil = new long[grown.length];
       System.arraycopy(until, 0, grownUntil, shift, high);
       until = grownUntil;
+      long[] grownLast = new long[grown.length];
+      System.arraycopy(lastChange, 0, grownLast, shift, high);
+      lastChange = grownLast;
       offset = hour;
       low = 0;
       high += shift;
@@ -235,6 +265,7 @@ final class BucketCache {
         // the forgotten head goes first: bounded generators then stay in a bounded array
         System.arraycopy(dropped, low, dropped, 0, high - low);
         System.arraycopy(until, low, until, 0, high - low);
+        System.arraycopy(lastChange, low, lastChange, 0, high - low);
         Arrays.fill(dropped, high - low, high, NOT_HELD);
         offset += low;
         high -= low;
@@ -247,11 +278,13 @@ final class BucketCache {
         System.arraycopy(dropped, 0, grown, 0, high);
         dropped = grown;
         until = Arrays.copyOf(until, grown.length);
+        lastChange = Arrays.copyOf(lastChange, grown.length);
       }
     }
     int at = (int) i;
     dropped[at] = droppedUpTo;
     until[at] = heldUntil;
+    lastChange[at] = last;
     if (at >= high) {
       high = at + 1;
     }

@@ -45,7 +45,9 @@ final class DemoStream implements Stream {
       }
     }
     World world = connector.world(c == null ? connector.createdAt() : c.origin());
-    return world.read(feed, c == null ? world.start() : c.position(), now);
+    return c == null
+        ? world.read(feed, world.start(), now, DemoCursor.UNKNOWN)
+        : world.read(feed, c.position(), now, c.settled());
   }
 
   @Override

@@ -32,9 +32,9 @@ final class Pager {
 
   private Pager() {}
 
-  static Page page(World world, Feed feed, long position, long now, int pageSize) {
+  static Page page(World world, Feed feed, long position, long now, int pageSize, long settled) {
     if (position >= now) {
-      return new Page(List.of(), cursor(world, position), true, 1.0);
+      return new Page(List.of(), cursor(world, position, settled), true, 1.0);
     }
     Set<History> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<History> taken = new ArrayList<>();
@@ -43,7 +43,7 @@ final class Pager {
     long scanned = position;
     while (!full && scanned < now) {
       long upTo = now - scanned > CHUNK ? scanned + CHUNK : now;
-      world.ensure(feed, scanned, upTo, now);
+      world.ensure(feed, scanned, upTo, now, settled);
       for (Map.Entry<Long, Object> group : world.index(feed).range(scanned, upTo).entrySet()) {
         History[] members = EventIndex.members(group);
         int fresh = 0;
@@ -70,7 +70,7 @@ final class Pager {
     }
     records.sort(OLDEST_CHANGE_FIRST);
     double progress = full ? progress(world.start(), last, now) : 1.0;
-    return new Page(records, cursor(world, asOf), !full, progress);
+    return new Page(records, cursor(world, asOf, world.settled(feed, asOf)), !full, progress);
   }
 
   private static double progress(long start, long at, long now) {
@@ -80,7 +80,7 @@ final class Pager {
     return Math.max(0, Math.min(1, (at - start) / (double) (now - start)));
   }
 
-  private static io.cxexporter.model.Cursor cursor(World world, long position) {
-    return new DemoCursor(position, world.origin()).encode();
+  private static io.cxexporter.model.Cursor cursor(World world, long position, long settled) {
+    return new DemoCursor(position, world.origin(), settled).encode();
   }
 }

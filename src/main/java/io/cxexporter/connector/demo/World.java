@@ -48,22 +48,42 @@ final class World {
     return start;
   }
 
-  /** Reads the page of {@code feed} after {@code position}, as of {@code now}. */
-  synchronized Page read(Feed feed, long position, long now) {
+  /**
+   * Reads the page of {@code feed} after {@code position}, as of {@code now}; {@code settled} is
+   * the hint of the cursor at {@code position} ({@link DemoCursor#settled}).
+   */
+  synchronized Page read(Feed feed, long position, long now, long settled) {
     positions.put(feed, position);
     for (BucketCache c : caches) {
       c.forgetBefore(slowestReader(c));
     }
-    return Pager.page(this, feed, position, now, options.pageSize());
+    return Pager.page(this, feed, position, now, options.pageSize(), settled);
   }
 
-  /** Draws whatever can change in {@code (from, to]} for {@code feed}, as of {@code now}. */
-  void ensure(Feed feed, long from, long to, long now) {
+  /**
+   * Draws whatever can change in {@code (from, to]} for {@code feed}, as of {@code now}, but no
+   * hour before {@code settled} (a hint valid for this {@code from}).
+   */
+  void ensure(Feed feed, long from, long to, long now, long settled) {
     for (BucketCache c : caches) {
       if (c.feeds(feed)) {
-        c.ensure(from, to, now);
+        c.ensure(from, to, now, settled);
       }
     }
+  }
+
+  /**
+   * The first hour whose records of {@code feed} may change after {@code t}: valid right after this
+   * read's {@link #ensure} calls, for {@code t} at or after their {@code from}.
+   */
+  long settled(Feed feed, long t) {
+    long min = Long.MAX_VALUE;
+    for (BucketCache c : caches) {
+      if (c.feeds(feed)) {
+        min = Math.min(min, c.settled(t));
+      }
+    }
+    return min;
   }
 
   /** The event index of {@code feed}. */

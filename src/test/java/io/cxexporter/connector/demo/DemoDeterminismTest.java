@@ -120,7 +120,8 @@ class DemoDeterminismTest {
     Stream s = stream(DemoFixtures.connector(FIXED, SMALL), "deals");
 
     assertThat(DemoFixtures.end(readAll(s, Cursor.START)).value())
-        .isEqualTo("at=2026-11-18T10:00:00Z;origin=2026-11-18T10:00:00Z");
+        .isEqualTo(
+            "at=2026-11-18T10:00:00Z;origin=2026-11-18T10:00:00Z;settled=2026-10-13T12:00:00Z");
   }
 
   @Test
@@ -171,5 +172,36 @@ class DemoDeterminismTest {
       assertThat(pages).as(name).isNotEmpty();
       assertThat(pages).as(name).isEqualTo(readAll(stream(late, name), at.get(name)));
     }
+  }
+
+  @Test
+  void aRestartDrawsOnlyTheHoursTheCursorDoesNotCallSettledAndReadsTheSame() {
+    Map<String, Object> options = Map.of("backfill", "30d", "tickets_per_day", 40);
+    MutableClock clock = MutableClock.at("2026-11-18T10:00:00Z");
+    Cursor caughtUp =
+        DemoFixtures.end(
+            readAll(stream(DemoFixtures.connector(clock, options), "tickets"), Cursor.START));
+    DemoCursor hinted = DemoCursor.decode(caughtUp.value());
+    assertThat(hinted.settled()).isNotEqualTo(DemoCursor.UNKNOWN);
+    // a ticket can change for 50 days, but the oldest one still open is far younger
+    assertThat(hinted.settled())
+        .isGreaterThan(Math.floorDiv(hinted.position() - 30 * Rng.DAY, Rng.HOUR));
+    clock.advance(Duration.ofHours(3));
+    DemoConnector withHint = (DemoConnector) DemoFixtures.connector(clock, options);
+    DemoConnector without = (DemoConnector) DemoFixtures.connector(clock, options);
+
+    List<Page> hintedPages = readAll(stream(withHint, "tickets"), caughtUp);
+    List<Page> plainPages =
+        readAll(
+            stream(without, "tickets"),
+            new DemoCursor(hinted.position(), hinted.origin()).encode());
+
+    assertThat(DemoFixtures.records(hintedPages))
+        .isNotEmpty()
+        .isEqualTo(DemoFixtures.records(plainPages));
+    assertThat(DemoFixtures.end(hintedPages)).isEqualTo(DemoFixtures.end(plainPages));
+    int drawn = withHint.world(hinted.origin()).hoursHeld(Feed.TICKETS);
+    int all = without.world(hinted.origin()).hoursHeld(Feed.TICKETS);
+    assertThat(drawn).isLessThan(all / 2);
   }
 }
