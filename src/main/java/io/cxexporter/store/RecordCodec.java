@@ -39,7 +39,8 @@ final class RecordCodec {
         @Override
         public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
           if (p.hasToken(JsonToken.VALUE_STRING)) {
-            Instant t = IsoInstant.parsePlain(p.getText());
+            Instant t =
+                IsoInstant.parsePlain(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
             if (t != null) {
               return t;
             }

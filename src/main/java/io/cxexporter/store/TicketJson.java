@@ -321,7 +321,9 @@ final class TicketJson {
     if (v == JsonToken.VALUE_NULL) {
       return null;
     }
-    Instant i = IsoInstant.parsePlain(text(p, v));
+    expect(v, JsonToken.VALUE_STRING);
+    // from the parser's buffer: no string for each of a ticket's instants
+    Instant i = IsoInstant.parsePlain(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
     if (i == null) {
       throw new Unexpected();
     }
@@ -334,19 +336,25 @@ final class TicketJson {
       return null;
     }
     expect(v, JsonToken.VALUE_NUMBER_FLOAT);
-    String s = p.getText();
-    int dot = s.indexOf('.');
-    int digits = s.length() - dot - 1;
+    // from the parser's buffer: no string for each of a ticket's six durations
+    char[] c = p.getTextCharacters();
+    int o = p.getTextOffset();
+    int n = p.getTextLength();
+    int dot = -1;
+    for (int i = 0; i < n && dot < 0; i++) {
+      dot = c[o + i] == '.' ? i : -1;
+    }
+    int digits = n - dot - 1;
     if (dot < 1 || dot > 18 || digits < 1 || digits > 9) {
       throw new Unexpected();
     }
     long seconds = 0;
     for (int i = 0; i < dot; i++) {
-      seconds = digit(s, i) + seconds * 10;
+      seconds = digit(c[o + i]) + seconds * 10;
     }
     int nanos = 0;
-    for (int i = dot + 1; i < s.length(); i++) {
-      nanos = nanos * 10 + digit(s, i);
+    for (int i = dot + 1; i < n; i++) {
+      nanos = nanos * 10 + digit(c[o + i]);
     }
     for (int i = digits; i < 9; i++) {
       nanos *= 10;
@@ -354,8 +362,7 @@ final class TicketJson {
     return Duration.ofSeconds(seconds, nanos);
   }
 
-  private static int digit(String s, int i) {
-    char c = s.charAt(i);
+  private static int digit(char c) {
     if (c < '0' || c > '9') {
       throw new Unexpected();
     }

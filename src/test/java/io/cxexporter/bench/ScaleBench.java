@@ -72,10 +72,11 @@ public final class ScaleBench implements Benchmark {
     // Serial's full GC leaves up to 5 % of the old generation as dead objects it does not move
     // (filler arrays that GC.heap_info counts as used); none here, so used is what is live
     flags.add("-XX:MarkSweepDeadRatio=0");
-    // diagnostics only (a flight recording, GC logs): never in a recorded figure's flags
+    // diagnostics only (a flight recording, GC logs; several separated by ";"): never in a recorded
+    // figure's flags
     String extra = System.getProperty("cx.bench.scale.child_opts", "").trim();
     if (!extra.isEmpty()) {
-      flags.addAll(Arrays.asList(extra.split("\\s+")));
+      flags.addAll(Arrays.asList(extra.split("[\\s;]+")));
     }
     out.put("scale_connectors_n", CONNECTORS);
     out.put("scale_jvm_flags", String.join(" ", flags));
