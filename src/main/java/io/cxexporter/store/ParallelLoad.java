@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiConsumer;
 
 /**
  * {@link Store#forEach}'s work: one thread reads the sources' rows while others decode them, chunk
@@ -26,27 +25,6 @@ import java.util.function.BiConsumer;
  */
 final class ParallelLoad {
   private ParallelLoad() {}
-
-  /**
-   * Calls {@code action(stream, record)} for every stored record of {@code source}, in this thread
-   * and in the store's order; the caller holds the store's lock and commits or rolls back.
-   *
-   * @return the failure (of reading, decoding or the action), or null
-   */
-  static Throwable run(Connection conn, String source, BiConsumer<String, Record> action) {
-    return run(
-        conn,
-        List.of(source),
-        new Store.Sources() {
-          @Override
-          public void begin(String s) {}
-
-          @Override
-          public void record(String stream, Record record) {
-            action.accept(stream, record);
-          }
-        });
-  }
 
   /**
    * Calls {@code action.begin(source)}, then {@code action.record(stream, record)} for each stored

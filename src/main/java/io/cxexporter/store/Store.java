@@ -387,23 +387,18 @@ public final class Store implements AutoCloseable {
    * records to {@code action} in order (a bounded queue keeps memory to a few chunks). {@code
    * action} must not use this store.
    */
-  public synchronized void forEach(String source, BiConsumer<String, Record> action) {
-    usable();
-    Throwable failure = ParallelLoad.run(conn, source, action);
-    if (failure instanceof RuntimeException re) {
-      // an undecodable body or a failing action: thrown as if decoded in this thread
-      rollback("cannot read records of " + source, re);
-      throw re;
-    } else if (failure != null) {
-      throw rollback(
-          "cannot read records of " + source,
-          failure instanceof Exception ex ? ex : new RuntimeException(failure));
-    }
-    try {
-      conn.commit();
-    } catch (SQLException e) {
-      throw rollback("cannot read records of " + source, e);
-    }
+  public void forEach(String source, BiConsumer<String, Record> action) {
+    forEach(
+        List.of(source),
+        new Sources() {
+          @Override
+          public void begin(String s) {}
+
+          @Override
+          public void record(String stream, Record record) {
+            action.accept(stream, record);
+          }
+        });
   }
 
   /** What {@link #forEach(List, Sources)} hands out: each source's name, then its records. */
@@ -426,6 +421,7 @@ public final class Store implements AutoCloseable {
     String what = sources.size() == 1 ? sources.get(0) : sources.size() + " sources";
     Throwable failure = ParallelLoad.run(conn, sources, action);
     if (failure instanceof RuntimeException re) {
+      // an undecodable body or a failing action: thrown as if decoded in this thread
       rollback("cannot read records of " + what, re);
       throw re;
     } else if (failure != null) {
