@@ -148,8 +148,14 @@ public record Sharding(int shard, int total) {
     return total > 1;
   }
 
-  /** {@code shard 1 of 3: 10 of 30 connectors}: logged at start and at each reload. */
+  /**
+   * {@code shard 1 of 3: 10 of 30 connectors}, or {@code not sharded: 30 connectors}: logged at
+   * start and at each reload.
+   */
   String describe(int here, int all) {
+    if (total == 1) {
+      return "not sharded: " + all + " connectors";
+    }
     return "shard " + shard + " of " + total + ": " + here + " of " + all + " connectors";
   }
 }

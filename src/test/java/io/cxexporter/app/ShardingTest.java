@@ -134,6 +134,7 @@ class ShardingTest {
   @Test
   void theStartLineSaysHowManyRunHere() {
     assertThat(new Sharding(1, 3).describe(10, 30)).isEqualTo("shard 1 of 3: 10 of 30 connectors");
+    assertThat(new Sharding(0, 1).describe(30, 30)).isEqualTo("not sharded: 30 connectors");
   }
 
   private static List<ConnectorSpec> specs(String... names) {
