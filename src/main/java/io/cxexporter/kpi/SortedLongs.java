@@ -138,10 +138,10 @@ final class SortedLongs {
     if (n <= run) {
       return;
     }
-    long[] src = keys;
-    int[] srcP = payload;
-    long[] dst = new long[n];
-    int[] dstP = new int[n];
+    // each pass merges pairs of sorted runs into the buffers, then copies them back (a pass's copy
+    // costs little next to its merging at these sizes)
+    long[] mergedKeys = new long[n];
+    int[] mergedPayload = new int[n];
     for (int width = run; width < n; width *= 2) {
       for (int lo = 0; lo < n; lo += 2 * width) {
         int mid = Math.min(n, lo + width);
@@ -149,35 +149,16 @@ final class SortedLongs {
         int a = lo;
         int b = mid;
         int o = lo;
-        while (a < mid && b < hi) {
+        while (a < mid || b < hi) {
           // <= keeps equal keys in their order: stable
-          if (src[a] <= src[b]) {
-            dst[o] = src[a];
-            dstP[o++] = srcP[a++];
-          } else {
-            dst[o] = src[b];
-            dstP[o++] = srcP[b++];
-          }
-        }
-        while (a < mid) {
-          dst[o] = src[a];
-          dstP[o++] = srcP[a++];
-        }
-        while (b < hi) {
-          dst[o] = src[b];
-          dstP[o++] = srcP[b++];
+          boolean left = b == hi || (a < mid && keys[a] <= keys[b]);
+          int from = left ? a++ : b++;
+          mergedKeys[o] = keys[from];
+          mergedPayload[o++] = payload[from];
         }
       }
-      long[] t = src;
-      src = dst;
-      dst = t;
-      int[] tp = srcP;
-      srcP = dstP;
-      dstP = tp;
-    }
-    if (src != keys) {
-      System.arraycopy(src, 0, keys, 0, n);
-      System.arraycopy(srcP, 0, payload, 0, n);
+      System.arraycopy(mergedKeys, 0, keys, 0, n);
+      System.arraycopy(mergedPayload, 0, payload, 0, n);
     }
   }
 
