@@ -100,7 +100,7 @@ final class Pipeline implements AutoCloseable {
     KpiEngine kpi = new KpiEngine(config.kpi(), clock);
     long t0 = System.nanoTime();
     List<String> names = here.stream().map(ConnectorSpec::name).toList();
-    long loaded = kpi.load(names, sink -> store.forEach(names, sink));
+    long loaded = kpi.loadAll(sink -> store.forEach(names, sink));
     if (loaded > 0) {
       LOG.info("loaded {} stored records in {} ms", loaded, (System.nanoTime() - t0) / 1_000_000);
     }

@@ -108,23 +108,11 @@ public final class KpiEngine {
    * @return how many records were read
    */
   public synchronized long load(String source, Consumer<BiConsumer<String, Record>> records) {
-    SourceState fresh = new SourceState(source, rules, incremental);
-    List<Change> batch = new ArrayList<>();
-    long[] n = {0};
-    records.accept(
-        (stream, record) -> {
-          batch.add(new Change(stream, null, record));
-          n[0]++;
-          if (batch.size() == LOAD_BATCH) {
-            fresh.apply(batch, false, clock.instant());
-            batch.clear();
-          }
+    return loadAll(
+        sink -> {
+          sink.begin(source);
+          records.accept(sink::record);
         });
-    fresh.apply(batch, false, clock.instant());
-    fresh.rebuildLabels();
-    fresh.undrained = true;
-    sources.put(source, fresh);
-    return n[0];
   }
 
   /**
@@ -134,12 +122,12 @@ public final class KpiEngine {
    * read before keep their new state and the others their old.
    *
    * <pre>{@code
-   * long n = kpi.load(List.of("zd", "fd"), sink -> store.forEach(List.of("zd", "fd"), sink));
+   * long n = kpi.loadAll(sink -> store.forEach(List.of("zd", "fd"), sink));
    * }</pre>
    *
    * @return how many records were read
    */
-  public synchronized long load(List<String> names, Consumer<Store.Sources> records) {
+  public synchronized long loadAll(Consumer<Store.Sources> records) {
     long[] n = {0};
     List<Change> batch = new ArrayList<>();
     SourceState[] current = {null};

@@ -1026,8 +1026,7 @@ class KpiEngineTest {
     engine.apply("zd", List.of(new Change("tickets", null, ticket("7", c).build())), false);
 
     long n =
-        engine.load(
-            List.of("zd", "none", "fd"),
+        engine.loadAll(
             sink -> {
               for (String source : List.of("zd", "none", "fd")) {
                 sink.begin(source);
