@@ -45,9 +45,8 @@ final class ParallelLoad {
             });
     BlockingQueue<Future<Chunk>> chunks = new ArrayBlockingQueue<>(2 * decoders + 2);
     AtomicBoolean stop = new AtomicBoolean();
-    TicketJson.Strings shared = new TicketJson.Strings();
     Thread reader =
-        new Thread(() -> readChunks(conn, sources, chunks, pool, shared, stop), "cx-store-read");
+        new Thread(() -> readChunks(conn, sources, chunks, pool, stop), "cx-store-read");
     reader.setDaemon(true);
     reader.start();
     Throwable failure = null;
@@ -106,12 +105,14 @@ final class ParallelLoad {
       List<String> sources,
       BlockingQueue<Future<Chunk>> chunks,
       ExecutorService pool,
-      TicketJson.Strings shared,
       AtomicBoolean stop) {
     try (PreparedStatement ps =
         conn.prepareStatement("SELECT stream, kind, body FROM records WHERE source=?")) {
       ps.setFetchSize(CHUNK);
       for (String source : sources) {
+        // one string table per source, as when each source was read alone: its cap of distinct
+        // values then holds per source, not for the first few hundred of a large shard
+        TicketJson.Strings shared = new TicketJson.Strings();
         ps.setString(1, source);
         try (ResultSet rs = ps.executeQuery()) {
           List<Object[]> rows = new ArrayList<>(CHUNK);
