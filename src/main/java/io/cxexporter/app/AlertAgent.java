@@ -110,25 +110,12 @@ public final class AlertAgent implements AutoCloseable {
   }
 
   /**
-   * Builds the agent of an unsharded process; {@link #start()} schedules it.
+   * Builds the agent of shard {@code shard} of {@code totalShards} (0 of 1 unsharded); {@link
+   * #start()} schedules it. With {@code alerting.ha}, its Lease is {@link LeaseConfig#leaseName},
+   * one election per shard.
    *
    * @param evaluator the rules over the KPI snapshot
    * @param reminders the rules' per-ticket SLA reminders
-   */
-  public static AlertAgent create(
-      AlertingConfig config,
-      RuleEvaluator evaluator,
-      SlaReminders reminders,
-      AlertLog log,
-      PrometheusRegistry registry,
-      NotifyMetrics notifyMetrics,
-      Clock clock) {
-    return create(config, evaluator, reminders, log, registry, notifyMetrics, clock, 0, 1);
-  }
-
-  /**
-   * Builds the agent of shard {@code shard} of {@code totalShards}: with {@code alerting.ha}, its
-   * Lease is {@link LeaseConfig#leaseName}, one election per shard.
    */
   public static AlertAgent create(
       AlertingConfig config,

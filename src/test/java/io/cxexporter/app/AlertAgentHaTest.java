@@ -266,16 +266,26 @@ class AlertAgentHaTest {
         .satisfies(s -> assertThat(s.notifier()).isEqualTo("hook"));
   }
 
-  @Test
-  void aCleanStopHandsOverAtTheNextRetryAndNothingIsSentTwice() throws Exception {
+  /**
+   * Two replicas, one alert firing: the leader and the follower, once the leader delivered the
+   * alert and logged it.
+   */
+  Replica[] leaderWithAlertDelivered() throws Exception {
     backlog = 50;
     Replica a = replica("cx-0");
     Replica b = replica("cx-1");
     Replica old = awaitLeader(a, b);
-    Replica next = old == a ? b : a;
     await("the firing alert delivered and logged")
         .atMost(Duration.ofSeconds(5))
         .until(() -> !deliveries().isEmpty() && deliveryLog().sent().size() == 1);
+    return new Replica[] {old, old == a ? b : a};
+  }
+
+  @Test
+  void aCleanStopHandsOverAtTheNextRetryAndNothingIsSentTwice() throws Exception {
+    Replica[] pair = leaderWithAlertDelivered();
+    Replica old = pair[0];
+    Replica next = pair[1];
 
     long t0 = System.nanoTime();
     old.stop();
@@ -324,14 +334,9 @@ class AlertAgentHaTest {
 
   @Test
   void aCrashedLeaderIsReplacedAfterTheLeaseDurationAndItsAlertResolvedOnce() throws Exception {
-    backlog = 50;
-    Replica a = replica("cx-0");
-    Replica b = replica("cx-1");
-    Replica old = awaitLeader(a, b);
-    Replica next = old == a ? b : a;
-    await("the firing alert delivered and logged")
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> !deliveries().isEmpty() && deliveryLog().sent().size() == 1);
+    Replica[] pair = leaderWithAlertDelivered();
+    Replica old = pair[0];
+    Replica next = pair[1];
 
     long t0 = System.nanoTime();
     old.crash();

@@ -122,7 +122,15 @@ class AlertAgentRemindersTest {
     registry = new PrometheusRegistry();
     agent =
         AlertAgent.create(
-            config, evaluator, reminders, log, registry, NotifyMetrics.register(registry), clock);
+            config,
+            evaluator,
+            reminders,
+            log,
+            registry,
+            NotifyMetrics.register(registry),
+            clock,
+            0,
+            1);
     root.finish(); // the notifier blocks are read by create
     assertThat(p.messages()).isEmpty();
   }
