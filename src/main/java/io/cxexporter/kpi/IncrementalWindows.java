@@ -328,7 +328,7 @@ final class IncrementalWindows implements WindowView {
     if (!synced) {
       return;
     }
-    f.windowAggs = aggsOf(f);
+    f.labelSet = labelSetOf(f);
     if (f.open) {
       backlog(f, 1);
     }
@@ -341,7 +341,7 @@ final class IncrementalWindows implements WindowView {
 
   /** A ticket's facts are about to leave the source's table (slot still theirs). */
   void ticketOut(TicketFacts f) {
-    if (f.windowAggs == null) {
+    if (f.labelSet < 0) {
       return;
     }
     ticketEvents(f, -1);
@@ -352,7 +352,7 @@ final class IncrementalWindows implements WindowView {
     if (f.open) {
       backlog(f, -1);
     }
-    f.windowAggs = null;
+    f.labelSet = -1;
   }
 
   /**
@@ -432,7 +432,7 @@ final class IncrementalWindows implements WindowView {
   }
 
   void surveyOut(SourceState.SurveyFacts f) {
-    if (f.windowAggs == null) {
+    if (f.labelSet < 0) {
       return;
     }
     String ticket = f.survey.ticketId();
@@ -451,13 +451,13 @@ final class IncrementalWindows implements WindowView {
   }
 
   private void enterSurvey(SourceState.SurveyFacts f) {
-    f.windowAggs = surveyAggs(f);
+    f.labelSet = surveyLabelSet(f);
     surveyEvents(f, 1);
   }
 
   private void leaveSurvey(SourceState.SurveyFacts f) {
     surveyEvents(f, -1);
-    f.windowAggs = null;
+    f.labelSet = -1;
   }
 
   /**
@@ -492,7 +492,7 @@ final class IncrementalWindows implements WindowView {
       l = new ArrayList<>(list);
     }
     for (SourceState.SurveyFacts f : l) {
-      if (f.windowAggs != null && !Arrays.equals(f.windowAggs, surveyAggs(f))) {
+      if (f.labelSet >= 0 && f.labelSet != surveyLabelSet(f)) { // interned: equal sets, equal ids
         leaveSurvey(f);
         enterSurvey(f);
       }
@@ -595,7 +595,7 @@ final class IncrementalWindows implements WindowView {
     f.risk = (byte) (before + sign);
     if ((before == 0) != (f.risk == 0)) {
       atRisk[f.combo.id] += sign;
-      int[] a = f.windowAggs;
+      int[] a = labelSets[f.labelSet];
       for (int j = 1 + nd; j < a.length; j++) {
         tagAtRisk[tagOfAgg[a[j]]] += sign;
       }
@@ -620,7 +620,7 @@ final class IncrementalWindows implements WindowView {
       unassigned[c] += sign;
       change(createdUnassigned, c, key, sign);
     }
-    int[] a = f.windowAggs;
+    int[] a = labelSets[f.labelSet];
     for (int j = 1 + nd; j < a.length; j++) {
       int l = tagOfAgg[a[j]];
       tagOpen[l * ST + f.ticket.status().ordinal()] += sign;
@@ -664,11 +664,11 @@ final class IncrementalWindows implements WindowView {
   }
 
   private void ticketEvent(TicketFacts f, int kind, int w, int sign) {
-    ticketEvent(f, kind, sinks[w].at(f.windowAggs), sign);
+    ticketEvent(f, kind, sinks[w].at(labelSets[f.labelSet]), sign);
   }
 
   private void surveyEvent(SourceState.SurveyFacts f, int w, int sign) {
-    surveyEvent(f, sinks[w].at(f.windowAggs), sign);
+    surveyEvent(f, sinks[w].at(labelSets[f.labelSet]), sign);
   }
 
   /**
@@ -846,17 +846,17 @@ final class IncrementalWindows implements WindowView {
   }
 
   /**
-   * A rebuild's sums per label set (an aggregates array, by id) and ring (rank of the shortest
-   * window holding the event): each event is counted once, not once per window and aggregate; the
-   * values are kept once per stream with their set and ring ({@code ring << 27 | id}), sorted once
-   * per stream at the end and dealt out to the windows' sets in order.
+   * A rebuild's sums per label set (by id) and ring (rank of the shortest window holding the
+   * event): each event is counted once, not once per window and aggregate; the values are kept once
+   * per stream with their set and ring ({@code ring << 27 | id}), sorted once per stream at the end
+   * and dealt out to the windows' sets in order.
    */
   private final class RingSink extends Sink {
     private static final int ID_BITS = 27;
 
-    private final java.util.IdentityHashMap<int[], Integer> ids = new java.util.IdentityHashMap<>();
-    private final List<int[]> sets = new ArrayList<>();
-    private int[] lastSet;
+    /** Label sets with room in the sums: ids below this. */
+    private int sets;
+
     private int id;
     private int r;
     private long[] cnt = new long[0];
@@ -869,31 +869,22 @@ final class IncrementalWindows implements WindowView {
     private final int[][] payload = new int[S][1024];
     private final int[] size = new int[S];
 
-    /** Sends the next contributions to label set {@code a}, ring {@code ring}. */
-    void at(int[] a, int ring) {
-      if (a != lastSet) {
-        Integer i = ids.get(a);
-        if (i == null) {
-          i = sets.size();
-          if (i >= 1 << ID_BITS) {
-            throw new IllegalStateException("too many label sets to rebuild: " + i);
-          }
-          sets.add(a);
-          ids.put(a, i);
-          int need = sets.size() * nw;
-          if (need > tch.length) {
-            int c = Math.max(need, tch.length * 2);
-            cnt = Arrays.copyOf(cnt, c * COUNTERS);
-            tch = Arrays.copyOf(tch, c);
-            vn = Arrays.copyOf(vn, c * S);
-            vsum = Arrays.copyOf(vsum, c * S * 2);
-            cesSum = Arrays.copyOf(cesSum, c * 2);
-            ag = Arrays.copyOf(ag, c);
-          }
+    /** Sends the next contributions to label set {@code set}, ring {@code ring}. */
+    void at(int set, int ring) {
+      if (set >= sets) {
+        if (set >= 1 << ID_BITS) {
+          throw new IllegalStateException("too many label sets to rebuild: " + set);
         }
-        lastSet = a;
-        id = i;
+        sets = Math.max(set + 1, Math.min(1 << ID_BITS, sets * 2));
+        int c = sets * nw;
+        cnt = Arrays.copyOf(cnt, c * COUNTERS);
+        tch = Arrays.copyOf(tch, c);
+        vn = Arrays.copyOf(vn, c * S);
+        vsum = Arrays.copyOf(vsum, c * S * 2);
+        cesSum = Arrays.copyOf(cesSum, c * 2);
+        ag = Arrays.copyOf(ag, c);
       }
+      id = set;
       r = ring;
     }
 
@@ -941,8 +932,8 @@ final class IncrementalWindows implements WindowView {
 
     /** Adds every set's ring sums to the windows holding that ring, for each of its aggregates. */
     void dealSums() {
-      for (int i = 0; i < sets.size(); i++) {
-        int[] a = sets.get(i);
+      for (int i = 0; i < Math.min(sets, labelSetCount); i++) {
+        int[] a = labelSets[i];
         for (int ring = 0; ring < nw; ring++) {
           int b = i * nw + ring;
           if (tch[b] == 0) {
@@ -982,9 +973,10 @@ final class IncrementalWindows implements WindowView {
       int len = size[stream];
       SortedLongs.sortPairs(ks, ps, len);
       // the sets each label set and ring deals to: every window holding the ring, each aggregate
-      SortedLongs[][] to = new SortedLongs[sets.size() * nw][];
-      for (int id = 0; id < sets.size(); id++) {
-        int[] a = sets.get(id);
+      int ids = Math.min(sets, labelSetCount);
+      SortedLongs[][] to = new SortedLongs[ids * nw][];
+      for (int id = 0; id < ids; id++) {
+        int[] a = labelSets[id];
         for (int ring = 0; ring < nw; ring++) {
           if (vn[(id * nw + ring) * S + stream] == 0) {
             continue;
@@ -1020,24 +1012,24 @@ final class IncrementalWindows implements WindowView {
 
   // ---------------------------------------------------------------- aggregates
 
-  /** A ticket's aggregates: the source, its dimension values, its tag labels. */
-  private int[] aggsOf(TicketFacts f) {
+  /** A ticket's label set: the source, its dimension values, its tag labels. */
+  private int labelSetOf(TicketFacts f) {
     SourceState.Combo c = f.combo;
-    int[] base = c.aggs;
-    if (base == null || base.length != 1 + nd) {
-      base = new int[1 + nd];
+    int base = c.labelSet;
+    if (base < 0) {
+      int[] a = new int[1 + nd];
       for (int i = 0; i < nd; i++) {
-        base[1 + i] = aggOfValue(i, c.index[i]);
+        a[1 + i] = aggOfValue(i, c.index[i]);
       }
-      c.aggs = base;
+      base = c.labelSet = intern(a);
     }
     if (s.tags == null) {
       return base;
     }
-    return withTags(base, f.tags);
+    return withTags(labelSets[base], f.tags);
   }
 
-  private int[] withTags(int[] base, int[] rawTags) {
+  private int withTags(int[] base, int[] rawTags) {
     int[] labels = new int[Math.max(1, rawTags.length)];
     int k = s.tags.labelsOf(rawTags, labels);
     int[] out = Arrays.copyOf(base, base.length + k);
@@ -1047,8 +1039,15 @@ final class IncrementalWindows implements WindowView {
     return intern(out);
   }
 
-  /** Equal aggregate arrays, shared: one per label set, not one per record. */
-  private final Map<AggsKey, int[]> interned = new HashMap<>();
+  /**
+   * Label sets by id: the aggregates a record counts in, each distinct set once ({@link #intern}),
+   * so equal sets have equal ids; records and a rebuild's sums refer to them by id.
+   */
+  private int[][] labelSets = new int[0][];
+
+  private int labelSetCount;
+
+  private final Map<AggsKey, Integer> interned = new HashMap<>();
 
   private record AggsKey(int[] a) {
     @Override
@@ -1062,15 +1061,24 @@ final class IncrementalWindows implements WindowView {
     }
   }
 
-  private int[] intern(int[] a) {
-    return interned.computeIfAbsent(new AggsKey(a), k -> k.a());
+  /** The id of a label set: an equal set's id, else a new one. */
+  private int intern(int[] a) {
+    return interned.computeIfAbsent(
+        new AggsKey(a),
+        k -> {
+          if (labelSetCount == labelSets.length) {
+            labelSets = Arrays.copyOf(labelSets, Math.max(16, labelSetCount * 2));
+          }
+          labelSets[labelSetCount] = k.a();
+          return labelSetCount++;
+        });
   }
 
-  /** A survey's aggregates: its own dimension values, else its ticket's, else none. */
-  private int[] surveyAggs(SourceState.SurveyFacts f) {
+  /** A survey's label set: its own dimension values, else its ticket's, else none. */
+  private int surveyLabelSet(SourceState.SurveyFacts f) {
     String id = f.survey.ticketId();
     TicketFacts t = id == null ? null : s.ticketOf(f); // remembered: no map look-up
-    if (t != null && t.windowAggs == null) {
+    if (t != null && t.labelSet < 0) {
       t = null; // a version on its way out or not indexed
     }
     int[] own = f.own.index;
@@ -1079,9 +1087,9 @@ final class IncrementalWindows implements WindowView {
       anyOwn |= v >= 0;
     }
     if (!anyOwn && t != null) {
-      return t.windowAggs; // the ticket's labels and tags
+      return t.labelSet; // the ticket's labels and tags
     }
-    if (!anyOwn && noneAggs != null) {
+    if (!anyOwn && noneAggs >= 0) {
       return noneAggs;
     }
     int[] base = new int[1 + nd];
@@ -1090,7 +1098,7 @@ final class IncrementalWindows implements WindowView {
       base[1 + i] = aggOfValue(i, v);
     }
     if (!anyOwn) {
-      noneAggs = s.tags == null ? base : withTags(base, new int[0]);
+      noneAggs = s.tags == null ? intern(base) : withTags(base, new int[0]);
       return noneAggs;
     }
     if (s.tags == null) {
@@ -1099,8 +1107,8 @@ final class IncrementalWindows implements WindowView {
     return withTags(base, t == null ? new int[0] : t.tags);
   }
 
-  /** The aggregates of a survey without labels of its own nor a ticket (cached). */
-  private int[] noneAggs;
+  /** The label set of a survey without labels of its own nor a ticket (cached), else -1. */
+  private int noneAggs = -1;
 
   private int[] noneIndexes;
 
@@ -1192,9 +1200,11 @@ final class IncrementalWindows implements WindowView {
     }
     aggOfTag = new int[0];
     tagOfAgg = new int[0];
-    noneAggs = null;
+    noneAggs = -1;
     noneIndexes = null;
     interned.clear();
+    labelSets = new int[0][];
+    labelSetCount = 0;
     counts = new long[0];
     ces = new long[0];
     touched = new long[0];
@@ -1216,7 +1226,7 @@ final class IncrementalWindows implements WindowView {
     lateSurveys.clear();
     prunedUpTo = cutoff.toEpochMilli();
     for (SourceState.Combo c : s.comboById) {
-      c.aggs = null;
+      c.labelSet = -1;
     }
     bounds(t);
     newAgg(); // 0: the whole source
@@ -1238,7 +1248,7 @@ final class IncrementalWindows implements WindowView {
     TicketFacts[] items = s.ticketTable.items();
     for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
       if (items[i] != null) {
-        items[i].windowAggs = null;
+        items[i].labelSet = -1;
         items[i].risk = 0;
         ticketIn(items[i]);
       }
@@ -1246,7 +1256,7 @@ final class IncrementalWindows implements WindowView {
     SourceState.SurveyFacts[] surveys = s.surveyTable.items();
     for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
       if (surveys[i] != null) {
-        surveys[i].windowAggs = null;
+        surveys[i].labelSet = -1;
         surveyIn(surveys[i]);
       }
     }
@@ -1364,8 +1374,8 @@ final class IncrementalWindows implements WindowView {
       if (f == null) {
         continue;
       }
-      int[] a = aggsOf(f);
-      f.windowAggs = a;
+      int a = labelSetOf(f);
+      f.labelSet = a;
       f.risk = 0;
       int code = f.slot << 3;
       ev.add(f.createdMillis, code | CREATED);
@@ -1411,12 +1421,11 @@ final class IncrementalWindows implements WindowView {
       if (f == null) {
         continue;
       }
-      f.windowAggs = null;
-      f.windowAggs = surveyAggs(f);
+      f.labelSet = surveyLabelSet(f);
       ev.add(f.respondedMillis, f.slot << 3 | SURVEY);
       int r = ring(f.respondedMillis);
       if (r >= 0) {
-        sink.at(f.windowAggs, r);
+        sink.at(f.labelSet, r);
         surveyEvent(f, sink, 1);
       }
     }

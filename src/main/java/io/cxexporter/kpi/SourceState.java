@@ -111,8 +111,11 @@ final class SourceState {
     final int[] index;
     final int id;
 
-    /** Its aggregates in the incremental windows (source, then each value), set when first used. */
-    int[] aggs;
+    /**
+     * The id of its label set in the incremental windows (source, then each value), set when first
+     * used; -1 before.
+     */
+    int labelSet = -1;
 
     Combo(List<String> values, int[] index, int id) {
       this.values = values;
@@ -139,8 +142,8 @@ final class SourceState {
 
     private long missedAt = -1;
 
-    /** The aggregates it counts in, while in the incremental windows; else null. */
-    int[] windowAggs;
+    /** The label set it counts in while in the incremental windows, by id; else -1. */
+    int labelSet = -1;
 
     SurveyFacts(String key, SurveyResponse survey, Combo own) {
       this.key = key;
