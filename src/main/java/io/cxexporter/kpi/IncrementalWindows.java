@@ -595,8 +595,8 @@ final class IncrementalWindows implements WindowView {
     f.risk = (byte) (before + sign);
     if ((before == 0) != (f.risk == 0)) {
       atRisk[f.combo.id] += sign;
-      int[] a = labelSets[f.labelSet];
-      for (int j = 1 + nd; j < a.length; j++) {
+      int[] a = s.tags == null ? null : labelSets[f.labelSet]; // see rebuildByRings
+      for (int j = 1 + nd; a != null && j < a.length; j++) {
         tagAtRisk[tagOfAgg[a[j]]] += sign;
       }
     }
@@ -620,8 +620,8 @@ final class IncrementalWindows implements WindowView {
       unassigned[c] += sign;
       change(createdUnassigned, c, key, sign);
     }
-    int[] a = labelSets[f.labelSet];
-    for (int j = 1 + nd; j < a.length; j++) {
+    int[] a = s.tags == null ? null : labelSets[f.labelSet]; // see rebuildByRings
+    for (int j = 1 + nd; a != null && j < a.length; j++) {
       int l = tagOfAgg[a[j]];
       tagOpen[l * ST + f.ticket.status().ordinal()] += sign;
       change(tagCreated, l, key, sign);
@@ -1014,19 +1014,23 @@ final class IncrementalWindows implements WindowView {
 
   /** A ticket's label set: the source, its dimension values, its tag labels. */
   private int labelSetOf(TicketFacts f) {
-    SourceState.Combo c = f.combo;
-    int base = c.labelSet;
-    if (base < 0) {
-      int[] a = new int[1 + nd];
-      for (int i = 0; i < nd; i++) {
-        a[1 + i] = aggOfValue(i, c.index[i]);
-      }
-      base = c.labelSet = intern(a);
-    }
+    int base = labelSetOf(f.combo);
     if (s.tags == null) {
       return base;
     }
     return withTags(labelSets[base], f.tags);
+  }
+
+  /** A combination's label set: the source and its dimension values. */
+  private int labelSetOf(SourceState.Combo c) {
+    if (c.labelSet < 0) {
+      int[] a = new int[1 + nd];
+      for (int i = 0; i < nd; i++) {
+        a[1 + i] = aggOfValue(i, c.index[i]);
+      }
+      c.labelSet = intern(a);
+    }
+    return c.labelSet;
   }
 
   private int withTags(int[] base, int[] rawTags) {
@@ -1081,13 +1085,21 @@ final class IncrementalWindows implements WindowView {
     if (t != null && t.labelSet < 0) {
       t = null; // a version on its way out or not indexed
     }
+    return surveyLabelSet(f, t, t == null ? -1 : t.labelSet);
+  }
+
+  /**
+   * A survey's label set, given its ticket {@code t} (null for none), which counts (or is about to)
+   * in label set {@code ticketSet}.
+   */
+  private int surveyLabelSet(SourceState.SurveyFacts f, TicketFacts t, int ticketSet) {
     int[] own = f.own.index;
     boolean anyOwn = false;
     for (int v : own) {
       anyOwn |= v >= 0;
     }
     if (!anyOwn && t != null) {
-      return t.labelSet; // the ticket's labels and tags
+      return ticketSet; // the ticket's labels and tags
     }
     if (!anyOwn && noneAggs >= 0) {
       return noneAggs;
@@ -1271,11 +1283,15 @@ final class IncrementalWindows implements WindowView {
   /**
    * The rebuild proper: one pass over the tickets and one over the surveys sums each event once
    * into its label set's ring ({@link RingSink}); then the sums and the values, sorted once per
-   * stream, are dealt out to the windows. The surveys' filing by ticket and the time index depend
-   * on none of the sums: from {@link #parallelRebuildMin} records a second thread files the surveys
-   * while this one scans, then loads the time index while this one deals out the sums, then both
-   * deal out the streams' values (1M tickets on two CPUs: medians of the first compute 1.22-1.61 s
-   * in 9 of 10 runs, was 1.39-1.92).
+   * stream, are dealt out to the windows. From {@link #parallelRebuildMin} records a second thread
+   * files the surveys by ticket and, without {@code kpi.tags}, scans the surveys into sums of its
+   * own while this one scans the tickets; then it loads the time index while this one deals out the
+   * sums, and both deal out the streams' values.
+   *
+   * <p>The two scans share no writes: each combination's label set is made before they start, a
+   * survey takes its ticket's set from the ticket's combination (the ticket pass may not have set
+   * it yet), and only the survey pass makes new sets (surveys with labels of their own). With tags,
+   * a ticket's set is made as it is met, so the surveys wait for the tickets on this thread.
    */
   private void rebuildByRings() {
     RingSink sink = new RingSink();
@@ -1290,20 +1306,43 @@ final class IncrementalWindows implements WindowView {
         };
     if (s.ticketTable.limit() + s.surveyTable.limit() < parallelRebuildMin) {
       linkSurveys();
-      scan(sink, ev);
+      scanTickets(sink, ev);
+      scanSurveys(sink, ev, true);
       events.load(ev.millis, ev.codes, ev.n);
       sink.dealSums();
       dealing.run();
       return;
     }
+    boolean split = s.tags == null;
+    if (split) {
+      for (SourceState.Combo c : s.comboById) {
+        labelSetOf(c);
+      }
+    }
+    RingSink surveySink = split ? new RingSink() : null;
+    Events surveyEv = split ? new Events(s.surveyTable.limit()) : null;
     java.util.concurrent.CountDownLatch scanned = new java.util.concurrent.CountDownLatch(1);
-    boolean[] abandoned = new boolean[1];
+    java.util.concurrent.CountDownLatch surveysScanned = new java.util.concurrent.CountDownLatch(1);
+    boolean[] abandoned = new boolean[2]; // [0] the ticket scan failed, [1] the survey scan did
     java.util.concurrent.FutureTask<Void> helper =
         new java.util.concurrent.FutureTask<>(
             () -> {
-              linkSurveys();
+              try {
+                linkSurveys();
+                if (split) {
+                  scanSurveys(surveySink, surveyEv, false);
+                }
+              } catch (RuntimeException | Error e) {
+                abandoned[1] = true; // read after the latch
+                throw e;
+              } finally {
+                surveysScanned.countDown();
+              }
               scanned.await();
               if (!abandoned[0]) {
+                if (split) {
+                  ev.addAll(surveyEv); // after the tickets' events, as on one thread
+                }
                 events.load(ev.millis, ev.codes, ev.n);
                 dealing.run();
               }
@@ -1313,9 +1352,13 @@ final class IncrementalWindows implements WindowView {
     thread.setDaemon(true);
     thread.start();
     Throwable failure = null;
+    boolean interrupted = false;
     try {
       try {
-        scan(sink, ev);
+        scanTickets(sink, ev);
+        if (!split) {
+          scanSurveys(sink, ev, true);
+        }
       } catch (RuntimeException | Error e) {
         abandoned[0] = true; // read after the latch
         throw e;
@@ -1323,11 +1366,23 @@ final class IncrementalWindows implements WindowView {
         scanned.countDown();
       }
       sink.dealSums();
-      dealing.run();
+      while (true) {
+        try {
+          surveysScanned.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the helper still writes this engine's state: wait for it
+        }
+      }
+      if (!abandoned[1]) { // else the helper's failure is thrown below
+        if (split) {
+          surveySink.dealSums();
+        }
+        dealing.run();
+      }
     } catch (RuntimeException | Error e) {
       failure = e;
     }
-    boolean interrupted = false;
     while (true) {
       try {
         helper.get();
@@ -1364,10 +1419,10 @@ final class IncrementalWindows implements WindowView {
   }
 
   /**
-   * Sums every ticket's and survey's events into {@code sink} and collects them into {@code ev} for
-   * the time index; counts the backlog and at-risk.
+   * Sums every ticket's events into {@code sink} and collects them into {@code ev} for the time
+   * index; counts the backlog and at-risk.
    */
-  private void scan(RingSink sink, Events ev) {
+  private void scanTickets(RingSink sink, Events ev) {
     TicketFacts[] items = s.ticketTable.items();
     for (int i = 0, limit = s.ticketTable.limit(); i < limit; i++) {
       TicketFacts f = items[i];
@@ -1415,13 +1470,27 @@ final class IncrementalWindows implements WindowView {
         }
       }
     }
+  }
+
+  /**
+   * Sums every survey's response into {@code sink} and collects it into {@code ev}; {@code
+   * ticketsScanned}: the tickets' label sets are set, else (no tags: a ticket's set is its
+   * combination's) each is read from the ticket's combination, made before the scans started.
+   */
+  private void scanSurveys(RingSink sink, Events ev, boolean ticketsScanned) {
     SourceState.SurveyFacts[] surveys = s.surveyTable.items();
     for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
       SourceState.SurveyFacts f = surveys[i];
       if (f == null) {
         continue;
       }
-      f.labelSet = surveyLabelSet(f);
+      // the table's version of its ticket: counted by this rebuild
+      TicketFacts t = f.survey.ticketId() == null ? null : s.ticketOf(f);
+      int ticketSet = t == null ? -1 : ticketsScanned ? t.labelSet : t.combo.labelSet;
+      if (t != null && ticketSet < 0) {
+        throw new IllegalStateException("a ticket's combination has no label set yet");
+      }
+      f.labelSet = surveyLabelSet(f, t, ticketSet);
       ev.add(f.respondedMillis, f.slot << 3 | SURVEY);
       int r = ring(f.respondedMillis);
       if (r >= 0) {
@@ -1440,6 +1509,17 @@ final class IncrementalWindows implements WindowView {
     Events(int capacity) {
       millis = new long[Math.max(16, capacity)];
       codes = new int[millis.length];
+    }
+
+    /** Appends every event of {@code other}. */
+    void addAll(Events other) {
+      if (n + other.n > millis.length) {
+        millis = Arrays.copyOf(millis, n + other.n);
+        codes = Arrays.copyOf(codes, n + other.n);
+      }
+      System.arraycopy(other.millis, 0, millis, n, other.n);
+      System.arraycopy(other.codes, 0, codes, n, other.n);
+      n += other.n;
     }
 
     void add(long t, int code) {

@@ -346,6 +346,8 @@ final class FuzzHistory {
           case NPS -> 10;
           case CES -> 7;
         };
+    // a third without labels of their own: they take their ticket's (or none)
+    boolean own = r.nextInt(3) != 0;
     SurveyResponse s =
         new SurveyResponse(
             id,
@@ -356,9 +358,9 @@ final class FuzzHistory {
             max,
             at,
             ticketId,
-            GROUPS[r.nextInt(GROUPS.length)],
-            r.nextInt(4) == 0 ? null : Priority.values()[r.nextInt(4)],
-            CHANNELS[r.nextInt(CHANNELS.length)]);
+            own ? GROUPS[r.nextInt(GROUPS.length)] : null,
+            !own || r.nextInt(4) == 0 ? null : Priority.values()[r.nextInt(4)],
+            own ? CHANNELS[r.nextInt(CHANNELS.length)] : null);
     surveys.computeIfAbsent(id, k -> new ArrayList<>()).add(s);
     return s;
   }
