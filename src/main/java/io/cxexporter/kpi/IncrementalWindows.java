@@ -865,8 +865,11 @@ final class IncrementalWindows implements WindowView {
     private long[] vsum = new long[0];
     private long[] cesSum = new long[0];
     private IntCounts[] ag = new IntCounts[0];
-    private final long[][] keys = new long[S][1024];
-    private final int[][] payload = new int[S][1024];
+
+    /** Each stream's values and their set and ring; made at the first value, one per ticket. */
+    private final long[][] keys = new long[S][];
+
+    private final int[][] payload = new int[S][];
     private final int[] size = new int[S];
 
     /** Sends the next contributions to label set {@code set}, ring {@code ring}. */
@@ -907,7 +910,12 @@ final class IncrementalWindows implements WindowView {
       vn[k]++;
       ExactSum.add(vsum, k * 2, v);
       int at = size[stream]++;
-      if (at == keys[stream].length) {
+      if (keys[stream] == null) {
+        // a rebuild's ticket gives a stream one value at most: no growth, no copies
+        int c = Math.max(16, s.ticketTable.limit());
+        keys[stream] = new long[c];
+        payload[stream] = new int[c];
+      } else if (at == keys[stream].length) {
         keys[stream] = Arrays.copyOf(keys[stream], at * 2);
         payload[stream] = Arrays.copyOf(payload[stream], at * 2);
       }
@@ -1305,9 +1313,8 @@ final class IncrementalWindows implements WindowView {
           }
         };
     if (s.ticketTable.limit() + s.surveyTable.limit() < parallelRebuildMin) {
-      linkSurveys();
       scanTickets(sink, ev);
-      scanSurveys(sink, ev, true);
+      scanSurveys(sink, ev, true, true);
       events.load(ev.millis, ev.codes, ev.n);
       sink.dealSums();
       dealing.run();
@@ -1328,9 +1335,10 @@ final class IncrementalWindows implements WindowView {
         new java.util.concurrent.FutureTask<>(
             () -> {
               try {
-                linkSurveys();
                 if (split) {
-                  scanSurveys(surveySink, surveyEv, false);
+                  scanSurveys(surveySink, surveyEv, false, true);
+                } else {
+                  linkSurveys();
                 }
               } catch (RuntimeException | Error e) {
                 abandoned[1] = true; // read after the latch
@@ -1357,7 +1365,7 @@ final class IncrementalWindows implements WindowView {
       try {
         scanTickets(sink, ev);
         if (!split) {
-          scanSurveys(sink, ev, true);
+          scanSurveys(sink, ev, true, false);
         }
       } catch (RuntimeException | Error e) {
         abandoned[0] = true; // read after the latch
@@ -1473,16 +1481,20 @@ final class IncrementalWindows implements WindowView {
   }
 
   /**
-   * Sums every survey's response into {@code sink} and collects it into {@code ev}; {@code
-   * ticketsScanned}: the tickets' label sets are set, else (no tags: a ticket's set is its
-   * combination's) each is read from the ticket's combination, made before the scans started.
+   * Sums every survey's response into {@code sink} and collects it into {@code ev}, filing each by
+   * ticket too if {@code link} (one pass over the surveys, not two); {@code ticketsScanned}: the
+   * tickets' label sets are set, else (no tags: a ticket's set is its combination's) each is read
+   * from the ticket's combination, made before the scans started.
    */
-  private void scanSurveys(RingSink sink, Events ev, boolean ticketsScanned) {
+  private void scanSurveys(RingSink sink, Events ev, boolean ticketsScanned, boolean link) {
     SourceState.SurveyFacts[] surveys = s.surveyTable.items();
     for (int i = 0, limit = s.surveyTable.limit(); i < limit; i++) {
       SourceState.SurveyFacts f = surveys[i];
       if (f == null) {
         continue;
+      }
+      if (link) {
+        link(f);
       }
       // the table's version of its ticket: counted by this rebuild
       TicketFacts t = f.survey.ticketId() == null ? null : s.ticketOf(f);

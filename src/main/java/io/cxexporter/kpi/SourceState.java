@@ -137,8 +137,15 @@ final class SourceState {
     final long respondedMillis;
     int slot = -1;
 
-    /** The survey's ticket when last looked up, and the ticket count added at a failed look-up. */
-    private TicketFacts ticket;
+    /**
+     * The slot of the survey's ticket when last looked up (-1: none) with that slot's {@link
+     * Table#frees} then, and the ticket count added at a failed look-up. A slot, not the facts: the
+     * first refresh after a load sets it on every survey, and a reference stored into an old object
+     * costs G1 a card mark and refinement (see TicketFacts#labelSet).
+     */
+    private int ticketSlot = -1;
+
+    private int ticketSlotFrees;
 
     private long missedAt = -1;
 
@@ -164,6 +171,10 @@ final class SourceState {
   /** A growable array of records with reusable slots. */
   static final class Table<T> {
     private T[] items;
+
+    /** Per slot: how many times it was freed, so a slot remembered with its count is still its. */
+    private int[] frees = new int[64];
+
     private int high;
     private int[] free = new int[16];
     private int freeCount;
@@ -181,6 +192,7 @@ final class SourceState {
       } else {
         if (high == items.length) {
           items = java.util.Arrays.copyOf(items, high * 2);
+          frees = java.util.Arrays.copyOf(frees, high * 2);
         }
         slot = high++;
       }
@@ -194,6 +206,7 @@ final class SourceState {
 
     void remove(int slot) {
       items[slot] = null;
+      frees[slot]++;
       if (freeCount == free.length) {
         free = java.util.Arrays.copyOf(free, freeCount * 2);
       }
@@ -203,6 +216,11 @@ final class SourceState {
     /** The backing array: slots {@code 0 .. limit()-1}, null where free. */
     T[] items() {
       return items;
+    }
+
+    /** How many times {@code slot} was freed. */
+    int frees(int slot) {
+      return frees[slot];
     }
 
     int limit() {
@@ -745,13 +763,17 @@ final class SourceState {
     if (id == null) {
       return null;
     }
-    TicketFacts t = f.ticket;
-    if (t != null ? t.slot >= 0 : f.missedAt == ticketsAdded) {
-      return t; // a replaced or removed version has left its slot
+    int slot = f.ticketSlot;
+    if (slot >= 0
+        ? ticketTable.frees(slot) == f.ticketSlotFrees // a new version takes the slot of the old
+        : f.missedAt == ticketsAdded) {
+      return slot >= 0 ? ticketTable.items()[slot] : null;
     }
-    t = tickets.get(id);
-    f.ticket = t;
-    f.missedAt = ticketsAdded;
+    TicketFacts t = tickets.get(id);
+    boolean inTable = t != null && t.slot >= 0;
+    f.ticketSlot = inTable ? t.slot : -1;
+    f.ticketSlotFrees = inTable ? ticketTable.frees(t.slot) : 0;
+    f.missedAt = t == null ? ticketsAdded : -1; // else (not in the table) looked up again
     return t;
   }
 

@@ -518,6 +518,45 @@ class KpiEngineTest {
   }
 
   @Test
+  void aSurveysRememberedTicketIsItsNewVersionButNotTheNextTicketInItsSlot() {
+    SourceState s = new SourceState("zd", new Rules(Configs.kpi()), true);
+    Instant c = NOW.minus(Duration.ofHours(3));
+    Ticket seven = ticket("7", c).group("Returns").build();
+    s.apply(
+        List.of(
+            new Change("tickets", null, seven),
+            new Change(
+                "surveys",
+                null,
+                new SurveyResponse(
+                    "r7",
+                    NOW,
+                    SurveyKind.CSAT,
+                    2,
+                    1,
+                    5,
+                    NOW.minusSeconds(60),
+                    "7",
+                    null,
+                    null,
+                    null))),
+        false,
+        NOW);
+    SourceState.SurveyFacts survey = s.surveys.values().iterator().next();
+    int slot = s.ticketOf(survey).slot;
+
+    Ticket seven2 = seven.toBuilder().group("Sales").updatedAt(NOW).build();
+    s.apply(List.of(new Change("tickets", seven, seven2)), false, NOW);
+    assertThat(s.ticketOf(survey)).isSameAs(s.tickets.get("7")); // the new version, same slot
+    assertThat(s.ticketOf(survey).slot).isEqualTo(slot);
+
+    s.apply(List.of(new Change("tickets", seven2, new Deleted("7", NOW))), false, NOW);
+    s.apply(List.of(new Change("tickets", null, ticket("8", c).build())), false, NOW);
+    assertThat(s.tickets.get("8").slot).isEqualTo(slot); // the freed slot, now another ticket's
+    assertThat(s.ticketOf(survey)).isNull();
+  }
+
+  @Test
   void undefinedRatiosAreAbsentNotNaNButCountsAreZero() {
     KpiSnapshot s = engine.compute();
     assertThat(s.find("kpi_csat_ratio", labels())).isEmpty();
