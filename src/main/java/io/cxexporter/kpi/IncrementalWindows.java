@@ -866,26 +866,44 @@ final class IncrementalWindows implements WindowView {
     private long[] cesSum = new long[0];
     private IntCounts[] ag = new IntCounts[0];
 
-    /** Each stream's values and their set and ring; made at the first value, one per ticket. */
+    /** Each stream's values and their set and ring (a rebuild's ticket gives one at most). */
     private final long[][] keys = new long[S][];
 
     private final int[][] payload = new int[S][];
     private final int[] size = new int[S];
 
+    /**
+     * A sink with room for {@code sets} label sets and {@code values} values per stream. Sized
+     * before a scan where known, so the scan's per-record code does not grow them: a branch taken
+     * only at the start of a rebuild is one the JIT compiles as never taken, and taking it in the
+     * next rebuild deoptimized the whole scan (PrintCompilation, second rebuild of a JVM).
+     */
+    RingSink(int sets, int values) {
+      room(sets);
+      for (int st = 0; st < S; st++) {
+        keys[st] = new long[Math.max(16, values)];
+        payload[st] = new int[keys[st].length];
+      }
+    }
+
+    private void room(int need) {
+      if (need > 1 << ID_BITS) {
+        throw new IllegalStateException("too many label sets to rebuild: " + need);
+      }
+      sets = Math.max(need, Math.min(1 << ID_BITS, sets * 2));
+      int c = sets * nw;
+      cnt = Arrays.copyOf(cnt, c * COUNTERS);
+      tch = Arrays.copyOf(tch, c);
+      vn = Arrays.copyOf(vn, c * S);
+      vsum = Arrays.copyOf(vsum, c * S * 2);
+      cesSum = Arrays.copyOf(cesSum, c * 2);
+      ag = Arrays.copyOf(ag, c);
+    }
+
     /** Sends the next contributions to label set {@code set}, ring {@code ring}. */
     void at(int set, int ring) {
       if (set >= sets) {
-        if (set >= 1 << ID_BITS) {
-          throw new IllegalStateException("too many label sets to rebuild: " + set);
-        }
-        sets = Math.max(set + 1, Math.min(1 << ID_BITS, sets * 2));
-        int c = sets * nw;
-        cnt = Arrays.copyOf(cnt, c * COUNTERS);
-        tch = Arrays.copyOf(tch, c);
-        vn = Arrays.copyOf(vn, c * S);
-        vsum = Arrays.copyOf(vsum, c * S * 2);
-        cesSum = Arrays.copyOf(cesSum, c * 2);
-        ag = Arrays.copyOf(ag, c);
+        room(set + 1);
       }
       id = set;
       r = ring;
@@ -910,12 +928,7 @@ final class IncrementalWindows implements WindowView {
       vn[k]++;
       ExactSum.add(vsum, k * 2, v);
       int at = size[stream]++;
-      if (keys[stream] == null) {
-        // a rebuild's ticket gives a stream one value at most: no growth, no copies
-        int c = Math.max(16, s.ticketTable.limit());
-        keys[stream] = new long[c];
-        payload[stream] = new int[c];
-      } else if (at == keys[stream].length) {
+      if (at == keys[stream].length) {
         keys[stream] = Arrays.copyOf(keys[stream], at * 2);
         payload[stream] = Arrays.copyOf(payload[stream], at * 2);
       }
@@ -1306,7 +1319,15 @@ final class IncrementalWindows implements WindowView {
    * a ticket's set is made as it is met, so the surveys wait for the tickets on this thread.
    */
   private void rebuildByRings() {
-    RingSink sink = new RingSink();
+    boolean parallel = s.ticketTable.limit() + s.surveyTable.limit() >= parallelRebuildMin;
+    boolean split = parallel && s.tags == null;
+    if (split) {
+      for (SourceState.Combo c : s.comboById) {
+        labelSetOf(c);
+      }
+    }
+    ensureCombos(s.comboCount()); // the backlog's arrays, before the scan (see RingSink)
+    RingSink sink = new RingSink(labelSetCount, s.ticketTable.limit());
     Events ev = new Events(s.ticketTable.limit() * 3 + s.surveyTable.limit());
     java.util.concurrent.atomic.AtomicInteger nextStream =
         new java.util.concurrent.atomic.AtomicInteger();
@@ -1316,7 +1337,7 @@ final class IncrementalWindows implements WindowView {
             sink.dealValues(st);
           }
         };
-    if (s.ticketTable.limit() + s.surveyTable.limit() < parallelRebuildMin) {
+    if (!parallel) {
       scanTickets(sink, ev);
       scanSurveys(sink, ev, true, true);
       events.load(ev.millis, ev.codes, ev.n);
@@ -1324,13 +1345,7 @@ final class IncrementalWindows implements WindowView {
       dealing.run();
       return;
     }
-    boolean split = s.tags == null;
-    if (split) {
-      for (SourceState.Combo c : s.comboById) {
-        labelSetOf(c);
-      }
-    }
-    RingSink surveySink = split ? new RingSink() : null;
+    RingSink surveySink = split ? new RingSink(0, 0) : null;
     Events surveyEv = split ? new Events(s.surveyTable.limit()) : null;
     java.util.concurrent.CountDownLatch scanned = new java.util.concurrent.CountDownLatch(1);
     java.util.concurrent.CountDownLatch surveysScanned = new java.util.concurrent.CountDownLatch(1);
