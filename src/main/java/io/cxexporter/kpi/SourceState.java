@@ -109,7 +109,9 @@ final class SourceState {
   static final class Combo {
     final List<String> values;
     final int[] index;
-    final int id;
+
+    /** Its number; a combination reused by {@link #rebuildLabels} gets its new one (and index). */
+    int id;
 
     /**
      * The id of its label set in the incremental windows (source, then each value), set when first
@@ -296,7 +298,10 @@ final class SourceState {
       for (int i = 0; i < dims.size(); i++) {
         index[i] = valueIndex(i, dims.get(i));
       }
-      c = new Combo(dims, index, combos.size());
+      c = recycle(recycled, dims, index, combos.size());
+      if (c == null) {
+        c = new Combo(dims, index, combos.size());
+      }
       combos.put(dims, c);
       comboById.add(c);
       newCombos.add(dims);
@@ -428,9 +433,37 @@ final class SourceState {
   /** Gives a ticket the shared combination of {@code dims}. */
   private void setCombo(TicketFacts f, List<String> dims) {
     Combo c = combo(dims);
-    f.dims = c.values;
-    f.dimIndex = c.index;
-    f.combo = c;
+    if (f.combo != c) { // else unchanged: no stores (see recycle)
+      f.dims = c.values;
+      f.dimIndex = c.index;
+      f.combo = c;
+    }
+  }
+
+  /**
+   * While {@link #rebuildLabels} runs: the combinations (and surveys' own ones) from before, by
+   * values, to reuse; else null.
+   */
+  private Map<List<String>, Combo> recycled;
+
+  private Map<List<String>, Combo> recycledOwn;
+
+  /**
+   * The combination of {@code values} from before {@link #rebuildLabels}, with its new index and
+   * id, or null. Reused so that a ticket or survey keeping its combination is not written to: at
+   * the end of a load most records are in the old generation, and giving each of 1M tickets a new
+   * combination object cost G1 a card mark per ticket, refined and then scanned again by the next
+   * young collection (1.1M cards, about 100 ms of each pause in the first refresh at 1M tickets).
+   */
+  private static Combo recycle(
+      Map<List<String>, Combo> from, List<String> values, int[] index, int id) {
+    Combo old = from == null ? null : from.remove(values);
+    if (old == null || old.index.length != index.length) {
+      return null;
+    }
+    System.arraycopy(index, 0, old.index, 0, index.length);
+    old.id = id;
+    return old;
   }
 
   /**
@@ -468,6 +501,17 @@ final class SourceState {
    * admitted on the way. Only for a state not yet drained ({@link KpiEngine#load}).
    */
   void rebuildLabels() {
+    recycled = new HashMap<>(combos);
+    recycledOwn = new HashMap<>(surveyDims);
+    try {
+      relabel();
+    } finally {
+      recycled = null;
+      recycledOwn = null;
+    }
+  }
+
+  private void relabel() {
     for (LabelCap c : caps) {
       c.rank();
     }
@@ -498,7 +542,10 @@ final class SourceState {
       setCombo(f, labels(f.rawDims));
     }
     for (SurveyFacts f : surveys.values()) {
-      f.own = ownCombo(ownLabels(f.survey));
+      Combo own = ownCombo(ownLabels(f.survey));
+      if (f.own != own) {
+        f.own = own;
+      }
     }
   }
 
@@ -751,7 +798,10 @@ final class SourceState {
       for (int i = 0; i < own.size(); i++) {
         index[i] = own.get(i) == null ? -1 : valueIndex(i, own.get(i));
       }
-      c = new Combo(java.util.Collections.unmodifiableList(own), index, surveyDims.size());
+      c = recycle(recycledOwn, own, index, surveyDims.size());
+      if (c == null) {
+        c = new Combo(java.util.Collections.unmodifiableList(own), index, surveyDims.size());
+      }
       surveyDims.put(own, c);
     }
     return c;
