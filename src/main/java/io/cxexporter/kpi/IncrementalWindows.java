@@ -1393,14 +1393,7 @@ final class IncrementalWindows implements WindowView {
         scanned.countDown();
       }
       sink.dealSums();
-      while (true) {
-        try {
-          surveysScanned.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the helper still writes this engine's state: wait for it
-        }
-      }
+      interrupted = awaitThroughInterrupts(surveysScanned);
       if (!abandoned[1]) { // else the helper's failure is thrown below
         if (split) {
           surveySink.dealSums();
@@ -1432,6 +1425,22 @@ final class IncrementalWindows implements WindowView {
       throw e;
     } else if (failure != null) {
       throw new IllegalStateException(failure);
+    }
+  }
+
+  /**
+   * Waits for {@code latch} even when interrupted (the helper still writes this engine's state);
+   * returns whether an interrupt came, for the caller to restore.
+   */
+  private static boolean awaitThroughInterrupts(java.util.concurrent.CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
   }
 
