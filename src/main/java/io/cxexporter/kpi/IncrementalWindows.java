@@ -1315,8 +1315,9 @@ final class IncrementalWindows implements WindowView {
    *
    * <p>The two scans share no writes: each combination's label set is made before they start, a
    * survey takes its ticket's set from the ticket's combination (the ticket pass may not have set
-   * it yet), and only the survey pass makes new sets (surveys with labels of their own). With tags,
-   * a ticket's set is made as it is met, so the surveys wait for the tickets on this thread.
+   * it yet), and only the survey pass makes new sets and aggregates (surveys with labels of their
+   * own), so the sums are dealt out only after it. With tags, a ticket's set is made as it is met,
+   * so the surveys wait for the tickets on this thread.
    */
   private void rebuildByRings() {
     boolean parallel = s.ticketTable.limit() + s.surveyTable.limit() >= parallelRebuildMin;
@@ -1392,9 +1393,11 @@ final class IncrementalWindows implements WindowView {
       } finally {
         scanned.countDown();
       }
-      sink.dealSums();
+      // the survey scan may make aggregates (surveys' own labels), which grows the arrays the sums
+      // are dealt into: deal only once it is done
       interrupted = awaitThroughInterrupts(surveysScanned);
       if (!abandoned[1]) { // else the helper's failure is thrown below
+        sink.dealSums();
         if (split) {
           surveySink.dealSums();
         }
