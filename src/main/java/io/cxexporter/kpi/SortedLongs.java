@@ -36,6 +36,21 @@ final class SortedLongs {
   private int count;
   private int total;
 
+  /**
+   * Where the last two selects ended: a chunk ({@code -1}: none) and how many values precede it,
+   * kept through changes, so the next p50 and p90 walk from there, not from an end. A 30-day
+   * history selects in every set at each of its 8,641 steps, and walking the chunk sizes of sets of
+   * up to 1M values from an end was a tenth of a step (JFR).
+   */
+  private int cursor0 = -1;
+
+  private int before0;
+  private int cursor1 = -1;
+  private int before1;
+
+  /** The cursor a select that starts from an end replaces: the one not used last. */
+  private boolean lastWasCursor0;
+
   /** The key of a double, ordered as {@link Double#compare} orders doubles. */
   static long key(double v) {
     long bits = Double.doubleToLongBits(v);
@@ -186,6 +201,7 @@ final class SortedLongs {
       sizes[count++] = 1;
     }
     total++;
+    counted(count - 1, 1); // the value is in the last chunk: only a cursor past the end counts it
   }
 
   /** Adds one value. */
@@ -218,6 +234,7 @@ final class SortedLongs {
     }
     sizes[c] = n + 1;
     total++;
+    counted(c, 1);
   }
 
   /** Removes one value equal to {@code v}; false when there is none. */
@@ -241,6 +258,7 @@ final class SortedLongs {
           firsts[c] = a[0];
         }
         total--;
+        counted(c, -1);
         if (n - 1 == 0) {
           drop(c);
         } else if (c + 1 < count && n - 1 + sizes[c + 1] <= CHUNK / 2) {
@@ -260,20 +278,60 @@ final class SortedLongs {
     if (i < 0 || i >= total) {
       throw new IndexOutOfBoundsException(i + " of " + total);
     }
-    int c = 0;
-    if (i < total / 2) {
-      while (i >= sizes[c]) {
-        i -= sizes[c++];
-      }
+    // start from the nearer of the two cursors and the two ends
+    long d0 = cursor0 >= 0 && cursor0 < count ? Math.abs((long) i - before0) : Long.MAX_VALUE;
+    long d1 = cursor1 >= 0 && cursor1 < count ? Math.abs((long) i - before1) : Long.MAX_VALUE;
+    boolean use0 = d0 <= d1;
+    int c;
+    int before;
+    if (Math.min(d0, d1) <= Math.min(i, total - i)) {
+      c = use0 ? cursor0 : cursor1;
+      before = use0 ? before0 : before1;
     } else {
-      int from = total;
-      c = count - 1;
-      while (from - sizes[c] > i) {
-        from -= sizes[c--];
+      use0 = !lastWasCursor0;
+      if (i < total / 2) {
+        c = 0;
+        before = 0;
+      } else {
+        c = count - 1;
+        before = total - sizes[c];
       }
-      i -= from - sizes[c];
     }
-    return chunks[c][i];
+    while (i < before) {
+      before -= sizes[--c];
+    }
+    while (i >= before + sizes[c]) {
+      before += sizes[c++];
+    }
+    if (use0) {
+      cursor0 = c;
+      before0 = before;
+    } else {
+      cursor1 = c;
+      before1 = before;
+    }
+    lastWasCursor0 = use0;
+    return chunks[c][i - before];
+  }
+
+  /** Chunk {@code c} gained ({@code delta} 1) or lost (-1) a value: cursors past it follow. */
+  private void counted(int c, int delta) {
+    if (cursor0 > c) {
+      before0 += delta;
+    }
+    if (cursor1 > c) {
+      before1 += delta;
+    }
+  }
+
+  /** The chunks from {@code c} on moved {@code delta} places (a split, a drop). */
+  private void shifted(int c, int delta) {
+    if (cursor0 >= c) {
+      cursor0 += delta;
+    }
+    if (cursor1 >= c) {
+      cursor1 += delta;
+    }
   }
 
   /** The chunk to insert {@code v} into: the last whose first value is at most v, else 0. */
@@ -359,6 +417,7 @@ final class SortedLongs {
     sizes[c + 1] = CHUNK - half;
     sizes[c] = half;
     count++;
+    shifted(c + 1, 1); // a cursor at c stays: the values before it are the same
   }
 
   private void drop(int c) {
@@ -371,6 +430,9 @@ final class SortedLongs {
     System.arraycopy(firsts, c + 1, firsts, c, count - c - 1);
     count--;
     chunks[count] = null;
+    // a cursor at c now points at the next chunk, with the same values before it (c was empty, or
+    // merge moved a cursor off it first)
+    shifted(c + 1, -1);
   }
 
   /** Moves chunk c+1's values to the end of chunk c and drops c+1. */
@@ -383,6 +445,15 @@ final class SortedLongs {
     }
     System.arraycopy(chunks[c + 1], 0, a, n, m);
     sizes[c] = n + m;
+    // a cursor at c + 1: its values now sit in c, after the n that were there
+    if (cursor0 == c + 1) {
+      cursor0 = c;
+      before0 -= n;
+    }
+    if (cursor1 == c + 1) {
+      cursor1 = c;
+      before1 -= n;
+    }
     drop(c + 1);
   }
 }

@@ -58,6 +58,61 @@ class IncrementalPartsTest {
   }
 
   @Test
+  void sortedLongsSelectsRightAfterEveryChangeBetweenTwoRanks() {
+    // a refresh's way: a change or a few, then p50 and p90, so the select cursors follow every
+    // split, merge and drop of a chunk (values narrow: many duplicates and emptied chunks)
+    SplittableRandom r = new SplittableRandom(29);
+    for (int run = 0; run < 12; run++) {
+      SortedLongs s = new SortedLongs();
+      List<Long> model = new ArrayList<>();
+      long range = run % 2 == 0 ? 40 : 5000;
+      for (int op = 0; op < 30_000; op++) {
+        long v = r.nextLong(range);
+        int kind = r.nextInt(10);
+        if (kind < 2 && (model.isEmpty() || v >= model.get(model.size() - 1))) {
+          s.append(v);
+          model.add(v);
+        } else if (kind < 6 - (op / 10_000) * 2) { // grows, then shrinks to nothing and back
+          s.add(v);
+          int at = Collections.binarySearch(model, v);
+          model.add(at < 0 ? -at - 1 : at, v);
+        } else {
+          boolean had = model.remove(Long.valueOf(v));
+          assertThat(s.remove(v)).isEqualTo(had);
+        }
+        if (model.isEmpty()) {
+          continue;
+        }
+        int n = model.size();
+        for (double q : new double[] {0.5, 0.9, r.nextDouble()}) {
+          int i = Math.min(n - 1, (int) (q * n));
+          assertThat(s.select(i))
+              .as("run %d op %d rank %d of %d", run, op, i, n)
+              .isEqualTo(model.get(i));
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSelectCursorPastTheLastChunkCountsWhatIsAppendedBeforeIt() {
+    SortedLongs s = new SortedLongs();
+    for (long v = 0; v < 3 * SortedLongs.CHUNK; v++) {
+      s.append(v); // three full chunks
+    }
+    assertThat(s.select(300)).isEqualTo(300); // a cursor on the third chunk
+    assertThat(s.select(10)).isEqualTo(10); // the other on the first
+    s.remove(2 * SortedLongs.CHUNK - 1); // the second chunk has room again
+    for (long v = 2 * SortedLongs.CHUNK; v < 3 * SortedLongs.CHUNK; v++) {
+      s.remove(v); // the third chunk empties and goes: its cursor is past the end
+    }
+    s.append(1000); // into the second chunk, before that cursor
+    s.append(1001); // a new third chunk, where that cursor points again
+    assertThat(s.select(2 * SortedLongs.CHUNK - 1)).isEqualTo(1000);
+    assertThat(s.select(2 * SortedLongs.CHUNK)).isEqualTo(1001);
+  }
+
+  @Test
   void radixSortsSortAsArraysSortDoes() {
     SplittableRandom r = new SplittableRandom(4);
     // both ways of sorting: merging below SortedLongs.RADIX_MIN values, radix from it on
